@@ -1,0 +1,138 @@
+/**
+ * What one analysis or one training run produces: plain JSON-serialisable data shared by
+ * the CLI (`--json`), the diagnostics, and the webviews (sent over postMessage as is).
+ */
+
+/** Summary statistics of a set of numbers. */
+export interface Stats {
+  readonly mean: number;
+  readonly std: number;
+  readonly min: number;
+  readonly max: number;
+}
+
+/** Equal-width histogram over [min, max]; counts.length bins. */
+export interface Histogram {
+  readonly min: number;
+  readonly max: number;
+  readonly counts: readonly number[];
+}
+
+/** Per-layer figures of one full-batch forward/backward pass. */
+export interface LayerReport {
+  readonly index: number;
+  readonly name: string;
+  readonly units: number;
+  /** Activation type id, e.g. "relu" or "leaky_relu". */
+  readonly activation: string;
+  /** Outputs a = f(z) over all samples and units; `fractionZero` counts exact zeros. */
+  readonly activations: Stats & { readonly histogram: Histogram; readonly fractionZero: number };
+  /** Pre-activations z = W·x + b. */
+  readonly preactivations: Stats;
+  /** Local derivative magnitudes |f'(z)| (softmax: the Jacobian diagonal y(1−y)). */
+  readonly derivatives: { readonly meanAbs: number; readonly min: number; readonly max: number; readonly histogram: Histogram };
+  readonly gradients: {
+    /** ‖∂E/∂W‖₂ (Frobenius). */
+    readonly weightNorm: number;
+    /** ‖∂E/∂b‖₂. */
+    readonly biasNorm: number;
+    /** ‖∂E/∂W‖ / ‖W‖. */
+    readonly ratioToWeights: number;
+    /** lr·‖∂E/∂W‖ / ‖W‖: relative size of one SGD update (healthy ≈ 1e-3). */
+    readonly updateRatio: number;
+    /** Mean |∂E/∂W| over entries. */
+    readonly meanAbs: number;
+    /** ‖∂E/∂a‖₂ of this layer's output, the signal backprop hands to it. */
+    readonly outputGradNorm: number;
+  };
+  /** ‖W‖₂ (Frobenius). */
+  readonly weightNorm: number;
+  /** Units whose pre-activation is ≤ 0 for every sample (ReLU family only). */
+  readonly deadUnits: readonly number[];
+  /** Units with |f'(z)| below the saturation threshold for nearly all samples (sigmoid/tanh family). */
+  readonly saturatedUnits: readonly number[];
+  /** Per-unit mean activation and mean |f'(z)|, for heat strips and the diagram. */
+  readonly unitMeanActivation: readonly number[];
+  readonly unitMeanDerivative: readonly number[];
+  /** Units × samples activations when the layer is small enough to draw (units·samples ≤ 4096), row-major by unit. */
+  readonly heat?: { readonly samples: number; readonly values: readonly number[] };
+}
+
+export const WARNING_KINDS = [
+  'vanishing_gradient', 'exploding_gradient', 'dead_relu', 'saturated_activation', 'non_finite',
+  // static checks of the file, found without running anything
+  'bad_init', 'output_mismatch',
+  // over-time checks during training
+  'loss_diverging',
+] as const;
+/** What went wrong, as a stable code shared by CLI, diagnostics and quick fixes. */
+export type WarningKind = (typeof WARNING_KINDS)[number];
+
+export type Severity = 'error' | 'warning' | 'info';
+
+/** A machine-applicable repair; the host turns it into one undoable JSON edit, the CLI prints it. */
+export type FixAction =
+  | { readonly kind: 'set_activation'; readonly layers: readonly number[]; readonly activation: string; readonly alpha?: number; readonly init?: string }
+  | { readonly kind: 'set_init'; readonly layers: readonly number[]; readonly init: string }
+  | { readonly kind: 'set_clip'; readonly norm: number }
+  | { readonly kind: 'set_learning_rate'; readonly learningRate: number };
+
+export interface Fix {
+  /** Short label for a quick-fix menu, e.g. "Use ReLU with He init in layers 1–4". */
+  readonly title: string;
+  readonly actions: readonly FixAction[];
+}
+
+/** One diagnosis: what, where, the evidence, and what to do about it. */
+export interface Warning {
+  readonly kind: WarningKind;
+  readonly severity: Severity;
+  /** Name of the layer where the problem starts (or the network's name when it is global). */
+  readonly layer: string;
+  /** Index into `layers`, or -1 for network-wide warnings. */
+  readonly layerIndex: number;
+  readonly units: readonly number[];
+  /** What a student reads first. */
+  readonly message: string;
+  /** The evidence, with the measured numbers. */
+  readonly cause: string;
+  /** What to change, in words. */
+  readonly fix: string;
+  /** Applicable repairs, best first. */
+  readonly fixes: readonly Fix[];
+  /** Training step at which the condition first held (over-time diagnosis only). */
+  readonly firstStep?: number;
+}
+
+/** Result of one full-batch analysis. */
+export interface AnalysisReport {
+  readonly network: string;
+  readonly loss: number;
+  readonly samples: number;
+  readonly parameters: number;
+  readonly layers: readonly LayerReport[];
+  readonly warnings: readonly Warning[];
+}
+
+/** One training step, measured before its update. */
+export interface StepRecord {
+  readonly step: number;
+  readonly loss: number;
+  /** ‖∂E/∂W‖ per layer. */
+  readonly gradNorms: readonly number[];
+  /** lr·‖∂E/∂W‖/‖W‖ per layer (the actual optimizer update size for adam/momentum). */
+  readonly updateRatios: readonly number[];
+  /** Fraction of dead units per layer on this minibatch (0 for non-ReLU layers). */
+  readonly deadFractions: readonly number[];
+  /** Fraction of saturated units per layer (0 for non-saturating activations). */
+  readonly saturatedFractions: readonly number[];
+  /** Activation percentiles per layer: [p5, p25, p50, p75, p95]. */
+  readonly activationPercentiles: readonly (readonly number[])[];
+}
+
+/** Layer parameters as nested arrays (weights units × inputs), the file format's layout. */
+export interface LayerParameters {
+  readonly layer: string;
+  readonly weights: number[][];
+  readonly bias: number[];
+}

@@ -1,0 +1,130 @@
+/**
+ * Network file format v1 (`*.net.json`) after validation: every default filled in,
+ * every name checked, every shape consistent. Produced by `parseNetworkText` (parse.ts).
+ */
+
+/** Activation names, in the order the schema and the UI list them. */
+export const ACTIVATION_NAMES = [
+  'linear', 'sigmoid', 'tanh', 'relu', 'leaky_relu', 'elu', 'softplus', 'gelu', 'silu', 'softmax',
+] as const;
+/** One of the activation functions f(z) the core implements. */
+export type ActivationName = (typeof ACTIVATION_NAMES)[number];
+
+/** An activation with its parameter: `alpha` is leaky_relu's negative slope or elu's scale. */
+export interface ActivationSpec {
+  readonly type: ActivationName;
+  readonly alpha?: number;
+}
+
+/** Default `alpha` per parameterised activation (PyTorch's defaults). */
+export const DEFAULT_ALPHA: Readonly<Partial<Record<ActivationName, number>>> = { leaky_relu: 0.01, elu: 1 };
+
+/** Weight initialisers: he/lecun are normal with std √(2/fan_in) and √(1/fan_in); xavier is uniform ±√(6/(fan_in+fan_out)). */
+export type InitSpec =
+  | { readonly type: 'he' }
+  | { readonly type: 'xavier' }
+  | { readonly type: 'lecun' }
+  | { readonly type: 'zeros' }
+  | { readonly type: 'normal'; readonly std: number }
+  | { readonly type: 'uniform'; readonly limit: number };
+export const INIT_NAMES = ['he', 'xavier', 'lecun', 'zeros', 'normal', 'uniform'] as const;
+
+/** One dense layer z = W·x + b, a = f(z); `weights` is units × inputs (row j feeds unit j, as torch nn.Linear.weight). */
+export interface LayerSpec {
+  readonly name: string;
+  readonly units: number;
+  readonly activation: ActivationSpec;
+  /** Initialiser used when `weights` is absent (default: he for relu-like, xavier otherwise). */
+  readonly init: InitSpec;
+  readonly weights?: readonly (readonly number[])[];
+  readonly bias?: readonly number[];
+}
+
+export const LOSS_NAMES = ['mse', 'half_sse', 'cross_entropy', 'binary_cross_entropy'] as const;
+/** mse: mean over all elements; half_sse: ½Σ(y−t)² per sample, averaged; cross_entropy: −Σt·log y averaged (softmax output); binary_cross_entropy: torch BCELoss. */
+export type LossName = (typeof LOSS_NAMES)[number];
+
+export const GENERATOR_NAMES = ['xor', 'circle', 'spiral', 'gauss'] as const;
+export type GeneratorName = (typeof GENERATOR_NAMES)[number];
+
+/** Where the samples come from. CSV paths are relative to the network file and stay inside its workspace folder. */
+export type DataSpec =
+  | { readonly kind: 'inline'; readonly inputs: readonly (readonly number[])[]; readonly targets: readonly (readonly number[])[] }
+  | { readonly kind: 'generate'; readonly generator: GeneratorName; readonly samples: number; readonly noise: number }
+  | { readonly kind: 'csv'; readonly path: string; readonly targets: readonly string[] };
+
+export const OPTIMIZER_NAMES = ['sgd', 'momentum', 'adam'] as const;
+export type OptimizerName = (typeof OPTIMIZER_NAMES)[number];
+
+/** Gradient clipping as torch.nn.utils.clip_grad_norm_ (total L2 norm over all parameters) or clip_grad_value_. */
+export type ClipSpec = { readonly norm: number } | { readonly value: number };
+
+/** Training settings; one step = forward, loss, backward, clip, update on one minibatch. */
+export interface TrainingSpec {
+  readonly optimizer: OptimizerName;
+  readonly learningRate: number;
+  /** Momentum coefficient for 'momentum' (default 0.9; dampening 0, as torch.optim.SGD). */
+  readonly momentum: number;
+  /** Minibatch size; undefined means all samples. */
+  readonly batchSize?: number;
+  /** Number of steps `train` runs (default 100). */
+  readonly steps: number;
+  /** Reshuffle (seeded) at each pass over the data; otherwise minibatches are taken in data order, cycling. */
+  readonly shuffle: boolean;
+  readonly clip?: ClipSpec;
+}
+
+/** A validated network file. */
+export interface NetworkSpec {
+  readonly name: string;
+  /** Seed for every random choice (init, generated data, shuffling). */
+  readonly seed: number;
+  /** Number of input features. */
+  readonly input: number;
+  readonly layers: readonly LayerSpec[];
+  readonly loss: LossName;
+  readonly data: DataSpec;
+  readonly training: TrainingSpec;
+}
+
+/** Documented caps: beyond these a file is rejected with a clear error rather than hanging the editor. */
+export const LIMITS = {
+  maxLayers: 64,
+  maxUnits: 4096,
+  maxParameters: 5_000_000,
+  maxSamples: 100_000,
+  /** samples × widest layer: bounds the memory of one full-batch analysis. */
+  maxActivationCells: 20_000_000,
+  maxSteps: 1_000_000,
+} as const;
+
+/** Default number of training steps when `training.steps` is absent. */
+export const DEFAULT_STEPS = 100;
+
+/** A 0-based position in the file text (line, UTF-16 character), as vscode.Position. */
+export interface TextPosition {
+  readonly line: number;
+  readonly character: number;
+}
+
+/** A problem in a network file, positioned at the offending JSON value. */
+export interface SpecProblem {
+  /** JSON path to the value, e.g. ["layers", 2, "activation"]. */
+  readonly path: readonly (string | number)[];
+  readonly message: string;
+  readonly severity: 'error' | 'warning';
+  /** Character offset and length of the value in the text. */
+  readonly offset: number;
+  readonly length: number;
+  readonly start: TextPosition;
+  readonly end: TextPosition;
+}
+
+/** Samples as flat row-major matrices: inputs samples × inputSize, targets samples × targetSize. */
+export interface Dataset {
+  readonly samples: number;
+  readonly inputSize: number;
+  readonly targetSize: number;
+  readonly inputs: Float64Array;
+  readonly targets: Float64Array;
+}

@@ -1,0 +1,86 @@
+/**
+ * The one message protocol between the extension host and its webviews (panel and side view).
+ * Type-only: adds nothing to either bundle. The host validates every FromWebview message with
+ * `isFromWebview` (src/host/messaging.ts) before use: webview messages are untrusted.
+ */
+import type { AnalysisReport, FixAction, StepRecord } from '../core/report';
+
+/** A validation error with its position in the file (0-based line/character, as vscode.Range). */
+export interface ProblemView {
+  readonly message: string;
+  readonly path: string;
+  readonly line: number;
+  readonly character: number;
+}
+
+/** Network structure for the diagram: units per layer, input first. */
+export interface ShapeView {
+  readonly input: number;
+  readonly layers: readonly { readonly name: string; readonly units: number; readonly activation: string }[];
+}
+
+/** Everything a webview needs to draw the current state of one network file. */
+export interface DocumentState {
+  /** URI string of the network file. */
+  readonly uri: string;
+  /** File name for display (render with textContent). */
+  readonly fileName: string;
+  /** Last good analysis; kept when the file becomes invalid so nothing is lost. */
+  readonly report?: AnalysisReport;
+  readonly shape?: ShapeView;
+  /** Current validation errors; non-empty means `report` is stale. */
+  readonly problems: readonly ProblemView[];
+  /** Learning rate from the file, for the update-ratio band. */
+  readonly learningRate?: number;
+}
+
+/** Training progress for the over-time charts. */
+export interface TrainingView {
+  readonly running: boolean;
+  readonly stepsDone: number;
+  readonly stepsTotal: number;
+  readonly history: readonly StepRecord[];
+  /** Decision surface for 2-input networks: res × res outputs over [xMin,xMax]×[yMin,yMax]. */
+  readonly surface?: {
+    readonly res: number;
+    readonly xMin: number; readonly xMax: number; readonly yMin: number; readonly yMax: number;
+    readonly values: readonly number[];
+    readonly points: readonly { readonly x: number; readonly y: number; readonly label: number }[];
+  };
+}
+
+/** Chain-rule breakdown of one weight's gradient, with the actual numbers. */
+export interface WeightExplanation {
+  readonly layerIndex: number;
+  readonly unit: number;
+  /** Index of the input feeding this weight; -1 for the bias. */
+  readonly input: number;
+  readonly weight: number;
+  readonly gradient: number;
+  readonly learningRate: number;
+  readonly updated: number;
+  /** Human-readable lines, e.g. "∂E/∂y = 0.312", in chain-rule order. */
+  readonly terms: readonly { readonly label: string; readonly formula: string; readonly value: number }[];
+}
+
+/** Host → webview. */
+export type ToWebview =
+  | { readonly type: 'state'; readonly state: DocumentState | undefined }
+  | { readonly type: 'training'; readonly training: TrainingView }
+  | { readonly type: 'explanation'; readonly explanation: WeightExplanation }
+  | { readonly type: 'busy'; readonly busy: boolean; readonly label?: string };
+
+/** Webview → host. Untrusted: checked by the host's runtime guard. */
+export type FromWebview =
+  | { readonly type: 'ready' }
+  | { readonly type: 'reveal'; readonly layerIndex: number; readonly warningIndex?: number }
+  | { readonly type: 'applyFix'; readonly warningIndex: number; readonly fixIndex: number }
+  | { readonly type: 'command'; readonly command: WebviewCommand }
+  | { readonly type: 'explainWeight'; readonly layerIndex: number; readonly unit: number; readonly input: number };
+
+/** Host commands a webview button may trigger (a fixed list, never a free-form command id). */
+export const WEBVIEW_COMMANDS = ['analyze', 'gradientCheck', 'train', 'step', 'pause', 'reset', 'openPanel', 'exportReport'] as const;
+export type WebviewCommand = (typeof WEBVIEW_COMMANDS)[number];
+
+/** Re-exported so webview code imports report types from one place. */
+export type { AnalysisReport, FixAction, StepRecord };
