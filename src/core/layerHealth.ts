@@ -1,0 +1,48 @@
+/** Per-unit health of a layer after a forward pass: dead ReLU units and saturated sigmoid/tanh units. */
+import { DenseLayer } from './dense';
+
+/** Units whose pre-activation z ≤ 0 for every one of the `batch` samples (relu family only; a dead unit passes no gradient). */
+export function deadUnits(layer: DenseLayer, batch: number): number[] {
+  if (layer.activation.family !== 'relu' || batch === 0) return [];
+  const { units, pre } = layer;
+  const dead: number[] = [];
+  for (let j = 0; j < units; j++) {
+    let alive = false;
+    for (let s = 0; s < batch && !alive; s++) alive = pre[s * units + j] > 0;
+    if (!alive) dead.push(j);
+  }
+  return dead;
+}
+
+/** The largest value f'(z) can take, against which saturation is measured (σ' peaks at ¼, tanh' at 1). */
+export function peakDerivative(layer: DenseLayer): number {
+  return layer.activation.id === 'sigmoid' ? 0.25 : 1;
+}
+
+/**
+ * Units (sigmoid/tanh only) whose f'(z) is below `relativeThreshold`·peak f' for at least
+ * `sampleFraction` of the samples: the gradient through them is all but gone.
+ */
+export function saturatedUnits(layer: DenseLayer, batch: number, relativeThreshold: number, sampleFraction: number): number[] {
+  if (layer.activation.family !== 'saturating' || batch === 0) return [];
+  const { units, der } = layer;
+  const limit = relativeThreshold * peakDerivative(layer);
+  const result: number[] = [];
+  for (let j = 0; j < units; j++) {
+    let flat = 0;
+    for (let s = 0; s < batch; s++) if (Math.abs(der[s * units + j]) < limit) flat++;
+    if (flat >= sampleFraction * batch) result.push(j);
+  }
+  return result;
+}
+
+/** Percentiles (0–100) of a layer's activations a, from at most `maxValues` evenly strided entries. */
+export function activationPercentiles(layer: DenseLayer, batch: number, percentiles: readonly number[], maxValues = 2048): number[] {
+  const n = batch * layer.units;
+  if (n === 0) return percentiles.map(() => NaN);
+  const stride = Math.max(1, Math.floor(n / maxValues));
+  const values = new Float64Array(Math.ceil(n / stride));
+  for (let i = 0, k = 0; i < n; i += stride, k++) values[k] = layer.out[i];
+  values.sort();
+  return percentiles.map((p) => values[Math.min(values.length - 1, Math.round((p / 100) * (values.length - 1)))]);
+}

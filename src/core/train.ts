@@ -1,0 +1,127 @@
+/**
+ * Training: one step = forward, loss, backward, clip, update on one minibatch.
+ * Minibatches follow torch's DataLoader: each pass over the data is cut into ⌈N/B⌉ batches in
+ * data order (the last may be smaller), reshuffled with a seeded permutation per pass when `shuffle`.
+ */
+import { clipGradients } from './clip';
+import { activationPercentiles, deadUnits, saturatedUnits } from './layerHealth';
+import { Network } from './network';
+import { Optimizer } from './optimizers';
+import { StepRecord } from './report';
+import { Rng, createRng } from './rng';
+import { Dataset, NetworkSpec } from './spec';
+
+/** Percentiles recorded per layer and step: p5, p25, median, p75, p95. */
+export const RECORDED_PERCENTILES = [5, 25, 50, 75, 95] as const;
+/** Saturation as recorded over time: f'(z) < 1% of its peak for ≥ 95% of the minibatch. */
+const STEP_SATURATION = { relativeThreshold: 0.01, sampleFraction: 0.95 } as const;
+/** Seed offset of the shuffling stream, so shuffling never correlates with initialisation. */
+const SHUFFLE_STREAM = 0x51f15e;
+
+/** Runs training steps on one network, keeping optimizer state and the position in the data. */
+export class Trainer {
+  /** Steps taken so far. */
+  stepsDone = 0;
+  readonly batchSize: number;
+  private readonly optimizer: Optimizer;
+  private readonly order: Int32Array;
+  private readonly shuffleRng: Rng | undefined;
+  private readonly batchInputs: Float64Array;
+  private readonly batchTargets: Float64Array;
+  private readonly updateSquares: Float64Array;
+  private position = 0;
+
+  constructor(readonly spec: NetworkSpec, readonly network: Network, readonly dataset: Dataset) {
+    const n = dataset.samples;
+    this.batchSize = Math.min(n, spec.training.batchSize ?? n);
+    this.optimizer = Optimizer.create(spec.training, network.layers);
+    this.order = Int32Array.from({ length: n }, (_, i) => i);
+    this.shuffleRng = spec.training.shuffle ? createRng(spec.seed ^ SHUFFLE_STREAM) : undefined;
+    this.batchInputs = new Float64Array(this.batchSize * dataset.inputSize);
+    this.batchTargets = new Float64Array(this.batchSize * dataset.targetSize);
+    this.updateSquares = new Float64Array(network.layers.length);
+  }
+
+  /** Copies the next minibatch into the batch buffers (or views the data directly for an unshuffled full batch); returns its size. */
+  private nextBatch(): { x: Float64Array; t: Float64Array; size: number } {
+    const { dataset, order } = this;
+    const n = dataset.samples;
+    if (this.position === 0 && this.shuffleRng) shuffle(order, this.shuffleRng);
+    const size = Math.min(this.batchSize, n - this.position);
+    if (size === n && !this.shuffleRng) return { x: dataset.inputs, t: dataset.targets, size };
+    const { inputSize: di, targetSize: dt } = dataset;
+    for (let b = 0; b < size; b++) {
+      const s = order[this.position + b];
+      this.batchInputs.set(dataset.inputs.subarray(s * di, (s + 1) * di), b * di);
+      this.batchTargets.set(dataset.targets.subarray(s * dt, (s + 1) * dt), b * dt);
+    }
+    this.position = (this.position + size) % n;
+    return { x: this.batchInputs, t: this.batchTargets, size };
+  }
+
+  /** One training step; the record's figures are measured before the update (the loss E and ∂E/∂W that produced it). */
+  step(): StepRecord {
+    const { network } = this;
+    const { x, t, size } = this.nextBatch();
+    const loss = network.lossAndGradients(x, t, size);
+    const layers = network.layers;
+    const gradNorms = layers.map((l) => norm(l.gradWeights));
+    const deadFractions = layers.map((l) => deadUnits(l, size).length / l.units);
+    const saturatedFractions = layers.map(
+      (l) => saturatedUnits(l, size, STEP_SATURATION.relativeThreshold, STEP_SATURATION.sampleFraction).length / l.units,
+    );
+    const activationPercentilesPerLayer = layers.map((l) => activationPercentiles(l, size, RECORDED_PERCENTILES));
+    const weightNorms = layers.map((l) => norm(l.weights));
+    clipGradients(layers, this.spec.training.clip);
+    this.optimizer.step(layers, this.updateSquares);
+    const updateRatios = layers.map((_, l) => Math.sqrt(this.updateSquares[l]) / weightNorms[l]);
+    return {
+      step: this.stepsDone++, loss, gradNorms, updateRatios, deadFractions, saturatedFractions,
+      activationPercentiles: activationPercentilesPerLayer,
+    };
+  }
+
+  /** One step without the per-layer record: the hot loop for long runs and benchmarks. Returns the loss. */
+  stepQuietly(): number {
+    const { x, t, size } = this.nextBatch();
+    const loss = this.network.lossAndGradients(x, t, size);
+    clipGradients(this.network.layers, this.spec.training.clip);
+    this.optimizer.step(this.network.layers, this.updateSquares);
+    this.stepsDone++;
+    return loss;
+  }
+}
+
+/**
+ * Trains `network` for `steps` steps of `spec.training`; `onStep` sees each record and may return
+ * false to stop early (the state reached so far is kept). Returns the records.
+ */
+export function train(
+  spec: NetworkSpec, network: Network, dataset: Dataset, steps: number, onStep?: (r: StepRecord) => void | boolean,
+): StepRecord[] {
+  const trainer = new Trainer(spec, network, dataset);
+  const history: StepRecord[] = [];
+  for (let i = 0; i < steps; i++) {
+    const record = trainer.step();
+    history.push(record);
+    if (onStep?.(record) === false) break;
+  }
+  return history;
+}
+
+/** Euclidean (Frobenius) norm √(Σ v²). */
+export function norm(v: Float64Array): number {
+  let sq = 0;
+  for (let i = 0; i < v.length; i++) sq += v[i] * v[i];
+  return Math.sqrt(sq);
+}
+
+/** Fisher–Yates shuffle in place. */
+function shuffle(order: Int32Array, rng: Rng): void {
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = rng.int(i + 1);
+    const tmp = order[i];
+    order[i] = order[j];
+    order[j] = tmp;
+  }
+}
