@@ -1,0 +1,19 @@
+/** Shared test helpers: central differences and relative-error assertions. */
+import * as assert from 'assert';
+
+/** Central difference (f(x+h) − f(x−h)) / 2h. */
+export function centralDifference(f: (x: number) => number, x: number, h = 1e-6): number {
+  return (f(x + h) - f(x - h)) / (2 * h);
+}
+
+/** |a − b| / max(|a|, |b|, floor): the CS231n relative error, with a floor so values near zero compare absolutely. */
+export function relativeError(a: number, b: number, floor = 1e-12): number {
+  if (a === b) return 0;
+  return Math.abs(a - b) / Math.max(Math.abs(a), Math.abs(b), floor);
+}
+
+/** Asserts `actual` is within relative tolerance `tol` of `expected` (errors measured against at least `floor`), naming `what` on failure. */
+export function assertClose(actual: number, expected: number, tol: number, what: string, floor = 1e-12): void {
+  const err = relativeError(actual, expected, floor);
+  assert.ok(err <= tol, `${what}: got ${actual}, expected ${expected} (relative error ${err.toExponential(2)} > ${tol})`);
+}

@@ -1,0 +1,107 @@
+import * as assert from 'assert';
+import { Network } from '../../src/core/network';
+import { Trainer, train } from '../../src/core/train';
+import { clipGradients, totalGradNorm } from '../../src/core/clip';
+import { Dataset, NetworkSpec, TrainingSpec } from '../../src/core/spec';
+import { assertClose } from './helpers';
+
+const XOR: Dataset = {
+  samples: 4, inputSize: 2, targetSize: 1,
+  inputs: Float64Array.from([0, 0, 0, 1, 1, 0, 1, 1]),
+  targets: Float64Array.from([0, 1, 1, 0]),
+};
+
+function xorSpec(training: Partial<TrainingSpec> = {}): NetworkSpec {
+  return {
+    name: 'xor', seed: 1, input: 2, loss: 'mse',
+    layers: [
+      { name: 'hidden', units: 4, activation: { type: 'tanh' }, init: { type: 'xavier' } },
+      { name: 'out', units: 1, activation: { type: 'sigmoid' }, init: { type: 'xavier' } },
+    ],
+    data: { kind: 'inline', inputs: [], targets: [] },
+    training: { optimizer: 'sgd', learningRate: 0.5, momentum: 0.9, steps: 10, shuffle: false, ...training },
+  };
+}
+
+suite('training', () => {
+  test('XOR: full-batch SGD lowers the loss at every step for 200 steps', () => {
+    const spec = xorSpec({ learningRate: 0.5 });
+    const history = train(spec, Network.fromSpec(spec), XOR, 200);
+    for (let i = 1; i < history.length; i++) {
+      assert.ok(history[i].loss < history[i - 1].loss, `step ${i}: ${history[i].loss} ≥ ${history[i - 1].loss}`);
+    }
+  });
+
+  test('XOR is learned with Adam (loss < 0.01 within 1000 steps)', () => {
+    const spec = xorSpec({ optimizer: 'adam', learningRate: 0.05 });
+    const history = train(spec, Network.fromSpec(spec), XOR, 1000);
+    assert.ok(history[history.length - 1].loss < 0.01, `final loss ${history[history.length - 1].loss}`);
+  });
+
+  test('one SGD step is exactly w ← w − lr·∂E/∂w', () => {
+    const spec = xorSpec({ learningRate: 0.3 });
+    const net = Network.fromSpec(spec);
+    const reference = net.clone();
+    reference.lossAndGradients(XOR.inputs, XOR.targets, 4);
+    new Trainer(spec, net, XOR).step();
+    net.layers.forEach((l, li) => {
+      const r = reference.layers[li];
+      l.weights.forEach((w, i) => assert.strictEqual(w, r.weights[i] - 0.3 * r.gradWeights[i]));
+      l.bias.forEach((b, i) => assert.strictEqual(b, r.bias[i] - 0.3 * r.gradBias[i]));
+    });
+  });
+
+  test('records are measured before the update and the step counter advances', () => {
+    const spec = xorSpec();
+    const net = Network.fromSpec(spec);
+    const lossBefore = net.clone().lossValue(XOR.inputs, XOR.targets, 4);
+    const trainer = new Trainer(spec, net, XOR);
+    const r0 = trainer.step();
+    assert.strictEqual(r0.step, 0);
+    assert.strictEqual(r0.loss, lossBefore);
+    assert.strictEqual(r0.gradNorms.length, 2);
+    assert.strictEqual(r0.activationPercentiles[0].length, 5);
+    assert.strictEqual(trainer.step().step, 1);
+  });
+
+  test('minibatches follow data order and cycle, the last one of a pass smaller (torch DataLoader)', () => {
+    const spec = xorSpec({ batchSize: 3, learningRate: 0 });
+    const trainer = new Trainer(spec, Network.fromSpec(spec), XOR);
+    const seen: number[][] = [];
+    const net = trainer.network;
+    const original = net.lossAndGradients.bind(net);
+    net.lossAndGradients = (x, t, batch) => {
+      seen.push(Array.from(t.subarray(0, batch)));
+      return original(x, t, batch);
+    };
+    for (let i = 0; i < 4; i++) trainer.stepQuietly();
+    assert.deepStrictEqual(seen, [[0, 1, 1], [0], [0, 1, 1], [0]]);
+  });
+
+  test('shuffling is seeded: same seed, same trajectory', () => {
+    const spec = xorSpec({ batchSize: 2, shuffle: true });
+    const a = train(spec, Network.fromSpec(spec), XOR, 20).map((r) => r.loss);
+    const b = train(spec, Network.fromSpec(spec), XOR, 20).map((r) => r.loss);
+    assert.deepStrictEqual(a, b);
+  });
+
+  test('onStep returning false stops training and keeps the state reached', () => {
+    const spec = xorSpec();
+    const history = train(spec, Network.fromSpec(spec), XOR, 50, (r) => r.step < 4);
+    assert.strictEqual(history.length, 5);
+  });
+
+  test('clip norm scales all gradients jointly to max_norm/(‖g‖+1e-6); clip value clamps', () => {
+    const spec = xorSpec();
+    const net = Network.fromSpec(spec);
+    net.lossAndGradients(XOR.inputs, XOR.targets, 4);
+    const before = totalGradNorm(net.layers);
+    const copy = Float64Array.from(net.layers[0].gradWeights);
+    const returned = clipGradients(net.layers, { norm: before / 4 });
+    assert.strictEqual(returned, before);
+    assertClose(totalGradNorm(net.layers), (before / 4) * (before / (before + 1e-6)), 1e-12, 'clipped norm');
+    assertClose(net.layers[0].gradWeights[0], copy[0] * ((before / 4) / (before + 1e-6)), 1e-14, 'scaled entry');
+    clipGradients(net.layers, { value: 1e-4 });
+    for (const l of net.layers) for (const g of l.gradWeights) assert.ok(Math.abs(g) <= 1e-4);
+  });
+});
