@@ -1,0 +1,206 @@
+/**
+ * Diagnosis over a training run: the conditions that only show while training (units dying
+ * after large steps, a loss that blows up at step 40, early layers that never move), each with
+ * the step at which it first held and the layer where it started.
+ */
+import { Fix, StepRecord, Warning } from './report';
+import { NetworkSpec } from './spec';
+
+/** Thresholds of the over-time rules, with their sources. */
+export const OVER_TIME_THRESHOLDS = {
+  /** Update ratio lr·‖∇W‖/‖W‖ below this means a layer does not move (DeepDiagnosis: healthy within [1e-5, 1e-1]). */
+  stalledUpdateRatio: 1e-5,
+  /** …while some later layer learns at least this fast (CS231n: ≈1e-3 is healthy; TheDeepChecker: log10 ratio ≥ −4). */
+  learningUpdateRatio: 1e-4,
+  /** Update ratio above this is an exploding step (DeepDiagnosis and TheDeepChecker: upper bound 1e-1). */
+  explodingUpdateRatio: 1e-1,
+  /** Smoothed loss at least this multiple of the best smoothed loss is divergence (TheDeepChecker: ≥ 2× the minimum). */
+  divergenceFactor: 2,
+  /** Moving-average window (steps) for the loss, so minibatch noise does not count as divergence. */
+  lossWindow: 10,
+  /** Successive growing steps above the exploding limit that count as a blow-up (TheDeepChecker watches 5 successive doublings). */
+  growthSteps: 3,
+  /** Newly dead units must make up at least this fraction of a layer to be reported. */
+  newlyDeadFraction: 0.1,
+} as const;
+
+/** Index of the first record satisfying `test`, or −1. */
+function firstIndex(history: readonly StepRecord[], test: (r: StepRecord) => boolean): number {
+  return history.findIndex(test);
+}
+
+/** Median of a list of numbers (NaN for none). */
+function median(values: number[]): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+const fmt = (v: number): string => (Number.isFinite(v) ? Number(v.toPrecision(3)).toString() : String(v));
+
+/** Every over-time warning the run's history shows, in the order a user should read them. */
+export function diagnoseHistory(spec: NetworkSpec, history: readonly StepRecord[]): Warning[] {
+  if (history.length === 0) return [];
+  return [
+    ...nonFinite(spec, history),
+    ...diverging(spec, history),
+    ...exploding(spec, history),
+    ...stalledLayers(spec, history),
+    ...dyingUnits(spec, history),
+  ];
+}
+
+/** The first step whose loss or gradients are NaN/Inf, and the first layer (forward order) whose activations were. */
+function nonFinite(spec: NetworkSpec, history: readonly StepRecord[]): Warning[] {
+  const bad = (r: StepRecord): boolean =>
+    !Number.isFinite(r.loss) || r.gradNorms.some((g) => !Number.isFinite(g)) ||
+    r.activationPercentiles.some((p) => p.some((v) => !Number.isFinite(v)));
+  const k = firstIndex(history, bad);
+  if (k < 0) return [];
+  const r = history[k];
+  let layer = r.activationPercentiles.findIndex((p) => p.some((v) => !Number.isFinite(v)));
+  if (layer < 0) {
+    // activations still finite: the first non-finite gradient, walking backward from the output
+    for (let l = r.gradNorms.length - 1; l >= 0; l--) if (!Number.isFinite(r.gradNorms[l])) { layer = l; break; }
+  }
+  if (layer < 0) layer = spec.layers.length - 1;
+  const previous = k > 0 ? history[k - 1] : undefined;
+  return [{
+    kind: 'non_finite', severity: 'error', layer: spec.layers[layer].name, layerIndex: layer, units: [], firstStep: r.step,
+    message: `Training produced NaN or infinite values at step ${r.step}, first in layer '${spec.layers[layer].name}'.`,
+    cause: previous
+      ? `At step ${previous.step} the loss was ${fmt(previous.loss)} and the largest gradient norm ${fmt(Math.max(...previous.gradNorms))}; one update later values overflowed.`
+      : 'The values were already non-finite at the first step: check the weights and data in the file.',
+    fix: 'Lower the learning rate and clip the gradient norm so one step cannot overflow the weights.',
+    fixes: [learningRateFix(spec, 0.1), clipFix()],
+  }];
+}
+
+/** The smoothed loss rising to `divergenceFactor`× its best value (and above where it started). */
+function diverging(spec: NetworkSpec, history: readonly StepRecord[]): Warning[] {
+  const w = Math.max(1, Math.min(OVER_TIME_THRESHOLDS.lossWindow, Math.floor(history.length / 5)));
+  let best = Infinity;
+  let first: number | undefined;
+  let start = NaN;
+  let sum = 0;
+  for (let i = 0; i < history.length; i++) {
+    sum += history[i].loss;
+    if (i >= w) sum -= history[i - w].loss;
+    if (i < w - 1) continue;
+    const smooth = sum / w;
+    if (!Number.isFinite(smooth)) break; // reported as non_finite
+    if (Number.isNaN(start)) start = smooth;
+    best = Math.min(best, smooth);
+    if (smooth >= OVER_TIME_THRESHOLDS.divergenceFactor * best && smooth > start && first === undefined) first = i;
+  }
+  if (first === undefined) return [];
+  const r = history[first];
+  return [{
+    kind: 'loss_diverging', severity: 'warning', layer: spec.name, layerIndex: -1, units: [], firstStep: r.step,
+    message: `The loss is diverging: from step ${r.step} it climbed back above twice the best value reached.`,
+    cause: `Best moving-average loss ${fmt(best)}; at step ${r.step} it was ${fmt(history.slice(first - w + 1, first + 1).reduce((a, b) => a + b.loss, 0) / w)} (window of ${w} steps). Steps overshoot the minimum.`,
+    fix: `Lower the learning rate (now ${spec.training.learningRate}) or clip gradients.`,
+    fixes: [learningRateFix(spec, 0.1), clipFix()],
+  }];
+}
+
+/**
+ * Layers whose update ratio stays above the band: either the median over a moving window of
+ * `lossWindow` steps exceeds the limit, or it is above the limit and growing for `growthSteps`
+ * successive steps (a blow-up faster than any window). A healthy run's large but shrinking first steps do not count.
+ */
+function exploding(spec: NetworkSpec, history: readonly StepRecord[]): Warning[] {
+  const limit = OVER_TIME_THRESHOLDS.explodingUpdateRatio;
+  const w = Math.min(OVER_TIME_THRESHOLDS.lossWindow, history.length);
+  let bestStep = Infinity;
+  let layer = -1;
+  for (let l = 0; l < spec.layers.length; l++) {
+    const g = OVER_TIME_THRESHOLDS.growthSteps;
+    for (let i = 0; i < history.length && history[i].step < bestStep; i++) {
+      const window = history.slice(i, i + w).map((r) => r.updateRatios[l]);
+      const growing = window.length >= g && window.slice(0, g).every((v, k) => v > limit && (k === 0 || v > window[k - 1]));
+      if (growing || (window.length === w && window.every(Number.isFinite) && median(window) > limit)) {
+        bestStep = history[i].step;
+        layer = l;
+        break;
+      }
+    }
+  }
+  if (layer < 0) return [];
+  const worst = Math.max(...history.map((r) => r.updateRatios[layer]).filter(Number.isFinite));
+  return [{
+    kind: 'exploding_gradient', severity: 'warning', layer: spec.layers[layer].name, layerIndex: layer, units: [], firstStep: bestStep,
+    message: `Updates in layer '${spec.layers[layer].name}' are too large from step ${bestStep} on.`,
+    cause: `lr·‖∇W‖/‖W‖ stayed above ${limit} over ${w} steps and reached ${fmt(worst)} (healthy ≈ 1e-3): each step rewrites over ${limit * 100}% of the weights.`,
+    fix: 'Lower the learning rate or clip the gradient norm.',
+    fixes: [learningRateFix(spec, 0.1), clipFix()],
+  }];
+}
+
+/** Early layers whose median update ratio stays far below the band while a later layer learns. */
+function stalledLayers(spec: NetworkSpec, history: readonly StepRecord[]): Warning[] {
+  const T = OVER_TIME_THRESHOLDS;
+  const medians = spec.layers.map((_, l) => median(history.map((r) => r.updateRatios[l]).filter(Number.isFinite)));
+  const stalled = medians.map((_, l) => l).filter((l) => medians[l] < T.stalledUpdateRatio && medians.slice(l + 1).some((m) => m >= T.learningUpdateRatio));
+  if (stalled.length === 0) return [];
+  const start = stalled[stalled.length - 1]; // closest to the output: where the vanishing starts, walking backward
+  const learner = medians.findIndex((m, l) => l > start && m >= T.learningUpdateRatio);
+  const firstStep = history[Math.max(0, firstIndex(history, (r) => r.updateRatios[start] < T.stalledUpdateRatio))].step;
+  const saturating = stalled.filter((l) => spec.layers[l].activation.type === 'sigmoid' || spec.layers[l].activation.type === 'tanh');
+  const fixes: Fix[] = saturating.length
+    ? [{ title: `Use ReLU with He init in ${names(spec, saturating)}`, actions: [{ kind: 'set_activation', layers: saturating, activation: 'relu', init: 'he' }] }]
+    : [{ title: `Use He init in ${names(spec, stalled)}`, actions: [{ kind: 'set_init', layers: stalled, init: 'he' }] }];
+  return [{
+    kind: 'vanishing_gradient', severity: 'warning', layer: spec.layers[start].name, layerIndex: start, units: [], firstStep,
+    message: `${names(spec, stalled)} barely move during training while later layers learn.`,
+    cause: `Median update ratio ${stalled.map((l) => `${spec.layers[l].name} ${fmt(medians[l])}`).join(', ')} vs ${spec.layers[learner].name} ${fmt(medians[learner])} (healthy ≈ 1e-3): the gradient shrinks on its way back.`,
+    fix: 'Use ReLU-family activations with He initialisation in the early layers, or a better-scaled initialiser.',
+    fixes,
+  }];
+}
+
+/** ReLU layers that lose units while training: the step at which they started dying and how many. */
+function dyingUnits(spec: NetworkSpec, fullHistory: readonly StepRecord[]): Warning[] {
+  // once values are NaN every comparison z > 0 fails: only the finite part of the run says anything about dying
+  const end = fullHistory.findIndex((r) => r.activationPercentiles.some((p) => p.some((v) => !Number.isFinite(v))));
+  const history = end < 0 ? fullHistory : fullHistory.slice(0, end);
+  const warnings: Warning[] = [];
+  if (history.length < 2) return warnings;
+  spec.layers.forEach((layer, l) => {
+    if (layer.activation.type !== 'relu') return;
+    const initial = history[0].deadFractions[l];
+    const final = history[history.length - 1].deadFractions[l];
+    if (final - initial < OVER_TIME_THRESHOLDS.newlyDeadFraction) return;
+    const k = firstIndex(history, (r) => r.deadFractions[l] >= (initial + final) / 2);
+    const count = Math.round((final - initial) * layer.units);
+    warnings.push({
+      kind: 'dead_relu', severity: 'warning', layer: layer.name, layerIndex: l, units: [], firstStep: history[k].step,
+      message: `${count} of ${layer.units} units in '${layer.name}' died during training, starting around step ${history[k].step}.`,
+      cause: `Dead fraction rose from ${fmt(initial * 100)}% to ${fmt(final * 100)}%: large updates pushed their pre-activations below 0 for every sample, and a dead ReLU gets no gradient to recover.`,
+      fix: 'Lower the learning rate, or use leaky ReLU so units keep a small gradient.',
+      fixes: [
+        { title: `Use leaky ReLU in '${layer.name}'`, actions: [{ kind: 'set_activation', layers: [l], activation: 'leaky_relu', alpha: 0.01 }] },
+        learningRateFix(spec, 0.1),
+      ],
+    });
+  });
+  return warnings;
+}
+
+/** "layers 'a', 'b'" for messages. */
+function names(spec: NetworkSpec, layers: readonly number[]): string {
+  const quoted = layers.map((l) => `'${spec.layers[l].name}'`);
+  return `${layers.length > 1 ? 'Layers' : 'Layer'} ${quoted.join(', ')}`;
+}
+
+/** Scale the learning rate by `factor`. */
+function learningRateFix(spec: NetworkSpec, factor: number): Fix {
+  const lr = Number((spec.training.learningRate * factor).toPrecision(3));
+  return { title: `Lower the learning rate to ${lr}`, actions: [{ kind: 'set_learning_rate', learningRate: lr }] };
+}
+
+/** Clip the total gradient norm at 1. */
+function clipFix(): Fix {
+  return { title: 'Clip the gradient norm at 1', actions: [{ kind: 'set_clip', norm: 1 }] };
+}

@@ -1,0 +1,106 @@
+import * as assert from 'assert';
+import { Network } from '../../src/core/network';
+import { diagnoseHistory } from '../../src/core/overTime';
+import { train } from '../../src/core/train';
+import { ActivationName, Dataset, InitSpec, NetworkSpec, TrainingSpec } from '../../src/core/spec';
+import { createRng } from '../../src/core/rng';
+
+/** Two Gaussian blobs in 2-D, labels 0/1, seeded. */
+function blobs(n: number): Dataset {
+  const rng = createRng(11);
+  const inputs = new Float64Array(n * 2);
+  const targets = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const label = i % 2;
+    inputs[2 * i] = (label ? 1.5 : -1.5) + 0.7 * rng.normal();
+    inputs[2 * i + 1] = (label ? -1 : 1) + 0.7 * rng.normal();
+    targets[i] = label;
+  }
+  return { samples: n, inputSize: 2, targetSize: 1, inputs, targets };
+}
+
+/** y = 5(x₁ − x₂) + 3 on standard-normal inputs: large targets for a ReLU regressor. */
+function regression(n: number): Dataset {
+  const rng = createRng(11);
+  const inputs = new Float64Array(2 * n).map(() => rng.normal());
+  const targets = Float64Array.from({ length: n }, (_, i) => 5 * (inputs[2 * i] - inputs[2 * i + 1]) + 3);
+  return { samples: n, inputSize: 2, targetSize: 1, inputs, targets };
+}
+
+/** One ReLU hidden layer of 32 and a linear output, trained by full-batch SGD at `lr`. */
+function reluRegressor(lr: number): NetworkSpec {
+  const base = mlp('relu', 1, 32, { type: 'he' }, { learningRate: lr });
+  return { ...base, layers: [base.layers[0], { name: 'out', units: 1, activation: { type: 'linear' }, init: { type: 'xavier' } }] };
+}
+
+function mlp(hidden: ActivationName, depth: number, width: number, init: InitSpec, training: Partial<TrainingSpec>, loss: NetworkSpec['loss'] = 'mse'): NetworkSpec {
+  return {
+    name: 'run', seed: 3, input: 2, loss,
+    layers: [
+      ...Array.from({ length: depth }, (_, i) => ({ name: `h${i + 1}`, units: width, activation: { type: hidden }, init })),
+      { name: 'out', units: 1, activation: { type: 'sigmoid' as const }, init: { type: 'xavier' as const } },
+    ],
+    data: { kind: 'inline', inputs: [], targets: [] },
+    training: { optimizer: 'sgd', learningRate: 0.1, momentum: 0.9, steps: 100, shuffle: false, ...training },
+  };
+}
+
+function run(spec: NetworkSpec, steps: number, data = blobs(64)) {
+  const history = train(spec, Network.fromSpec(spec), data, steps);
+  return { history, warnings: diagnoseHistory(spec, history) };
+}
+
+suite('diagnosis over time', () => {
+  test('a healthy run raises nothing', () => {
+    const { warnings } = run(mlp('tanh', 2, 8, { type: 'xavier' }, { learningRate: 0.5 }), 300);
+    assert.deepStrictEqual(warnings.map((w) => w.kind), []);
+  });
+
+  test('a learning rate that blows up: exploding first, then non_finite at the exact step the values overflowed', () => {
+    const { history, warnings } = run(reluRegressor(0.3), 60, regression(64));
+    const firstBad = history.findIndex((r) => !Number.isFinite(r.loss) || r.activationPercentiles.some((p) => p.some((v) => !Number.isFinite(v))));
+    assert.ok(firstBad > 0, 'the constructed run must overflow');
+    const nan = warnings.find((w) => w.kind === 'non_finite');
+    assert.ok(nan, JSON.stringify(warnings.map((w) => w.kind)));
+    assert.strictEqual(nan.firstStep, firstBad);
+    const ex = warnings.find((w) => w.kind === 'exploding_gradient');
+    assert.ok(ex && ex.firstStep !== undefined && ex.firstStep < firstBad, 'exploding must be seen before the NaN');
+    assert.strictEqual(nan.fixes[0].actions[0].kind, 'set_learning_rate');
+  });
+
+  test('ReLU units that die during training are reported with the step they started dying', () => {
+    const { history, warnings } = run(reluRegressor(0.1), 150, regression(64));
+    const dead = warnings.find((w) => w.kind === 'dead_relu');
+    assert.ok(dead, `dead fractions ${history[0].deadFractions[0]} → ${history[history.length - 1].deadFractions[0]}`);
+    assert.strictEqual(dead.layer, 'h1');
+    assert.ok(dead.firstStep !== undefined && dead.firstStep > 0);
+    assert.ok(history[dead.firstStep].deadFractions[0] > history[0].deadFractions[0]);
+    assert.strictEqual(dead.fixes[0].actions[0].kind, 'set_activation');
+  });
+
+  test('early sigmoid layers that never move while the last one learns: vanishing, starting at the deepest stalled layer', () => {
+    const spec = mlp('sigmoid', 8, 16, { type: 'normal', std: 0.1 }, { learningRate: 0.1 });
+    const { warnings } = run(spec, 60);
+    const v = warnings.find((w) => w.kind === 'vanishing_gradient');
+    assert.ok(v, JSON.stringify(warnings.map((w) => w.kind)));
+    assert.ok(v.layerIndex >= 0 && v.layerIndex < 8);
+    assert.deepStrictEqual(v.fixes[0].actions[0].kind, 'set_activation');
+  });
+
+  test('a loss that falls and then climbs back above twice its best: loss_diverging at the step it crossed', () => {
+    const spec = mlp('tanh', 1, 4, { type: 'xavier' }, {});
+    // 40 steps falling from 1 to 0.1, then 40 steps rising linearly to 1
+    const losses = [...Array.from({ length: 40 }, (_, i) => 1 - (0.9 * i) / 39), ...Array.from({ length: 40 }, (_, i) => 0.1 + (0.9 * (i + 1)) / 40)];
+    const history = losses.map((loss, step) => ({
+      step, loss, gradNorms: [0.1, 0.1], updateRatios: [1e-3, 1e-3], deadFractions: [0, 0], saturatedFractions: [0, 0],
+      activationPercentiles: [[0, 0, 0, 0, 0], [0, 0, 0, 0, 0]],
+    }));
+    const warnings = diagnoseHistory(spec, history);
+    assert.deepStrictEqual(warnings.map((w) => w.kind), ['loss_diverging']);
+    // window 10: the smoothed loss first reaches 2× its best (≈0.1) when it has climbed to about 0.2
+    const step = warnings[0].firstStep!;
+    const smoothed = losses.slice(step - 9, step + 1).reduce((a, b) => a + b, 0) / 10;
+    const best = Math.min(...losses.map((_, i) => (i >= 9 ? losses.slice(i - 9, i + 1).reduce((a, b) => a + b, 0) / 10 : Infinity)).slice(0, step + 1));
+    assert.ok(smoothed >= 2 * best && step > 40, `step ${step}: smoothed ${smoothed}, best ${best}`);
+  });
+});
