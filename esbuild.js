@@ -29,6 +29,8 @@ function options(entry, platform) {
     format: platform === 'node' ? 'cjs' : 'iife',
     target: platform === 'node' ? 'node20' : 'es2022',
     external: platform === 'node' ? ['vscode'] : [],
+    // jsonc-parser's UMD build hides its requires from the bundler; its ESM build bundles cleanly
+    mainFields: ['module', 'main'],
   };
   if (entry.banner) o.banner = { js: entry.banner };
   return o;

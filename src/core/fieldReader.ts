@@ -1,0 +1,158 @@
+/** Typed readers for JSON nodes: each returns the value, or records a positioned problem and returns undefined. */
+import { Node } from 'jsonc-parser';
+import { JsonPath, ProblemList, child, keysOf, suggestion } from './json';
+
+/** Bounds for a number: inclusive min/max, or exclusive lower bound `above`. */
+export interface NumberBounds {
+  readonly min?: number;
+  readonly above?: number;
+  readonly max?: number;
+}
+
+/** Reads fields of a network file, reporting every problem it meets. */
+export class FieldReader {
+  constructor(readonly problems: ProblemList) {}
+
+  /** The object at `node`, or a problem saying `what` must be an object. */
+  object(node: Node | undefined, path: JsonPath, what: string): Node | undefined {
+    if (!node) return undefined;
+    if (node.type !== 'object') {
+      this.problems.add(path, `${what} must be an object`, node);
+      return undefined;
+    }
+    return node;
+  }
+
+  /** The value node of a required property; a missing one is reported on the object's opening brace. */
+  required(obj: Node, key: string, path: JsonPath, what: string): Node | undefined {
+    const node = child(obj, key);
+    if (!node) this.problems.add([...path, key], `missing required "${key}" (${what})`, { offset: obj.offset, length: 1 });
+    return node;
+  }
+
+  /** Warns about keys outside `allowed` (with a suggestion), so typos do not pass silently. */
+  unknownKeys(obj: Node, path: JsonPath, allowed: readonly string[]): void {
+    for (const { key, keyNode } of keysOf(obj)) {
+      if (!allowed.includes(key)) {
+        this.problems.add([...path, key], `unknown property "${key}" is ignored${suggestion(key, allowed)}`, keyNode, 'warning');
+      }
+    }
+  }
+
+  /** A finite number within bounds. */
+  number(node: Node | undefined, path: JsonPath, what: string, bounds: NumberBounds = {}): number | undefined {
+    if (!node) return undefined;
+    if (node.type !== 'number') {
+      this.problems.add(path, `${what} must be a number, got ${describe(node)}`, node);
+      return undefined;
+    }
+    const v = node.value as number;
+    if (!Number.isFinite(v)) {
+      this.problems.add(path, `${what} must be a finite number (the literal overflows to ${v})`, node);
+      return undefined;
+    }
+    const { min, above, max } = bounds;
+    if ((min !== undefined && v < min) || (above !== undefined && v <= above) || (max !== undefined && v > max)) {
+      const range = [above !== undefined ? `> ${above}` : min !== undefined ? `≥ ${min}` : '', max !== undefined ? `≤ ${max}` : ''].filter(Boolean).join(' and ');
+      this.problems.add(path, `${what} must be ${range}, got ${v}`, node);
+      return undefined;
+    }
+    return v;
+  }
+
+  /** An integer within bounds. */
+  integer(node: Node | undefined, path: JsonPath, what: string, bounds: NumberBounds = {}): number | undefined {
+    const v = this.number(node, path, what, bounds);
+    if (v === undefined || !node) return undefined;
+    if (!Number.isInteger(v)) {
+      this.problems.add(path, `${what} must be a whole number, got ${v}`, node);
+      return undefined;
+    }
+    return v;
+  }
+
+  string(node: Node | undefined, path: JsonPath, what: string): string | undefined {
+    if (!node) return undefined;
+    if (node.type !== 'string') {
+      this.problems.add(path, `${what} must be a string, got ${describe(node)}`, node);
+      return undefined;
+    }
+    return node.value as string;
+  }
+
+  boolean(node: Node | undefined, path: JsonPath, what: string): boolean | undefined {
+    if (!node) return undefined;
+    if (node.type !== 'boolean') {
+      this.problems.add(path, `${what} must be true or false, got ${describe(node)}`, node);
+      return undefined;
+    }
+    return node.value as boolean;
+  }
+
+  /** One of `names`; an unknown one is reported with the closest name. */
+  name<T extends string>(node: Node | undefined, path: JsonPath, what: string, names: readonly T[]): T | undefined {
+    const v = this.string(node, path, what);
+    if (v === undefined || !node) return undefined;
+    if (!(names as readonly string[]).includes(v)) {
+      this.problems.add(path, `unknown ${what} '${v}'${suggestion(v, names)} (one of: ${names.join(', ')})`, node);
+      return undefined;
+    }
+    return v as T;
+  }
+
+  /** An array of finite numbers, of length `length` when given. */
+  numbers(node: Node | undefined, path: JsonPath, what: string, length?: number): number[] | undefined {
+    if (!node) return undefined;
+    if (node.type !== 'array') {
+      this.problems.add(path, `${what} must be an array of numbers, got ${describe(node)}`, node);
+      return undefined;
+    }
+    const items = node.children ?? [];
+    if (length !== undefined && items.length !== length) {
+      this.problems.add(path, `${what} must have ${length} number${length === 1 ? '' : 's'}, got ${items.length}`, node);
+      return undefined;
+    }
+    const out: number[] = [];
+    let ok = true;
+    items.forEach((item, i) => {
+      const v = this.number(item, [...path, i], `${what}[${i}]`);
+      if (v === undefined) ok = false; else out.push(v);
+    });
+    return ok ? out : undefined;
+  }
+
+  /** A rows × cols matrix of finite numbers; `shape` words the expectation in messages. */
+  matrix(node: Node | undefined, path: JsonPath, what: string, rows: number | undefined, cols: number, shape: string): number[][] | undefined {
+    if (!node) return undefined;
+    const items = node.type === 'array' ? node.children ?? [] : undefined;
+    if (!items || items.some((r) => r.type !== 'array')) {
+      this.problems.add(path, `${what} must be an array of rows (arrays of numbers), ${shape}`, node);
+      return undefined;
+    }
+    const widths = items.map((r) => r.children?.length ?? 0);
+    const badWidth = widths.findIndex((w) => w !== cols);
+    if ((rows !== undefined && items.length !== rows) || badWidth >= 0) {
+      const got = widths.every((w) => w === widths[0]) ? `${items.length} × ${widths[0] ?? 0}` : `${items.length} rows of lengths ${[...new Set(widths)].join('/')}`;
+      this.problems.add(path, `${what} must be ${shape}, got ${got}`, node);
+      return undefined;
+    }
+    const out: number[][] = [];
+    let ok = true;
+    items.forEach((r, i) => {
+      const row = this.numbers(r, [...path, i], `${what}[${i}]`, cols);
+      if (row) out.push(row); else ok = false;
+    });
+    return ok ? out : undefined;
+  }
+}
+
+/** "a string", "an array", … for messages. */
+function describe(node: Node): string {
+  switch (node.type) {
+    case 'array': return 'an array';
+    case 'object': return 'an object';
+    case 'string': return `the string "${String(node.value).slice(0, 40)}"`;
+    case 'null': return 'null';
+    default: return String(node.value);
+  }
+}
