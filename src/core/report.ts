@@ -136,3 +136,19 @@ export interface LayerParameters {
   readonly weights: number[][];
   readonly bias: number[];
 }
+
+/** Chain-rule breakdown of one weight's gradient, with the actual numbers. */
+export interface WeightExplanation {
+  readonly layerIndex: number;
+  readonly unit: number;
+  /** Index of the input feeding this weight; -1 for the bias. */
+  readonly input: number;
+  readonly weight: number;
+  readonly gradient: number;
+  readonly learningRate: number;
+  readonly updated: number;
+  /** Human-readable lines, e.g. "∂E/∂y = 0.312", in chain-rule order. */
+  readonly terms: readonly { readonly label: string; readonly formula: string; readonly value: number }[];
+  /** Samples the gradient sums over. */
+  readonly samples: number;
+}

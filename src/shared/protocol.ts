@@ -3,7 +3,7 @@
  * Type-only: adds nothing to either bundle. The host validates every FromWebview message with
  * `isFromWebview` (src/host/messaging.ts) before use: webview messages are untrusted.
  */
-import type { AnalysisReport, FixAction, StepRecord } from '../core/report';
+import type { AnalysisReport, FixAction, StepRecord, WeightExplanation } from '../core/report';
 
 /** A validation error with its position in the file (0-based line/character, as vscode.Range). */
 export interface ProblemView {
@@ -49,20 +49,6 @@ export interface TrainingView {
   };
 }
 
-/** Chain-rule breakdown of one weight's gradient, with the actual numbers. */
-export interface WeightExplanation {
-  readonly layerIndex: number;
-  readonly unit: number;
-  /** Index of the input feeding this weight; -1 for the bias. */
-  readonly input: number;
-  readonly weight: number;
-  readonly gradient: number;
-  readonly learningRate: number;
-  readonly updated: number;
-  /** Human-readable lines, e.g. "∂E/∂y = 0.312", in chain-rule order. */
-  readonly terms: readonly { readonly label: string; readonly formula: string; readonly value: number }[];
-}
-
 /** Host → webview. */
 export type ToWebview =
   | { readonly type: 'state'; readonly state: DocumentState | undefined }
@@ -83,4 +69,4 @@ export const WEBVIEW_COMMANDS = ['analyze', 'gradientCheck', 'train', 'step', 'p
 export type WebviewCommand = (typeof WEBVIEW_COMMANDS)[number];
 
 /** Re-exported so webview code imports report types from one place. */
-export type { AnalysisReport, FixAction, StepRecord };
+export type { AnalysisReport, FixAction, StepRecord, WeightExplanation };

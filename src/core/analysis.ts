@@ -1,0 +1,79 @@
+/**
+ * One full-batch forward/backward pass over every sample, measured per layer: activations,
+ * derivatives f'(z), gradient norms and update ratios, dead and saturated units; then the warnings.
+ */
+import { DenseLayer } from './dense';
+import { deadUnits, saturatedUnits } from './layerHealth';
+import { LoadedNetwork } from './load';
+import { AnalysisReport, LayerReport } from './report';
+import { hasNonFinite, histogramOf, statsOf, unitMeans } from './stats';
+import { staticWarnings } from './staticChecks';
+import { DEFAULT_THRESHOLDS, Thresholds } from './thresholds';
+import { norm } from './train';
+import { diagnose } from './warnings';
+
+export { DEFAULT_THRESHOLDS } from './thresholds';
+export type { Thresholds } from './thresholds';
+
+/** Largest units × samples block sent as a heat strip. */
+const HEAT_CELLS = 4096;
+
+/** Analyses the network at its current parameters on its whole data set. */
+export function analyze(loaded: LoadedNetwork, thresholds: Partial<Thresholds> = {}): AnalysisReport {
+  const t: Thresholds = { ...DEFAULT_THRESHOLDS, ...thresholds };
+  const { spec, network, dataset } = loaded;
+  const n = dataset.samples;
+  const loss = network.lossAndGradients(dataset.inputs, dataset.targets, n);
+  const layers = network.layers.map((layer, index) => layerReport(layer, index, n, spec.training.learningRate, t));
+  const nonFinite = {
+    activations: network.layers.map((l) => hasNonFinite(l.out, n * l.units)),
+    gradients: network.layers.map((l) => hasNonFinite(l.gradWeights) || hasNonFinite(l.gradBias)),
+  };
+  let inputAbs = 0;
+  for (const x of dataset.inputs) inputAbs += Math.abs(x);
+  const inputMeanAbs = dataset.inputs.length ? inputAbs / dataset.inputs.length : 0;
+  const warnings = [...staticWarnings(spec, dataset), ...diagnose(spec, layers, loss, nonFinite, t, inputMeanAbs)];
+  return { network: spec.name, loss, samples: n, parameters: network.parameterCount(), layers, warnings };
+}
+
+/** The figures of one layer after the pass. */
+function layerReport(layer: DenseLayer, index: number, n: number, lr: number, t: Thresholds): LayerReport {
+  const cells = n * layer.units;
+  const weightNorm = norm(layer.weights);
+  const gradWeightNorm = norm(layer.gradWeights);
+  let sumAbs = 0;
+  for (const g of layer.gradWeights) sumAbs += Math.abs(g);
+  let zeros = 0;
+  for (let i = 0; i < cells; i++) if (layer.out[i] === 0) zeros++;
+  const derStats = statsOf(layer.der, cells, Math.abs);
+  return {
+    index,
+    name: layer.name,
+    units: layer.units,
+    activation: layer.activation.id,
+    activations: { ...statsOf(layer.out, cells), histogram: histogramOf(layer.out, cells), fractionZero: cells ? zeros / cells : 0 },
+    preactivations: statsOf(layer.pre, cells),
+    derivatives: { meanAbs: derStats.mean, min: derStats.min, max: derStats.max, histogram: histogramOf(layer.der, cells, 20, Math.abs) },
+    gradients: {
+      weightNorm: gradWeightNorm,
+      biasNorm: norm(layer.gradBias),
+      ratioToWeights: gradWeightNorm / weightNorm,
+      updateRatio: (lr * gradWeightNorm) / weightNorm,
+      meanAbs: sumAbs / layer.gradWeights.length,
+      outputGradNorm: norm(layer.gradOut.subarray(0, cells)),
+    },
+    weightNorm,
+    deadUnits: deadUnits(layer, n),
+    saturatedUnits: saturatedUnits(layer, n, t.saturationDerivative, t.saturationSamples),
+    unitMeanActivation: unitMeans(layer.out, n, layer.units),
+    unitMeanDerivative: unitMeans(layer.der, n, layer.units, true),
+    ...(cells <= HEAT_CELLS ? { heat: { samples: n, values: heatValues(layer, n) } } : {}),
+  };
+}
+
+/** Activations as units × samples (row j = unit j across the samples). */
+function heatValues(layer: DenseLayer, n: number): number[] {
+  const out: number[] = new Array(layer.units * n);
+  for (let j = 0; j < layer.units; j++) for (let s = 0; s < n; s++) out[j * n + s] = layer.out[s * layer.units + j];
+  return out;
+}

@@ -1,0 +1,99 @@
+/**
+ * Gradient check: every analytic ∂E/∂w against the central difference (E(w+h) − E(w−h)) / 2h in
+ * float64, as CS231n recommends; relative error |a − n| / max(|a|, |n|, floor). The floor,
+ * 1e-6·max(1, |E|), sits far above the difference quotient's round-off (≈ 2.2e-16·|E|/h ≈ 2e-12·|E|
+ * at h = 1e-4, TheDeepChecker's step), so gradients that are tiny next to the loss compare absolutely. Entries whose ±h
+ * perturbation moves some ReLU-family pre-activation across its kink at 0 are skipped (the
+ * function is not differentiable there, so the difference quotient is meaningless).
+ */
+import { DenseLayer } from './dense';
+import { LoadedNetwork } from './load';
+import { createRng } from './rng';
+
+export interface GradientCheckResult {
+  readonly passed: boolean;
+  readonly tolerance: number;
+  readonly epsilon: number;
+  readonly maxRelativeError: number;
+  readonly layers: readonly {
+    readonly layer: string;
+    readonly index: number;
+    readonly maxRelativeError: number;
+    readonly checked: number;
+    /** Entries skipped because ±h crossed a kink. */
+    readonly skipped: number;
+    /** Where the largest error is: parameter kind and flat index. */
+    readonly worst?: { readonly param: 'weight' | 'bias'; readonly index: number; readonly analytic: number; readonly numeric: number };
+  }[];
+}
+
+export interface GradientCheckOptions {
+  /** Step h of the central difference (default 1e-4). */
+  readonly epsilon?: number;
+  /** Largest relative error that passes (default 1e-4: CS231n's "usually okay"; a wrong gradient is typically off by > 1e-2). */
+  readonly tolerance?: number;
+  /** At most this many entries per layer; larger layers are sampled with a fixed seed (default 200). */
+  readonly maxPerLayer?: number;
+}
+
+/** Relative size of the error floor against the loss (see the file comment). */
+const FLOOR = 1e-6;
+
+/** Checks the analytic gradients of the network on its whole data set. */
+export function gradientCheck(loaded: LoadedNetwork, options: GradientCheckOptions = {}): GradientCheckResult {
+  const epsilon = options.epsilon ?? 1e-4;
+  const tolerance = options.tolerance ?? 1e-4;
+  const maxPerLayer = options.maxPerLayer ?? 200;
+  const { network, dataset } = loaded;
+  const { inputs: x, targets: t, samples: n } = dataset;
+  const loss = network.lossAndGradients(x, t, n);
+  const floor = FLOOR * Math.max(1, Math.abs(loss));
+  const analytic = network.layers.map((l) => ({ w: Float64Array.from(l.gradWeights), b: Float64Array.from(l.gradBias) }));
+  const rng = createRng(12345);
+  const kinkPattern = (): string => network.layers.map((l) => (l.activation.family === 'relu' || l.activation.id === 'elu' ? signature(l, n) : '')).join('|');
+
+  const layers = network.layers.map((layer, li) => {
+    const params: { param: 'weight' | 'bias'; array: Float64Array; grad: Float64Array }[] = [
+      { param: 'weight', array: layer.weights, grad: analytic[li].w },
+      { param: 'bias', array: layer.bias, grad: analytic[li].b },
+    ];
+    const total = layer.weights.length + layer.bias.length;
+    const picks = total <= maxPerLayer ? Array.from({ length: total }, (_, i) => i) : Array.from({ length: maxPerLayer }, () => rng.int(total));
+    let maxErr = 0, checked = 0, skipped = 0;
+    let worst: GradientCheckResult['layers'][number]['worst'];
+    for (const flat of picks) {
+      const { param, array, grad } = flat < layer.weights.length ? params[0] : params[1];
+      const i = flat < layer.weights.length ? flat : flat - layer.weights.length;
+      const w = array[i];
+      array[i] = w + epsilon;
+      const up = network.lossValue(x, t, n);
+      const upPattern = kinkPattern();
+      array[i] = w - epsilon;
+      const down = network.lossValue(x, t, n);
+      const downPattern = kinkPattern();
+      array[i] = w;
+      if (upPattern !== downPattern) { skipped++; continue; }
+      const numeric = (up - down) / (2 * epsilon);
+      const a = grad[i];
+      const err = a === numeric ? 0 : Math.abs(a - numeric) / Math.max(Math.abs(a), Math.abs(numeric), floor);
+      checked++;
+      if (!Number.isNaN(maxErr) && (Number.isNaN(err) || err > maxErr)) { maxErr = err; worst = { param, index: i, analytic: a, numeric }; }
+    }
+    return { layer: layer.name, index: li, maxRelativeError: maxErr, checked, skipped, ...(worst ? { worst } : {}) };
+  });
+  network.lossAndGradients(x, t, n); // leave the caches as the analytic pass left them
+  const maxRelativeError = layers.reduce((m, l) => (l.maxRelativeError > m || Number.isNaN(l.maxRelativeError) ? l.maxRelativeError : m), 0);
+  return { passed: maxRelativeError <= tolerance, tolerance, epsilon, maxRelativeError, layers };
+}
+
+/** Which pre-activations are > 0: changes exactly when some z crosses the kink. */
+function signature(layer: DenseLayer, n: number): string {
+  const cells = n * layer.units;
+  let s = '';
+  let word = 0;
+  for (let i = 0; i < cells; i++) {
+    word = (word << 1) | (layer.pre[i] > 0 ? 1 : 0);
+    if (i % 30 === 29 || i === cells - 1) { s += word.toString(36) + ','; word = 0; }
+  }
+  return s;
+}

@@ -1,0 +1,81 @@
+/**
+ * Faults visible without running anything (after NeuraLint): initialisations that break symmetry
+ * or scale badly for the activation, and outputs that cannot reach the targets.
+ */
+import { initStd } from './init';
+import { Warning } from './report';
+import { Dataset, NetworkSpec } from './spec';
+import { fmt } from './warnings';
+
+/** An explicit init std more than this many times the recommended one is flagged. */
+const INIT_SCALE_FACTOR = 4;
+
+/** Static warnings of a validated spec. */
+export function staticWarnings(spec: NetworkSpec, dataset: Dataset): Warning[] {
+  const warnings: Warning[] = [];
+  const oversized: { index: number; init: 'he' | 'xavier'; actual: number; recommended: number; fanIn: number }[] = [];
+  let fanIn = spec.input;
+  spec.layers.forEach((layer, i) => {
+    const isHidden = i < spec.layers.length - 1;
+    if (!layer.weights && layer.init.type === 'zeros' && isHidden) {
+      warnings.push({
+        kind: 'bad_init', severity: 'warning', layer: layer.name, layerIndex: i, units: [],
+        message: `Layer '${layer.name}' starts with all weights zero: every unit computes the same thing and they stay identical while training.`,
+        cause: 'With equal weights, every unit of the layer receives the same gradient (the symmetry is never broken).',
+        fix: layer.activation.type === 'relu' || layer.activation.type === 'leaky_relu' ? 'Use He initialisation.' : 'Use Xavier initialisation.',
+        fixes: [{ title: `Use ${reluLike(layer.activation.type) ? 'He' : 'Xavier'} init in '${layer.name}'`, actions: [{ kind: 'set_init', layers: [i], init: reluLike(layer.activation.type) ? 'he' : 'xavier' }] }],
+      });
+    } else if (!layer.weights && (layer.init.type === 'normal' || layer.init.type === 'uniform')) {
+      const init = reluLike(layer.activation.type) ? 'he' : 'xavier';
+      const recommended = initStd({ type: init }, fanIn, layer.units);
+      const actual = initStd(layer.init, fanIn, layer.units);
+      if (actual > INIT_SCALE_FACTOR * recommended) oversized.push({ index: i, init, actual, recommended, fanIn });
+    }
+    fanIn = layer.units;
+  });
+  if (oversized.length) warnings.push(oversizedInit(spec, oversized));
+  const out = spec.layers[spec.layers.length - 1];
+  const range = outputRange(out.activation.type);
+  if (range && (spec.loss === 'mse' || spec.loss === 'half_sse')) {
+    let outside = 0;
+    for (const t of dataset.targets) if (t < range[0] || t > range[1]) outside++;
+    if (outside > 0) {
+      warnings.push({
+        kind: 'output_mismatch', severity: 'warning', layer: out.name, layerIndex: spec.layers.length - 1, units: [],
+        message: `The ${out.activation.type} output layer '${out.name}' can only produce values in [${range[0]}, ${range[1]}], but ${outside} target value${outside === 1 ? '' : 's'} lie outside it.`,
+        cause: 'The loss can never reach zero, and pushing outputs toward unreachable targets saturates the output units.',
+        fix: 'Use a linear output for regression, or rescale the targets into the output range.',
+        fixes: [{ title: `Use a linear output in '${out.name}'`, actions: [{ kind: 'set_activation', layers: [spec.layers.length - 1], activation: 'linear' }] }],
+      });
+    }
+  }
+  return warnings;
+}
+
+/** One warning for every layer initialised far above He/Xavier scale. */
+function oversizedInit(spec: NetworkSpec, layers: { index: number; init: 'he' | 'xavier'; actual: number; recommended: number; fanIn: number }[]): Warning {
+  const names = layers.map((l) => `'${spec.layers[l.index].name}'`).join(', ');
+  const factor = Math.max(...layers.map((l) => l.actual / l.recommended));
+  const he = layers.filter((l) => l.init === 'he').map((l) => l.index);
+  const xavier = layers.filter((l) => l.init === 'xavier').map((l) => l.index);
+  return {
+    kind: 'bad_init', severity: 'warning', layer: spec.layers[layers[0].index].name, layerIndex: layers[0].index, units: [],
+    message: `${layers.length === 1 ? 'Layer' : 'Layers'} ${names} ${layers.length === 1 ? 'is' : 'are'} initialised up to ${fmt(factor)}× larger than ${he.length ? 'He' : 'Xavier'}${he.length && xavier.length ? '/Xavier' : ''} initialisation recommends.`,
+    cause: layers.map((l) => `'${spec.layers[l.index].name}': weight std ${fmt(l.actual)} for fan-in ${l.fanIn}, ${l.init === 'he' ? 'He' : 'Xavier'} gives ${fmt(l.recommended)}`).join('; ')
+      + '. Signals grow by about that factor at every layer, forward and backward.',
+    fix: `Use ${he.length ? 'He (ReLU layers)' : ''}${he.length && xavier.length ? ' and ' : ''}${xavier.length ? 'Xavier (other layers)' : ''} initialisation.`,
+    fixes: [{
+      title: `Use recommended init in ${names}`,
+      actions: [...(he.length ? [{ kind: 'set_init' as const, layers: he, init: 'he' }] : []), ...(xavier.length ? [{ kind: 'set_init' as const, layers: xavier, init: 'xavier' }] : [])],
+    }],
+  };
+}
+
+function reluLike(activation: string): boolean {
+  return activation === 'relu' || activation === 'leaky_relu' || activation === 'elu';
+}
+
+/** The range of an output activation, when bounded. */
+function outputRange(activation: string): [number, number] | undefined {
+  return activation === 'sigmoid' || activation === 'softmax' ? [0, 1] : activation === 'tanh' ? [-1, 1] : undefined;
+}

@@ -1,0 +1,45 @@
+/**
+ * Thresholds of the warning rules, each with its source. Published rules are a floor: see
+ * warnings.ts for how they are combined so a uniformly enormous or tiny network is still caught.
+ */
+
+/** Every tunable of the one-pass diagnosis. */
+export interface Thresholds {
+  /** ‖∇W_first‖/‖∇W_last‖ below this is vanishing (AutoTrainer, ICSE 2021: 1e-3). */
+  readonly vanishingRatio: number;
+  /** …together with ‖∇W_first‖ below this (AutoTrainer: 1e-4). */
+  readonly vanishingNorm: number;
+  /** A layer whose update ratio lr·‖∇W‖/‖W‖ is below this does not move (DeepDiagnosis, ICSE 2022: healthy ≥ 1e-5). */
+  readonly stalledUpdateRatio: number;
+  /** …while the output layer's is at least this (TheDeepChecker: log10 ratio ≥ −4). */
+  readonly learningUpdateRatio: number;
+  /** ‖∇W_first‖/‖∇W_last‖ above this is exploding (AutoTrainer: 70). */
+  readonly explodingRatio: number;
+  /** One update larger than this fraction of the weights is exploding, whatever the ratio between layers (DeepDiagnosis and TheDeepChecker bound the healthy band at 1e-1; we flag at 1, a step as large as the weights). */
+  readonly explodingUpdateRatio: number;
+  /** Mean |∂E/∂W| above this is exploding in absolute terms (TheDeepChecker: 1e6). */
+  readonly explodingMeanGradient: number;
+  /** Fraction of a layer's ReLU units dead (z ≤ 0 for every sample) that raises a warning (CS231n: up to 40% dead with a bad learning rate; TheDeepChecker: > 50% of units). */
+  readonly deadFraction: number;
+  /** f'(z) below this fraction of its peak (σ' peaks at ¼, tanh' at 1) counts as saturated (σ'(z) < 0.0025 ⇔ |z| > 6; tanh'(z) < 0.01 ⇔ |z| > 3). */
+  readonly saturationDerivative: number;
+  /** …for at least this fraction of the samples, for the unit to be saturated (DeepDiagnosis: > 50% of pre-activations beyond ±5). */
+  readonly saturationSamples: number;
+  /** Fraction of a layer's units saturated that raises a warning (DeepDiagnosis and TheDeepChecker: > 50%). */
+  readonly saturatedFraction: number;
+}
+
+/** Defaults from the literature (see each field). */
+export const DEFAULT_THRESHOLDS: Thresholds = {
+  vanishingRatio: 1e-3,
+  vanishingNorm: 1e-4,
+  stalledUpdateRatio: 1e-5,
+  learningUpdateRatio: 1e-4,
+  explodingRatio: 70,
+  explodingUpdateRatio: 1,
+  explodingMeanGradient: 1e6,
+  deadFraction: 0.25,
+  saturationDerivative: 0.01,
+  saturationSamples: 0.95,
+  saturatedFraction: 0.5,
+};
