@@ -1,0 +1,141 @@
+/** The CLI: `analyze`, `train` and `check` over network files, with exit codes for scripts and CI. */
+import * as path from 'path';
+import { analyze } from '../core/analysis';
+import { gradientCheck } from '../core/gradcheck';
+import { LoadedNetwork, loadNetwork, resolveCsvPath } from '../core/load';
+import { WARNING_KINDS, Warning, WarningKind } from '../core/report';
+import { TrainingRun } from '../core/trainingRun';
+import { ParsedArgs, USAGE, parseArgs } from './args';
+import { CliIo } from './io';
+import { analysisText, num, paint, table, toJson, warningBlocks } from './output';
+
+/** Exit codes. */
+export const EXIT = { ok: 0, failed: 1, invalid: 2 } as const;
+
+/** Runs the CLI on `argv` (without node and the script) and returns the exit code. */
+export function runCli(argv: readonly string[], io: CliIo, version = '0.0.0'): number {
+  const { args, error } = parseArgs(argv);
+  if (!args) return usageError(io, error!);
+  if (args.version) { io.out(`${version}\n`); return EXIT.ok; }
+  if (args.help || !args.command) { io.out(USAGE); return args.help ? EXIT.ok : EXIT.invalid; }
+  if (!args.files.length) return usageError(io, `${args.command} needs a FILE or a folder`);
+  const failOn = parseFailOn(args.failOn);
+  if (failOn === 'invalid') return usageError(io, `--fail-on takes "any" or a comma list of: ${WARNING_KINDS.join(', ')}`);
+
+  const files = args.files.flatMap((f) => {
+    const abs = path.resolve(io.cwd, f);
+    return io.isDirectory(abs) ? io.listNetworks(abs) : [abs];
+  });
+  if (!files.length) return usageError(io, `no *.net.json files in ${args.files.join(', ')}`);
+
+  let code: number = EXIT.ok;
+  const jsonResults: unknown[] = [];
+  for (const file of files) {
+    const display = path.relative(io.cwd, file) || file;
+    const loaded = load(file, display, args, io);
+    if (!loaded) { code = EXIT.invalid; continue; }
+    const { result, text, failed } = runCommand(args, loaded, failOn, io.color);
+    if (failed && code === EXIT.ok) code = EXIT.failed;
+    if (args.json) jsonResults.push({ file: display, ...result });
+    else io.out(`${files.length > 1 ? '\n' : ''}${paint(io.color, 'bold', display)}\n${text}\n`);
+  }
+  if (args.json) io.out(`${toJson(files.length === 1 && jsonResults.length === 1 ? jsonResults[0] : { files: jsonResults })}\n`);
+  return code;
+}
+
+function usageError(io: CliIo, message: string): number {
+  io.err(`gradient-debugger: ${message}\nRun with --help for usage.\n`);
+  return EXIT.invalid;
+}
+
+/** "any" → every kind; a comma list → those kinds; undefined → none. */
+function parseFailOn(value: string | undefined): readonly WarningKind[] | 'invalid' {
+  if (value === undefined) return [];
+  if (value === 'any') return WARNING_KINDS;
+  const kinds = value.split(',').map((k) => k.trim()).filter(Boolean);
+  return kinds.length && kinds.every((k) => (WARNING_KINDS as readonly string[]).includes(k)) ? (kinds as WarningKind[]) : 'invalid';
+}
+
+/** Reads and loads one file; prints every problem as file:line:column and returns undefined on errors. */
+function load(file: string, display: string, args: ParsedArgs, io: CliIo): LoadedNetwork | undefined {
+  const text = io.readFile(file);
+  if (text === undefined) {
+    io.err(`${display}: cannot read the file\n`);
+    return undefined;
+  }
+  const dir = path.dirname(file);
+  const root = args.root ? path.resolve(io.cwd, args.root) : workspaceRoot(dir, io);
+  const { loaded, problems } = loadNetwork(text, {
+    readCsv: (rel) => {
+      const csv = resolveCsvPath(dir, root, rel);
+      return csv === undefined ? undefined : io.readFile(csv);
+    },
+  });
+  for (const p of problems) io.err(`${display}:${p.start.line + 1}:${p.start.character + 1}: ${p.severity}: ${p.message}\n`);
+  return loaded;
+}
+
+/** Nearest ancestor holding .git or package.json, else the file's own folder: CSV paths may not leave it. */
+function workspaceRoot(dir: string, io: CliIo): string {
+  for (let d = dir; ; d = path.dirname(d)) {
+    if (io.exists(path.join(d, '.git')) || io.exists(path.join(d, 'package.json'))) return d;
+    if (path.dirname(d) === d) return dir;
+  }
+}
+
+/** Runs the command on one network: JSON-ready result, text, and whether it failed. */
+function runCommand(args: ParsedArgs, loaded: LoadedNetwork, failOn: readonly WarningKind[], color: boolean): { result: object; text: string; failed: boolean } {
+  const failing = (warnings: readonly Warning[]): boolean => warnings.some((w) => failOn.includes(w.kind));
+  switch (args.command) {
+    case 'analyze': {
+      const report = analyze(loaded);
+      const gradients = args.gradients ? gradientsOf(loaded) : undefined;
+      const text = analysisText(report, color) + (gradients ? `\n\n${toJson(gradients)}` : '');
+      return { result: { ...report, ...(gradients ? { gradients } : {}) }, text, failed: failing(report.warnings) };
+    }
+    case 'train': {
+      const steps = args.steps ?? loaded.spec.training.steps;
+      const run = new TrainingRun(loaded);
+      run.advance(steps);
+      const warnings = mergeWarnings(run.warnings(), analyze(run.loaded).warnings);
+      const result = { steps: run.stepsDone, history: run.history, parameters: run.loaded.network.parameters(), warnings };
+      return { result, text: trainingText(run, steps, warnings, color), failed: failing(warnings) };
+    }
+    case 'check': {
+      const check = gradientCheck(loaded, args.tolerance !== undefined ? { tolerance: args.tolerance } : {});
+      const rows = check.layers.map((l) => [l.layer, num(l.maxRelativeError), String(l.checked), String(l.skipped)]);
+      const text = `${table(['layer', 'max rel. error', 'checked', 'skipped (kinks)'], rows, [false, true, true, true])}\n\n`
+        + `${check.passed ? 'passed' : paint(color, 'red', 'FAILED')}: max relative error ${num(check.maxRelativeError)} (tolerance ${check.tolerance}, central differences with h = ${check.epsilon})`;
+      return { result: check, text, failed: !check.passed };
+    }
+    default:
+      return { result: {}, text: '', failed: false };
+  }
+}
+
+/** ∂loss/∂W and ∂loss/∂b per layer, in the file's layout (units × inputs). */
+function gradientsOf(loaded: LoadedNetwork): { layer: string; weights: number[][]; bias: number[] }[] {
+  return loaded.network.layers.map((l) => ({
+    layer: l.name,
+    weights: Array.from({ length: l.units }, (_, j) => Array.from(l.gradWeights.subarray(j * l.inSize, (j + 1) * l.inSize))),
+    bias: Array.from(l.gradBias),
+  }));
+}
+
+/** Over-time warnings first; then final-state warnings not already reported for the same kind and layer. */
+function mergeWarnings(overTime: readonly Warning[], final: readonly Warning[]): Warning[] {
+  const seen = new Set(overTime.map((w) => `${w.kind}@${w.layerIndex}`));
+  return [...overTime, ...final.filter((w) => !seen.has(`${w.kind}@${w.layerIndex}`))];
+}
+
+/** Loss and gradient norms every tenth of the run, then the warnings. */
+function trainingText(run: TrainingRun, steps: number, warnings: readonly Warning[], color: boolean): string {
+  const h = run.history;
+  const every = Math.max(1, Math.ceil(steps / 10));
+  const picked = h.filter((_, i) => i % every === 0 || i === h.length - 1);
+  const names = run.loaded.network.layers.map((l) => `‖∇W‖ ${l.name}`);
+  const rows = picked.map((r) => [String(r.step), num(r.loss, 5), ...r.gradNorms.map((g) => num(g))]);
+  const last = h[h.length - 1];
+  const final = last ? `trained ${run.stepsDone} steps; loss ${num(h[0].loss, 5)} → ${num(last.loss, 5)} (before the last update)` : 'no steps run';
+  return `${table(['step', 'loss', ...names], rows, [true, true, ...names.map(() => true)])}\n\n${final}\n\n${warningBlocks(warnings, color)}`;
+}
