@@ -33,6 +33,7 @@ function options(entry, platform) {
     mainFields: ['module', 'main'],
   };
   if (entry.banner) o.banner = { js: entry.banner };
+  if (platform === 'node') o.define = { PACKAGE_VERSION: JSON.stringify(require('./package.json').version) };
   return o;
 }
 
