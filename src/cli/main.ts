@@ -122,10 +122,10 @@ function gradientsOf(loaded: LoadedNetwork): { layer: string; weights: number[][
   }));
 }
 
-/** Over-time warnings first; then final-state warnings not already reported for the same kind and layer. */
+/** Over-time warnings first (they carry the step it began); then final-state warnings of kinds not already reported. */
 function mergeWarnings(overTime: readonly Warning[], final: readonly Warning[]): Warning[] {
-  const seen = new Set(overTime.map((w) => `${w.kind}@${w.layerIndex}`));
-  return [...overTime, ...final.filter((w) => !seen.has(`${w.kind}@${w.layerIndex}`))];
+  const seen = new Set(overTime.map((w) => w.kind));
+  return [...overTime, ...final.filter((w) => !seen.has(w.kind))];
 }
 
 /** Loss and gradient norms every tenth of the run, then the warnings. */
