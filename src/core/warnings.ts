@@ -103,7 +103,8 @@ function vanishing(spec: NetworkSpec, layers: readonly LayerReport[], t: Thresho
   const start = affected[affected.length - 1];
   const crossed = layers.slice(start, -1);
   const product = crossed.reduce((p, l) => p * l.derivatives.meanAbs, 1);
-  const saturating = affected.filter((l) => SATURATING.has(spec.layers[l].activation.type));
+  // the whole sigmoid/tanh stack shrinks the signal, not only the layers where it has already vanished
+  const saturating = layers.slice(0, -1).map((l) => l.index).filter((l) => SATURATING.has(spec.layers[l].activation.type));
   const derivs = crossed.map((l) => `${fmt(l.derivatives.meanAbs)}`).join(' × ');
   const fixes: Fix[] = saturating.length
     ? [{ title: `Use ReLU with He init in ${span(spec, saturating)}`, actions: [{ kind: 'set_activation', layers: saturating, activation: 'relu', init: 'he' }] }, initFix(spec, affected)]

@@ -54,7 +54,8 @@ suite('analysis and warnings', () => {
     assert.strictEqual(w.layerIndex, Math.max(...affected));
     assert.strictEqual(w.layer, report.layers[w.layerIndex].name);
     assert.match(w.cause, /0\.24\d × /); // the product of the mean σ'(z) it crossed
-    assert.deepStrictEqual(w.fixes[0].actions[0], { kind: 'set_activation', layers: affected, activation: 'relu', init: 'he' });
+    const hidden = report.layers.slice(0, -1).map((l) => l.index);
+    assert.deepStrictEqual(w.fixes[0].actions[0], { kind: 'set_activation', layers: hidden, activation: 'relu', init: 'he' });
   });
 
   test('uniformly enormous gradients (first/last ratio ≈ 1, which AutoTrainer misses) are still exploding', () => {

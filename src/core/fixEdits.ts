@@ -1,0 +1,86 @@
+/**
+ * Turns a suggested Fix into one text edit of the network file, made with jsonc-parser so the
+ * user's formatting is kept: only the touched values change, indentation follows the file.
+ */
+import { Edit, applyEdits, findNodeAtLocation, modify, parseTree } from 'jsonc-parser';
+import { Fix, FixAction } from './report';
+
+/** One replacement of `length` characters at `offset` by `content`. */
+export interface TextEdit {
+  readonly offset: number;
+  readonly length: number;
+  readonly content: string;
+}
+
+/** Indentation the file already uses (first indented line), defaulting to two spaces. */
+export function detectIndent(text: string): { insertSpaces: boolean; tabSize: number; eol: string } {
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  const m = text.match(/\n([ \t]+)\S/);
+  if (!m) return { insertSpaces: true, tabSize: 2, eol };
+  return m[1].startsWith('\t') ? { insertSpaces: false, tabSize: 1, eol } : { insertSpaces: true, tabSize: m[1].length, eol };
+}
+
+/** The file text with every action of `fix` applied. */
+export function applyFix(text: string, fix: Fix): string {
+  const formattingOptions = detectIndent(text);
+  let current = text;
+  const set = (path: (string | number)[], value: unknown): void => {
+    current = applyEdits(current, modify(current, path, value, { formattingOptions }));
+  };
+  for (const action of fix.actions) applyAction(action, () => parseTree(current), set);
+  return current;
+}
+
+/** The smallest single edit turning `before` into `after` (common prefix and suffix kept). */
+export function diffEdit(before: string, after: string): TextEdit | undefined {
+  if (before === after) return undefined;
+  let start = 0;
+  while (start < before.length && start < after.length && before[start] === after[start]) start++;
+  let endB = before.length, endA = after.length;
+  while (endB > start && endA > start && before[endB - 1] === after[endA - 1]) { endB--; endA--; }
+  return { offset: start, length: endB - start, content: after.slice(start, endA) };
+}
+
+/** `fix` as one edit of `text` (undefined when it changes nothing). */
+export function fixToEdit(text: string, fix: Fix): TextEdit | undefined {
+  return diffEdit(text, applyFix(text, fix));
+}
+
+function applyAction(action: FixAction, tree: () => ReturnType<typeof parseTree>, set: (path: (string | number)[], value: unknown) => void): void {
+  switch (action.kind) {
+    case 'set_activation':
+      for (const l of action.layers) {
+        set(['layers', l, 'activation'], action.alpha !== undefined ? { type: action.activation, alpha: action.alpha } : action.activation);
+        if (action.init) setInit(l, action.init, tree, set);
+      }
+      return;
+    case 'set_init':
+      for (const l of action.layers) setInit(l, action.init, tree, set);
+      return;
+    case 'set_clip':
+      set(['training', 'clip'], { norm: action.norm });
+      return;
+    case 'set_learning_rate':
+      set(['training', 'learningRate'], action.learningRate);
+      return;
+    default: {
+      const unknown: never = action;
+      throw new Error(`unknown fix ${JSON.stringify(unknown)}`);
+    }
+  }
+}
+
+/** Sets a layer's init; explicit weights would override it, so they are removed (the edit is undoable). */
+function setInit(layer: number, init: string, tree: () => ReturnType<typeof parseTree>, set: (path: (string | number)[], value: unknown) => void): void {
+  set(['layers', layer, 'init'], init);
+  const root = tree();
+  if (root && findNodeAtLocation(root, ['layers', layer, 'weights'])) set(['layers', layer, 'weights'], undefined);
+}
+
+/** Replaces a path's value, used for writing trained weights back (one edit, formatting kept). */
+export function setValues(text: string, changes: readonly { path: (string | number)[]; value: unknown }[]): string {
+  const formattingOptions = detectIndent(text);
+  let current = text;
+  for (const c of changes) current = applyEdits(current, modify(current, c.path, c.value, { formattingOptions }) as Edit[]);
+  return current;
+}
