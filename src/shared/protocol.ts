@@ -3,7 +3,7 @@
  * Type-only: adds nothing to either bundle. The host validates every FromWebview message with
  * `isFromWebview` (src/host/messaging.ts) before use: webview messages are untrusted.
  */
-import type { AnalysisReport, FixAction, StepRecord, WeightExplanation } from '../core/report';
+import type { AnalysisReport, FixAction, StepRecord, Warning, WeightExplanation } from '../core/report';
 
 /** A validation error with its position in the file (0-based line/character, as vscode.Range). */
 export interface ProblemView {
@@ -40,6 +40,8 @@ export interface TrainingView {
   readonly stepsDone: number;
   readonly stepsTotal: number;
   readonly history: readonly StepRecord[];
+  /** Over-time warnings of the run so far (each with the step it first held). */
+  readonly warnings: readonly Warning[];
   /** Decision surface for 2-input networks: res × res outputs over [xMin,xMax]×[yMin,yMax]. */
   readonly surface?: {
     readonly res: number;
@@ -69,4 +71,4 @@ export const WEBVIEW_COMMANDS = ['analyze', 'gradientCheck', 'train', 'step', 'p
 export type WebviewCommand = (typeof WEBVIEW_COMMANDS)[number];
 
 /** Re-exported so webview code imports report types from one place. */
-export type { AnalysisReport, FixAction, StepRecord, WeightExplanation };
+export type { AnalysisReport, FixAction, StepRecord, Warning, WeightExplanation };

@@ -1,0 +1,30 @@
+/** Activation: build the services and register every provider and command. No logic lives here. */
+import * as vscode from 'vscode';
+import { FixProvider } from './host/codeActions';
+import { LayerLensProvider } from './host/codeLens';
+import { registerCommands } from './host/commands';
+import { NetworkDiagnostics } from './host/diagnostics';
+import { GradientPanel } from './host/gradientPanel';
+import { NetworkSession } from './host/session';
+import { SUMMARY_VIEW_ID, SummaryViewProvider } from './host/sidebarView';
+import { TrainingController } from './host/training/trainingController';
+
+const NETWORK_FILES: vscode.DocumentSelector = { pattern: '**/*.net.json' };
+
+export function activate(context: vscode.ExtensionContext): void {
+  const session = new NetworkSession();
+  const training = new TrainingController(vscode.Uri.joinPath(context.extensionUri, 'dist', 'trainingWorker.js').fsPath, session);
+  const panel = new GradientPanel(context.extensionUri, session, training);
+  const summary = new SummaryViewProvider(context.extensionUri, session, training);
+  const output = vscode.window.createOutputChannel('Gradient Debugger');
+  context.subscriptions.push(
+    session, training, panel, summary, output,
+    new NetworkDiagnostics(session),
+    vscode.window.registerWebviewViewProvider(SUMMARY_VIEW_ID, summary),
+    vscode.languages.registerCodeActionsProvider(NETWORK_FILES, new FixProvider(session), { providedCodeActionKinds: FixProvider.kinds }),
+    vscode.languages.registerCodeLensProvider(NETWORK_FILES, new LayerLensProvider(session)),
+  );
+  registerCommands(context, session, panel, training, output);
+}
+
+export function deactivate(): void {}

@@ -1,0 +1,40 @@
+/** CodeLens above each layer: its gradient norm, update ratio, dead/saturated units and warnings. */
+import { findNodeAtLocation, parseTree } from 'jsonc-parser';
+import * as vscode from 'vscode';
+import { readSettings } from './config';
+import { NetworkSession } from './session';
+
+const fmt = (v: number): string => (!Number.isFinite(v) ? String(v) : v === 0 ? '0' : Math.abs(v) >= 1e4 || Math.abs(v) < 1e-3 ? v.toExponential(1) : Number(v.toPrecision(3)).toString());
+
+export class LayerLensProvider implements vscode.CodeLensProvider {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChangeCodeLenses = this.changed.event;
+
+  constructor(private readonly session: NetworkSession) {
+    session.onDidChange(() => this.changed.fire());
+  }
+
+  provideCodeLenses(doc: vscode.TextDocument): vscode.CodeLens[] {
+    if (!readSettings().codeLens) return [];
+    const state = this.session.entry(doc.uri)?.state;
+    const report = state?.report;
+    if (!report || state.problems.length) return [];
+    const tree = parseTree(doc.getText());
+    const layers = tree && findNodeAtLocation(tree, ['layers']);
+    if (!layers?.children) return [];
+    return layers.children.slice(0, report.layers.length).map((node, i) => {
+      const l = report.layers[i];
+      const warnings = report.warnings.filter((w) => w.layerIndex === i).map((w) => `⚠ ${w.kind.replace(/_/g, ' ')}`);
+      const parts = [
+        `‖∂E/∂W‖ ${fmt(l.gradients.weightNorm)}`,
+        `update ${fmt(l.gradients.updateRatio)}`,
+        `mean |f'(z)| ${fmt(l.derivatives.meanAbs)}`,
+        ...(l.deadUnits.length ? [`${l.deadUnits.length} dead`] : []),
+        ...(l.saturatedUnits.length ? [`${l.saturatedUnits.length} saturated`] : []),
+        ...warnings,
+      ];
+      const range = new vscode.Range(doc.positionAt(node.offset), doc.positionAt(node.offset));
+      return new vscode.CodeLens(range, { title: parts.join(' · '), command: 'gradientDebugger.openPanel', tooltip: 'Open the Gradient panel' });
+    });
+  }
+}

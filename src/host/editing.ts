@@ -1,0 +1,54 @@
+/** Edits of network files (always one undoable WorkspaceEdit, formatting kept) and revealing ranges. */
+import * as vscode from 'vscode';
+import { TextEdit, fixToEdit, setValues, diffEdit } from '../core/fixEdits';
+import { Fix, LayerParameters } from '../core/report';
+import { layerRange } from './documents';
+
+/** Applies a text edit of the core's kind to a document as one undoable edit. */
+async function applyTextEdit(doc: vscode.TextDocument, edit: TextEdit | undefined, label: string): Promise<boolean> {
+  if (!edit) return false;
+  const we = new vscode.WorkspaceEdit();
+  we.replace(doc.uri, new vscode.Range(doc.positionAt(edit.offset), doc.positionAt(edit.offset + edit.length)), edit.content, { label, needsConfirmation: false });
+  return vscode.workspace.applyEdit(we);
+}
+
+/** The WorkspaceEdit a fix makes (for code actions, which VS Code applies itself). */
+export function fixWorkspaceEdit(doc: vscode.TextDocument, fix: Fix): vscode.WorkspaceEdit | undefined {
+  const edit = fixToEdit(doc.getText(), fix);
+  if (!edit) return undefined;
+  const we = new vscode.WorkspaceEdit();
+  we.replace(doc.uri, new vscode.Range(doc.positionAt(edit.offset), doc.positionAt(edit.offset + edit.length)), edit.content);
+  return we;
+}
+
+/** Applies a suggested fix to the network file. */
+export async function applyFixToDocument(uri: vscode.Uri, fix: Fix): Promise<boolean> {
+  const doc = await vscode.workspace.openTextDocument(uri);
+  return applyTextEdit(doc, fixToEdit(doc.getText(), fix), fix.title);
+}
+
+/** Writes trained weights and biases into each layer (explicit `weights`, `init` left as documentation of the start). */
+export async function writeParameters(uri: vscode.Uri, parameters: readonly LayerParameters[]): Promise<boolean> {
+  const doc = await vscode.workspace.openTextDocument(uri);
+  const text = doc.getText();
+  const changes = parameters.flatMap((p, i) => [
+    { path: ['layers', i, 'weights'], value: p.weights.map((row) => row.map(round)) },
+    { path: ['layers', i, 'bias'], value: p.bias.map(round) },
+  ]);
+  return applyTextEdit(doc, diffEdit(text, setValues(text, changes)), 'Write trained weights');
+}
+
+/** Full precision is noise in a file people read: 12 significant digits round-trip any trained value to ~1e-12. */
+function round(v: number): number {
+  return Number(v.toPrecision(12));
+}
+
+/** Opens the file and selects a layer's JSON object (the `layers` key for −1). */
+export async function revealLayer(uri: vscode.Uri, layerIndex: number): Promise<void> {
+  const doc = await vscode.workspace.openTextDocument(uri);
+  const visible = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === uri.toString());
+  const editor = await vscode.window.showTextDocument(doc, { viewColumn: visible?.viewColumn ?? vscode.ViewColumn.One, preserveFocus: false });
+  const range = layerRange(doc, layerIndex);
+  editor.selection = new vscode.Selection(range.start, range.end);
+  editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+}

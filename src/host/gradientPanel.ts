@@ -1,0 +1,81 @@
+/** The Gradient panel: a webview beside the editor showing the active network, restored after a restart. */
+import * as vscode from 'vscode';
+import { post } from './messaging';
+import { NetworkSession } from './session';
+import { TrainingController } from './training/trainingController';
+import { handleWebviewMessage, replay } from './viewActions';
+import { renderShell, webviewOptions } from './webviewHtml';
+
+export const PANEL_VIEW_TYPE = 'gradientDebugger.panel';
+
+export class GradientPanel implements vscode.Disposable {
+  private panel: vscode.WebviewPanel | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(private readonly extensionUri: vscode.Uri, private readonly session: NetworkSession, private readonly training: TrainingController) {
+    this.disposables.push(
+      vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
+        deserializeWebviewPanel: async (panel) => this.attach(panel),
+      }),
+      session.onDidChange(() => this.refresh()),
+      training.onDidChange((uri) => {
+        const view = training.view(uri);
+        if (this.panel && view && uri.toString() === session.active?.toString()) post(this.panel.webview, { type: 'training', training: view });
+      }),
+    );
+  }
+
+  /** Shows the panel beside the editor (creating it if needed) without taking focus from the editor. */
+  show(): void {
+    if (this.panel) {
+      this.panel.reveal(undefined, true);
+      return;
+    }
+    const panel = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, this.title(), { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {
+      ...webviewOptions(this.extensionUri),
+      retainContextWhenHidden: false, // state is replayed on ready; the webview keeps its UI state with setState
+    });
+    this.attach(panel);
+  }
+
+  get visible(): boolean {
+    return !!this.panel?.visible;
+  }
+
+  /** Asks the panel to show one message (used by commands that produce results for it). */
+  postToPanel(message: Parameters<typeof post>[1]): void {
+    if (this.panel) post(this.panel.webview, message);
+  }
+
+  private attach(panel: vscode.WebviewPanel): void {
+    this.panel = panel;
+    panel.webview.options = webviewOptions(this.extensionUri);
+    panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'activity.svg');
+    panel.title = this.title();
+    panel.webview.html = renderShell(panel.webview, this.extensionUri, 'panel', panel.title);
+    const subscriptions = [
+      panel.webview.onDidReceiveMessage((m) => handleWebviewMessage(m, panel.webview, this.session, this.training)),
+      panel.onDidChangeViewState(() => { if (panel.visible) replay(panel.webview, this.session, this.training); }),
+    ];
+    panel.onDidDispose(() => {
+      subscriptions.forEach((d) => d.dispose());
+      if (this.panel === panel) this.panel = undefined;
+    });
+  }
+
+  private refresh(): void {
+    if (!this.panel) return;
+    this.panel.title = this.title();
+    post(this.panel.webview, { type: 'state', state: this.session.activeState() });
+  }
+
+  private title(): string {
+    const name = this.session.active?.path.split('/').pop();
+    return name ? `Gradients: ${name}` : 'Gradients';
+  }
+
+  dispose(): void {
+    this.panel?.dispose();
+    this.disposables.forEach((d) => d.dispose());
+  }
+}

@@ -1,0 +1,42 @@
+/** The side-bar Summary view: loss, warnings (click to reveal), a short layer table; replays state whenever it is shown. */
+import * as vscode from 'vscode';
+import { post } from './messaging';
+import { NetworkSession } from './session';
+import { TrainingController } from './training/trainingController';
+import { handleWebviewMessage, replay } from './viewActions';
+import { renderShell, webviewOptions } from './webviewHtml';
+
+export const SUMMARY_VIEW_ID = 'gradientDebugger.summary';
+
+export class SummaryViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
+  private view: vscode.WebviewView | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(private readonly extensionUri: vscode.Uri, private readonly session: NetworkSession, private readonly training: TrainingController) {
+    this.disposables.push(
+      session.onDidChange(() => { if (this.view?.visible) post(this.view.webview, { type: 'state', state: session.activeState() }); }),
+      training.onDidChange(() => {
+        const t = training.view(session.active);
+        if (this.view?.visible && t) post(this.view.webview, { type: 'training', training: t });
+      }),
+    );
+  }
+
+  resolveWebviewView(view: vscode.WebviewView): void {
+    this.view = view;
+    view.webview.options = webviewOptions(this.extensionUri);
+    view.webview.html = renderShell(view.webview, this.extensionUri, 'sidebar', 'Gradient summary');
+    const subscriptions = [
+      view.webview.onDidReceiveMessage((m) => handleWebviewMessage(m, view.webview, this.session, this.training)),
+      view.onDidChangeVisibility(() => { if (view.visible) replay(view.webview, this.session, this.training); }),
+    ];
+    view.onDidDispose(() => {
+      subscriptions.forEach((d) => d.dispose());
+      if (this.view === view) this.view = undefined;
+    });
+  }
+
+  dispose(): void {
+    this.disposables.forEach((d) => d.dispose());
+  }
+}

@@ -1,0 +1,52 @@
+/** What a webview (panel or side view) may ask for, handled the same way for both. */
+import * as vscode from 'vscode';
+import { FromWebview, ToWebview } from '../shared/protocol';
+import { applyFixToDocument, revealLayer } from './editing';
+import { WEBVIEW_COMMAND_IDS, isFromWebview, post } from './messaging';
+import { NetworkSession } from './session';
+import { TrainingController } from './training/trainingController';
+
+/** Sends a webview everything it shows: the document state and the training view. */
+export function replay(webview: vscode.Webview, session: NetworkSession, training: TrainingController): void {
+  post(webview, { type: 'state', state: session.activeState() });
+  const t = training.view(session.active);
+  if (t) post(webview, { type: 'training', training: t });
+}
+
+/** Validates and handles one message from a webview. */
+export async function handleWebviewMessage(raw: unknown, webview: vscode.Webview, session: NetworkSession, training: TrainingController): Promise<void> {
+  if (!isFromWebview(raw)) return; // untrusted: anything else is ignored
+  const msg: FromWebview = raw;
+  const uri = session.active;
+  switch (msg.type) {
+    case 'ready':
+      replay(webview, session, training);
+      return;
+    case 'reveal':
+      if (uri) await revealLayer(uri, msg.layerIndex);
+      return;
+    case 'applyFix': {
+      const warning = session.activeState()?.report?.warnings[msg.warningIndex];
+      const fix = warning?.fixes[msg.fixIndex];
+      if (uri && fix) await applyFixToDocument(uri, fix);
+      return;
+    }
+    case 'command':
+      await vscode.commands.executeCommand(WEBVIEW_COMMAND_IDS[msg.command]);
+      return;
+    case 'explainWeight': {
+      if (!uri) return;
+      try {
+        const explanation = await training.explain(uri, msg.layerIndex, msg.unit, msg.input);
+        if (explanation) post(webview, { type: 'explanation', explanation } satisfies ToWebview);
+      } catch (e) {
+        void vscode.window.showWarningMessage(e instanceof Error ? e.message : String(e));
+      }
+      return;
+    }
+    default: {
+      const unknown: never = msg;
+      return unknown;
+    }
+  }
+}
