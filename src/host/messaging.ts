@@ -1,10 +1,11 @@
 /** Typed posting to webviews, and the runtime guard for what they send back (untrusted input). */
 import * as vscode from 'vscode';
+import { encodeNonFinite } from '../shared/format';
 import { FromWebview, ToWebview, WEBVIEW_COMMANDS, WebviewCommand } from '../shared/protocol';
 
-/** Posts a typed message; a webview that is hidden or disposed drops it (the views replay state on ready). */
+/** Posts a typed message (NaN/±Infinity as strings, which JSON transport would turn into null); a hidden or disposed webview drops it and is replayed on ready. */
 export function post(webview: vscode.Webview, message: ToWebview): void {
-  void webview.postMessage(message).then(undefined, () => undefined);
+  void webview.postMessage(encodeNonFinite(message)).then(undefined, () => undefined);
 }
 
 const isIndex = (v: unknown, min = 0): v is number => typeof v === 'number' && Number.isInteger(v) && v >= min && v <= 1_000_000;

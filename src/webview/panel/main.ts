@@ -1,0 +1,113 @@
+/** The Gradient panel: renders the host's state; every user action becomes a typed message. */
+import { ACTIVATIONS } from '../../core/activations';
+import type { ActivationName } from '../../core/spec';
+import type { DocumentState, ToWebview, TrainingView, WeightExplanation } from '../../shared/protocol';
+import { getUiState, post, setUiState } from '../vscodeApi';
+import { diagram } from '../render/diagram';
+import { el, replaceChildren, section } from '../render/dom';
+import { explanation } from '../render/explanation';
+import { ReportHandlers, gradientFlow, header, layerDetail, layerTable, problems, warnings } from '../render/report';
+import { trainingCharts } from '../render/training';
+
+let state: DocumentState | undefined;
+let training: TrainingView | undefined;
+let explained: WeightExplanation | undefined;
+
+const app = document.getElementById('app')!;
+
+const handlers: ReportHandlers = {
+  reveal: (layerIndex, warningIndex) => post({ type: 'reveal', layerIndex, ...(warningIndex !== undefined ? { warningIndex } : {}) }),
+  applyFix: (warningIndex, fixIndex) => post({ type: 'applyFix', warningIndex, fixIndex }),
+  selectLayer: (layerIndex) => {
+    setUiState({ selectedLayer: layerIndex });
+    render();
+    document.querySelector(`.layer-detail[data-layer-index="${layerIndex}"]`)?.scrollIntoView({ block: 'nearest' });
+  },
+};
+
+function collapsible(id: string, title: string, ...content: (Node | undefined)[]): HTMLDetailsElement {
+  const collapsed = getUiState().collapsed ?? [];
+  return section(id, title, collapsed.includes(id), (open) => {
+    const now = new Set(getUiState().collapsed ?? []);
+    if (open) now.delete(id); else now.add(id);
+    setUiState({ collapsed: [...now] });
+  }, ...content);
+}
+
+function toolbar(): HTMLElement {
+  const running = !!training?.running;
+  const buttons: [string, Parameters<typeof post>[0], boolean, string][] = [
+    ['Analyze', { type: 'command', command: 'analyze' }, false, 'Run one full-batch forward/backward pass'],
+    ['Gradient check', { type: 'command', command: 'gradientCheck' }, false, 'Compare analytic gradients with central differences'],
+    ['Train', { type: 'command', command: 'train' }, running, 'Train with the file\'s settings'],
+    ['Step', { type: 'command', command: 'step' }, running, 'One training step'],
+    ['Pause', { type: 'command', command: 'pause' }, !running, 'Stop training, keeping the weights reached'],
+    ['Reset', { type: 'command', command: 'reset' }, running, 'Back to the file\'s initial weights'],
+    ['Export', { type: 'command', command: 'exportReport' }, false, 'Markdown report with charts, JSON and CSV'],
+  ];
+  return el('nav', { class: 'toolbar', 'aria-label': 'actions' }, ...buttons.map(([label, msg, disabled, title]) => {
+    const b = el('button', { title, class: label === 'Train' ? undefined : 'secondary' }, label);
+    b.disabled = disabled;
+    b.addEventListener('click', () => post(msg));
+    return b;
+  }));
+}
+
+function render(): void {
+  if (!state) {
+    replaceChildren(app, el('p', { class: 'empty' }, 'Open a *.net.json network file to see its gradients.'));
+    return;
+  }
+  const report = state.report;
+  const ui = getUiState();
+  const selected = ui.selectedLayer !== undefined && report && ui.selectedLayer < report.layers.length ? ui.selectedLayer : undefined;
+  const names = report?.layers.map((l) => l.name) ?? state.shape?.layers.map((l) => l.name) ?? [];
+  const formulas = (id: string): { f: string; d: string } | undefined => {
+    const a = ACTIVATIONS[id as ActivationName];
+    return a && { f: a.formula, d: a.derFormula };
+  };
+  replaceChildren(app,
+    header(state, report),
+    toolbar(),
+    state.problems.length ? collapsible('problems-section', `Problems (${state.problems.length})`, problems(state)) : undefined,
+    report ? collapsible('warnings-section', `Warnings (${report.warnings.length})`, warnings(report.warnings, handlers)) : undefined,
+    report ? collapsible('flow-section', 'Gradient flow', gradientFlow(report)) : undefined,
+    report ? collapsible('layers-section', 'Layers', layerTable(report, selected, handlers),
+      ...report.layers.filter((l) => selected === undefined || l.index === selected).map((l) => layerDetail(l, formulas(l.activation)))) : undefined,
+    state.shape ? collapsible('diagram-section', 'Network', diagram(state.shape, report, ui.colorBy ?? 'derivative',
+      (layerIndex, unit, input) => post({ type: 'explainWeight', layerIndex, unit, input }),
+      (colorBy) => { setUiState({ colorBy }); render(); })) : undefined,
+    explained ? collapsible('explanation-section', 'Explain this weight', el('div', { id: 'explanation' }, explanation(explained, names[explained.layerIndex] ?? ''))) : undefined,
+    collapsible('training-section', 'Training over time', el('div', { id: 'training' },
+      training ? trainingCharts(training, names, selected ?? 0) : el('p', { id: 'training-status' }, 'Not trained yet: press Train to watch the loss, gradient norms and update ratios step by step.'),
+      training?.warnings.length ? warnings(training.warnings, handlers, 'training-warnings', true) : undefined)),
+  );
+}
+
+window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
+  const msg = event.data;
+  switch (msg.type) {
+    case 'state':
+      if (msg.state?.uri !== state?.uri) { training = undefined; explained = undefined; }
+      state = msg.state;
+      break;
+    case 'training':
+      training = msg.training;
+      break;
+    case 'explanation':
+      explained = msg.explanation;
+      break;
+    case 'busy':
+      app.setAttribute('aria-busy', String(msg.busy));
+      return;
+    default: {
+      const unknown: never = msg;
+      return unknown;
+    }
+  }
+  render();
+  if (msg.type === 'explanation') document.getElementById('explanation-section')?.scrollIntoView({ block: 'nearest' });
+});
+
+render();
+post({ type: 'ready' });

@@ -1,0 +1,61 @@
+/** Training over time: loss, per-layer gradient norms, update ratios with the healthy band, dead/saturated fractions, activation percentiles, decision surface. */
+import { formatNumber, toNumber } from '../../shared/format';
+import type { TrainingView } from '../../shared/protocol';
+import { legend, lineChart } from './charts';
+import { el } from './dom';
+
+export function trainingCharts(t: TrainingView, layerNames: readonly string[], selectedLayer: number): HTMLElement {
+  const h = t.history;
+  const xs = h.map((r) => r.step);
+  const perLayer = (pick: (r: TrainingView['history'][number]) => readonly unknown[]) => layerNames.map((name, l) => ({ name, values: h.map((r) => pick(r)[l] as number) }));
+  const grad = perLayer((r) => r.gradNorms);
+  const upd = perLayer((r) => r.updateRatios);
+  const dead = perLayer((r) => r.deadFractions.map((f, i) => f + toNumber(r.saturatedFractions[i])));
+  const sel = Math.min(Math.max(0, selectedLayer), layerNames.length - 1);
+  const pct = ['p5', 'p25', 'median', 'p75', 'p95'].map((name, k) => ({ name, values: h.map((r) => r.activationPercentiles[sel]?.[k] ?? NaN) }));
+  const last = h[h.length - 1];
+  const status = t.running ? `Training: step ${t.stepsDone} of ${t.stepsTotal}` : h.length ? `Trained ${t.stepsDone} steps; loss ${formatNumber(h[0].loss, 4)} → ${formatNumber(last.loss, 4)}` : 'Not trained yet.';
+  return el('div', { class: 'training-body' },
+    el('p', { id: 'training-status', role: 'status' }, status),
+    h.length ? el('div', { class: 'chart-grid' },
+      el('figure', {}, lineChart({ id: 'chart-loss', title: 'Loss per step (log scale)', xs, xLabel: 'step', series: [{ name: 'loss', values: h.map((r) => r.loss) }], log: true })),
+      el('figure', {}, lineChart({ id: 'chart-grad-norms', title: '‖∂E/∂W‖ per layer (log scale)', xs, xLabel: 'step', series: grad, log: true }), legend(grad)),
+      el('figure', {}, lineChart({ id: 'chart-update-ratio', title: 'Update ratio ‖lr·∇W‖/‖W‖ per layer (log); band = healthy ≈ 1e-3', xs, xLabel: 'step', series: upd, log: true, band: { lo: 1e-4, hi: 1e-2, label: 'healthy update ratio, around 1e-3' } }), legend(upd)),
+      el('figure', {}, lineChart({ id: 'chart-dead', title: 'Fraction of dead (ReLU) or saturated (sigmoid/tanh) units', xs, xLabel: 'step', series: dead, log: false }), legend(dead)),
+      el('figure', {}, lineChart({ id: 'chart-activations', title: `Activation percentiles of '${layerNames[sel] ?? ''}' (select a layer in the table)`, xs, xLabel: 'step', series: pct, log: false }), legend(pct)),
+      t.surface ? el('figure', {}, surfaceCanvas(t.surface), el('figcaption', {}, 'Decision surface: the network\'s output over the input plane, with the data points')) : undefined) : undefined);
+}
+
+/** The decision surface on a canvas (colours read from the theme's chart variables). */
+function surfaceCanvas(s: NonNullable<TrainingView['surface']>): HTMLCanvasElement {
+  const size = 240;
+  const canvas = el('canvas', { id: 'decision-surface', width: size, height: size, role: 'img', 'aria-label': 'decision surface of the network over its two inputs' });
+  const ctx = canvas.getContext('2d');
+  if (!ctx) return canvas;
+  const css = getComputedStyle(document.body);
+  const colour = (name: string, fallback: string): string => css.getPropertyValue(name).trim() || fallback;
+  const palette = [colour('--vscode-charts-blue', '#3794ff'), colour('--vscode-charts-orange', '#d18616'), colour('--vscode-charts-green', '#89d185'), colour('--vscode-charts-purple', '#b180d7'), colour('--vscode-charts-red', '#f14c4c'), colour('--vscode-charts-yellow', '#cca700')];
+  const values = s.values.map((v) => toNumber(v));
+  // one output: probabilities of class 1; several: the index of the winning class
+  const binary = values.some((v) => Number.isFinite(v) && !Number.isInteger(v));
+  const cell = size / s.res;
+  for (let r = 0; r < s.res; r++) {
+    for (let c = 0; c < s.res; c++) {
+      const v = values[r * s.res + c];
+      ctx.globalAlpha = binary ? 0.15 + 0.55 * Math.abs(v - 0.5) * 2 : 0.45;
+      ctx.fillStyle = binary ? palette[v >= 0.5 ? 1 : 0] : palette[Math.max(0, Math.round(v)) % palette.length];
+      ctx.fillRect(c * cell, r * cell, cell + 0.5, cell + 0.5);
+    }
+  }
+  ctx.globalAlpha = 1;
+  ctx.strokeStyle = colour('--vscode-editor-background', '#1e1e1e');
+  for (const p of s.points) {
+    const x = ((p.x - s.xMin) / (s.xMax - s.xMin)) * size, y = ((s.yMax - p.y) / (s.yMax - s.yMin)) * size;
+    ctx.fillStyle = palette[Math.max(0, Math.round(p.label)) % palette.length];
+    ctx.beginPath();
+    ctx.arc(x, y, 3, 0, 2 * Math.PI);
+    ctx.fill();
+    ctx.stroke();
+  }
+  return canvas;
+}
