@@ -1,60 +1,94 @@
+/**
+ * Agreement with PyTorch: every case in test/fixtures/reference/cases is loaded by our core and its loss,
+ * outputs, ∂E/∂W, ∂E/∂b and a short training run are compared with what scripts/torch-reference.py
+ * computed with torch in float64 (expected/<case>.json). Relative error ≤ 1e-10, or absolute ≤ 1e-12 near zero.
+ */
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { loadNetwork } from '../../src/core/load';
-import { Trainer } from '../../src/core/train';
+import { train } from '../../src/core/train';
 
 const DIR = path.join(__dirname, '..', '..', '..', 'test', 'fixtures', 'reference');
 const CASES = fs.readdirSync(path.join(DIR, 'cases')).filter((f) => f.endsWith('.net.json')).sort();
+const RELATIVE = 1e-10;
+const ABSOLUTE = 1e-12;
 
+interface Parameters { weights: number[][]; bias: number[] }
 interface Expected {
   loss: number;
   output: number[][];
-  gradients: { weights: number[][]; bias: number[] }[];
-  training: { steps: number; losses: number[]; parameters: { weights: number[][]; bias: number[] }[] };
+  gradients: Parameters[];
+  training: { steps: number; losses: number[]; parameters: Parameters[] };
 }
 
-/** Relative error 1e-10, measured against at least 1e-12 (so exact zeros compare absolutely). */
-function near(actual: number, expected: number, what: string): void {
-  const err = Math.abs(actual - expected) / Math.max(Math.abs(expected), Math.abs(actual), 1e-2);
-  assert.ok(err <= 1e-10 || Math.abs(actual - expected) <= 1e-12, `${what}: ours ${actual}, torch ${expected} (relative error ${err.toExponential(2)})`);
+/** Passes when |ours − torch| ≤ 1e-10·|torch| or ≤ 1e-12; the message names case, quantity, layer and index. */
+function near(actual: number, expected: number, where: string): void {
+  const diff = Math.abs(actual - expected);
+  const ok = diff <= RELATIVE * Math.abs(expected) || diff <= ABSOLUTE;
+  if (!ok) {
+    const rel = expected === 0 ? Infinity : diff / Math.abs(expected);
+    assert.fail(`${where}: ours ${actual}, torch ${expected} (|Δ| ${diff.toExponential(3)}, relative ${rel.toExponential(3)})`);
+  }
 }
 
-function nearAll(actual: ArrayLike<number>, expected: readonly number[], what: string): void {
-  assert.strictEqual(actual.length, expected.length, `${what}: length`);
-  for (let i = 0; i < expected.length; i++) near(actual[i], expected[i], `${what}[${i}]`);
+/** Compares a row-major matrix (Float64Array) with torch's nested rows, index by index. */
+function nearMatrix(actual: ArrayLike<number>, expected: readonly (readonly number[])[], where: string): void {
+  const cols = expected.length ? expected[0].length : 0;
+  assert.strictEqual(actual.length, expected.length * cols, `${where}: ${actual.length} values, torch has ${expected.length}×${cols}`);
+  expected.forEach((row, r) => row.forEach((v, c) => near(actual[r * cols + c], v, `${where}[${r}][${c}]`)));
+}
+
+function nearVector(actual: ArrayLike<number>, expected: readonly number[], where: string): void {
+  assert.strictEqual(actual.length, expected.length, `${where}: ${actual.length} values, torch has ${expected.length}`);
+  expected.forEach((v, i) => near(actual[i], v, `${where}[${i}]`));
+}
+
+function load(name: string, text: string) {
+  const { loaded, problems } = loadNetwork(text);
+  assert.ok(loaded, `${name}: the core rejects the case: ${problems.map((p) => p.message).join('; ')}`);
+  return loaded;
 }
 
 suite('agreement with PyTorch (float64 references from scripts/torch-reference.py)', () => {
-  test('there are reference cases', () => assert.ok(CASES.length >= 20));
+  test('the reference cases are all there, each with its expected values', () => {
+    assert.ok(CASES.length >= 38, `only ${CASES.length} cases`);
+    for (const file of CASES) assert.ok(fs.existsSync(path.join(DIR, 'expected', file.replace('.net.json', '.json'))), `${file}: no expected values`);
+  });
+
+  test('a value off by more than the tolerance fails, with case, layer and index in the message', () => {
+    assert.throws(() => nearMatrix([1, 2, 3, 4 * (1 + 3e-10)], [[1, 2], [3, 4]], 'case-x h1 ∂E/∂W'), /case-x h1 ∂E\/∂W\[1\]\[1\]: ours .*torch 4/);
+    assert.throws(() => near(2e-12, 0, 'zero'), /relative Infinity/);
+    near(1 + 5e-11, 1, 'within relative');
+    near(1e-13, 0, 'within absolute');
+  });
 
   for (const file of CASES) {
     const name = file.replace('.net.json', '');
-    const expected: Expected = JSON.parse(fs.readFileSync(path.join(DIR, 'expected', `${name}.json`), 'utf8'));
     const text = fs.readFileSync(path.join(DIR, 'cases', file), 'utf8');
+    const expected: Expected = JSON.parse(fs.readFileSync(path.join(DIR, 'expected', `${name}.json`), 'utf8'));
 
     test(`${name}: loss, outputs, ∂E/∂W and ∂E/∂b`, () => {
-      const { loaded, problems } = loadNetwork(text);
-      assert.ok(loaded, JSON.stringify(problems));
-      const { network, dataset } = loaded;
+      const { network, dataset } = load(name, text);
+      assert.strictEqual(network.layers.length, expected.gradients.length, `${name}: layer count`);
       const loss = network.lossAndGradients(dataset.inputs, dataset.targets, dataset.samples);
-      near(loss, expected.loss, 'loss');
-      nearAll(network.output.out.subarray(0, dataset.samples * network.output.units), expected.output.flat(), 'output');
-      network.layers.forEach((l, i) => {
-        nearAll(l.gradWeights, expected.gradients[i].weights.flat(), `${l.name} ∂E/∂W`);
-        nearAll(l.gradBias, expected.gradients[i].bias, `${l.name} ∂E/∂b`);
+      near(loss, expected.loss, `${name} loss`);
+      const out = network.layers[network.layers.length - 1];
+      nearMatrix(out.out.subarray(0, dataset.samples * out.units), expected.output, `${name} output`);
+      network.layers.forEach((layer, i) => {
+        nearMatrix(layer.gradWeights, expected.gradients[i].weights, `${name} layer ${i} (${layer.name}) ∂E/∂W`);
+        nearVector(layer.gradBias, expected.gradients[i].bias, `${name} layer ${i} (${layer.name}) ∂E/∂b`);
       });
     });
 
-    test(`${name}: ${expected.training.steps} training steps (losses and final parameters)`, () => {
-      const { loaded } = loadNetwork(text);
-      assert.ok(loaded);
-      const trainer = new Trainer(loaded.spec, loaded.network, loaded.dataset);
-      const losses = Array.from({ length: expected.training.steps }, () => trainer.step().loss);
-      nearAll(losses, expected.training.losses, 'losses');
-      loaded.network.layers.forEach((l, i) => {
-        nearAll(l.weights, expected.training.parameters[i].weights.flat(), `${l.name} W after training`);
-        nearAll(l.bias, expected.training.parameters[i].bias, `${l.name} b after training`);
+    test(`${name}: ${expected.training.steps} training steps (loss before each update, final parameters)`, () => {
+      const { spec, network, dataset } = load(name, text);
+      assert.strictEqual(spec.training.steps, expected.training.steps, `${name}: steps in the file`);
+      const records = train(spec, network, dataset, expected.training.steps);
+      nearVector(records.map((r) => r.loss), expected.training.losses, `${name} loss at step`);
+      network.layers.forEach((layer, i) => {
+        nearMatrix(layer.weights, expected.training.parameters[i].weights, `${name} layer ${i} (${layer.name}) W after training`);
+        nearVector(layer.bias, expected.training.parameters[i].bias, `${name} layer ${i} (${layer.name}) b after training`);
       });
     });
   }
