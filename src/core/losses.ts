@@ -23,8 +23,8 @@ export interface Loss {
 
 /** PyTorch clamps log terms of BCELoss at −100 so that log(0) stays finite. */
 const BCE_LOG_FLOOR = -100;
-/** PyTorch's BCELoss backward divides by max(y(1−y), 1e-12). */
-const BCE_EPSILON = 1e-12;
+/** PyTorch's BCELoss backward divides by max(y(1−y), ε) with ε the float32 value of 1e-12 (ATen Loss.cpp `constexpr float EPSILON`). */
+const BCE_EPSILON = Math.fround(1e-12);
 
 /** E = (1/(N·K)) Σ (y−t)², torch MSELoss: mean over every element; ∂E/∂y = 2(y−t)/(N·K). */
 const mse: Loss = {
