@@ -60,7 +60,9 @@ function render(): void {
   }
   const report = state.report;
   const ui = getUiState();
-  const selected = ui.selectedLayer !== undefined && report && ui.selectedLayer < report.layers.length ? ui.selectedLayer : undefined;
+  // details for one layer at a time: the one chosen, else where the first warning starts, else the first
+  const firstFlagged = report?.warnings.find((w) => w.layerIndex >= 0)?.layerIndex ?? 0;
+  const selected = report ? (ui.selectedLayer !== undefined && ui.selectedLayer < report.layers.length ? ui.selectedLayer : firstFlagged) : undefined;
   const names = report?.layers.map((l) => l.name) ?? state.shape?.layers.map((l) => l.name) ?? [];
   const formulas = (id: string): { f: string; d: string } | undefined => {
     const a = ACTIVATIONS[id as ActivationName];
@@ -73,7 +75,7 @@ function render(): void {
     report ? collapsible('warnings-section', `Warnings (${report.warnings.length})`, warnings(report.warnings, handlers)) : undefined,
     report ? collapsible('flow-section', 'Gradient flow', gradientFlow(report)) : undefined,
     report ? collapsible('layers-section', 'Layers', layerTable(report, selected, handlers),
-      ...report.layers.filter((l) => selected === undefined || l.index === selected).map((l) => layerDetail(l, formulas(l.activation)))) : undefined,
+      ...report.layers.filter((l) => l.index === selected).map((l) => layerDetail(l, formulas(l.activation)))) : undefined,
     state.shape ? collapsible('diagram-section', 'Network', diagram(state.shape, report, ui.colorBy ?? 'derivative',
       (layerIndex, unit, input) => post({ type: 'explainWeight', layerIndex, unit, input }),
       (colorBy) => { setUiState({ colorBy }); render(); })) : undefined,

@@ -3,7 +3,7 @@ import { WireNumber, exactNumber, formatNumber, toNumber } from '../../shared/fo
 import type { DocumentState } from '../../shared/protocol';
 import type { AnalysisReport, LayerReport, Warning } from '../../core/report';
 import { histogram, legend, lineChart } from './charts';
-import { el, svg, tip } from './dom';
+import { el } from './dom';
 
 export interface ReportHandlers {
   reveal(layerIndex: number, warningIndex?: number): void;
@@ -133,20 +133,37 @@ export function layerDetail(l: LayerReport, formulas: { f: string; d: string } |
   return root;
 }
 
-/** Units × samples activations as coloured cells (9 colour classes); dead units marked. */
+/** Units × samples activations on a canvas (blue low → red high, theme colours); the hover names the cell under the pointer. */
 function heatStrip(l: LayerReport): HTMLElement {
   const heat = l.heat!;
   const values = heat.values.map((v) => toNumber(v));
   const finite = values.filter(Number.isFinite);
   const lo = Math.min(...finite), hi = Math.max(...finite);
-  const cell = 6;
-  const root = svg('svg', { class: 'heat', viewBox: `0 0 ${heat.samples * cell} ${l.units * cell}`, preserveAspectRatio: 'none', role: 'img', 'aria-label': `activations of ${l.units} units over ${heat.samples} samples` });
-  for (let j = 0; j < l.units; j++) {
-    for (let s = 0; s < heat.samples; s++) {
-      const v = values[j * heat.samples + s];
-      const b = Number.isFinite(v) && hi > lo ? Math.min(8, Math.floor(((v - lo) / (hi - lo)) * 9)) : 0;
-      root.append(svg('rect', { class: `heat-${b}${l.deadUnits.includes(j) ? ' dead' : ''}`, x: s * cell, y: j * cell, width: cell, height: cell }, tip(`unit ${j}, sample ${s + 1}: a = ${v}`)));
+  const cell = Math.max(2, Math.min(8, Math.floor(720 / heat.samples)));
+  const canvas = el('canvas', { class: 'heat', width: heat.samples * cell, height: l.units * cell, role: 'img', 'aria-label': `activations of ${l.units} units over ${heat.samples} samples, from ${formatNumber(lo)} to ${formatNumber(hi)}` });
+  const ctx = canvas.getContext('2d');
+  if (ctx) {
+    const css = getComputedStyle(document.body);
+    const low = css.getPropertyValue('--vscode-charts-blue').trim() || '#3794ff';
+    const high = css.getPropertyValue('--vscode-charts-red').trim() || '#f14c4c';
+    for (let j = 0; j < l.units; j++) {
+      for (let s = 0; s < heat.samples; s++) {
+        const v = values[j * heat.samples + s];
+        const t = Number.isFinite(v) && hi > lo ? (v - lo) / (hi - lo) : 0.5;
+        ctx.fillStyle = t < 0.5 ? low : high;
+        ctx.globalAlpha = Math.abs(t - 0.5) * 1.8 + 0.05;
+        ctx.fillRect(s * cell, j * cell, cell, cell);
+      }
     }
+    ctx.globalAlpha = 1;
+    ctx.strokeStyle = css.getPropertyValue('--vscode-errorForeground').trim() || '#f14c4c';
+    for (const j of l.deadUnits) ctx.strokeRect(0.5, j * cell + 0.5, heat.samples * cell - 1, cell - 1);
   }
-  return el('figure', { class: 'heat-figure' }, root, el('figcaption', {}, `activations, units (rows) × samples (columns), from ${formatNumber(lo)} to ${formatNumber(hi)}`));
+  canvas.addEventListener('mousemove', (e) => {
+    const r = canvas.getBoundingClientRect();
+    const s = Math.floor(((e.clientX - r.left) / r.width) * heat.samples);
+    const j = Math.floor(((e.clientY - r.top) / r.height) * l.units);
+    if (s >= 0 && s < heat.samples && j >= 0 && j < l.units) canvas.title = `unit ${j}, sample ${s + 1}: a = ${values[j * heat.samples + s]}${l.deadUnits.includes(j) ? ' (dead unit)' : ''}`;
+  });
+  return el('figure', { class: 'heat-figure' }, canvas, el('figcaption', {}, `activations, units (rows) × samples (columns), blue ${formatNumber(lo)} → red ${formatNumber(hi)}; dead units outlined`));
 }

