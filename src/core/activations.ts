@@ -103,14 +103,47 @@ export function applyActivation(
   act: Activation, z: Float64Array, a: Float64Array, d: Float64Array, batch: number, units: number,
 ): void {
   const n = batch * units;
-  if (act.family !== 'softmax') {
-    for (let i = 0; i < n; i++) {
-      const ai = act.output(z[i]);
-      a[i] = ai;
-      d[i] = act.der(z[i], ai);
-    }
-    return;
+  // the common activations get their own loops (no call per element); the rest use the registry pair
+  switch (act.id) {
+    case 'relu':
+      for (let i = 0; i < n; i++) {
+        const v = z[i];
+        a[i] = v > 0 ? v : 0;
+        d[i] = v > 0 ? 1 : 0;
+      }
+      return;
+    case 'tanh':
+      for (let i = 0; i < n; i++) {
+        const t = Math.tanh(z[i]);
+        a[i] = t;
+        d[i] = 1 - t * t;
+      }
+      return;
+    case 'sigmoid':
+      for (let i = 0; i < n; i++) {
+        const s = 1 / (1 + Math.exp(-z[i]));
+        a[i] = s;
+        d[i] = s * (1 - s);
+      }
+      return;
+    case 'linear':
+      a.set(z.subarray(0, n));
+      d.fill(1, 0, n);
+      return;
+    case 'softmax':
+      softmaxRows(z, a, d, batch, units);
+      return;
+    default:
+      for (let i = 0; i < n; i++) {
+        const ai = act.output(z[i]);
+        a[i] = ai;
+        d[i] = act.der(z[i], ai);
+      }
   }
+}
+
+/** Row-wise softmax, shifted by the row maximum so e^z cannot overflow; d = y(1−y). */
+function softmaxRows(z: Float64Array, a: Float64Array, d: Float64Array, batch: number, units: number): void {
   for (let s = 0; s < batch; s++) {
     const row = s * units;
     let max = -Infinity;

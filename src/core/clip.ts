@@ -14,11 +14,11 @@ export function totalGradNorm(layers: readonly DenseLayer[]): number {
 
 /**
  * Clips gradients in place. norm c: g ← g·min(1, c/(‖g‖ + 1e-6)) over all parameters jointly;
- * value c: each g clamped to [−c, c]. Returns the total norm before clipping.
+ * value c: each g clamped to [−c, c]. Returns the total norm before clipping (NaN when `clip` is undefined and nothing was measured).
  */
 export function clipGradients(layers: readonly DenseLayer[], clip: ClipSpec | undefined): number {
+  if (!clip) return NaN; // nothing to clip: not measured
   const norm = totalGradNorm(layers);
-  if (!clip) return norm;
   if ('norm' in clip) {
     const coef = Math.min(1, clip.norm / (norm + 1e-6));
     for (const l of layers) {

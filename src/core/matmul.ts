@@ -4,8 +4,21 @@
  * of outputs is kept in registers so each loaded element is used four times.
  */
 
+/** Longest run of k kept in cache at once: 8 rows of 512 doubles (32 KB) fit a core's L1. */
+const K_BLOCK = 512;
+
 /** C (m×n) = A (m×k) · Bᵀ, with B stored n×k: C[i][j] = Σₚ A[i][p]·B[j][p]. */
 export function matmulABt(a: Float64Array, b: Float64Array, c: Float64Array, m: number, n: number, k: number): void {
+  if (k <= K_BLOCK) {
+    kernelABt(a, b, c, m, n, k, 0, k, false);
+    return;
+  }
+  // long dot products: sum k in cache-sized blocks, the first block writing C, the rest adding to it
+  for (let p0 = 0; p0 < k; p0 += K_BLOCK) kernelABt(a, b, c, m, n, k, p0, Math.min(k, p0 + K_BLOCK), p0 > 0);
+}
+
+/** C (+)= A[:, p0:p1] · B[:, p0:p1]ᵀ with rows of length k; `add` accumulates into C instead of overwriting it. */
+function kernelABt(a: Float64Array, b: Float64Array, c: Float64Array, m: number, n: number, k: number, p0: number, p1: number, add: boolean): void {
   let i = 0;
   for (; i + 4 <= m; i += 4) {
     const a0 = i * k, a1 = a0 + k, a2 = a1 + k, a3 = a2 + k;
@@ -14,7 +27,7 @@ export function matmulABt(a: Float64Array, b: Float64Array, c: Float64Array, m: 
       const b0 = j * k, b1 = b0 + k, b2 = b1 + k, b3 = b2 + k;
       let c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
       let c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0;
-      for (let p = 0; p < k; p++) {
+      for (let p = p0; p < p1; p++) {
         const x0 = a[a0 + p], x1 = a[a1 + p], x2 = a[a2 + p], x3 = a[a3 + p];
         const y0 = b[b0 + p], y1 = b[b1 + p], y2 = b[b2 + p], y3 = b[b3 + p];
         c00 += x0 * y0; c01 += x0 * y1; c02 += x0 * y2; c03 += x0 * y3;
@@ -23,19 +36,30 @@ export function matmulABt(a: Float64Array, b: Float64Array, c: Float64Array, m: 
         c30 += x3 * y0; c31 += x3 * y1; c32 += x3 * y2; c33 += x3 * y3;
       }
       let r = i * n + j;
-      c[r] = c00; c[r + 1] = c01; c[r + 2] = c02; c[r + 3] = c03; r += n;
-      c[r] = c10; c[r + 1] = c11; c[r + 2] = c12; c[r + 3] = c13; r += n;
-      c[r] = c20; c[r + 1] = c21; c[r + 2] = c22; c[r + 3] = c23; r += n;
-      c[r] = c30; c[r + 1] = c31; c[r + 2] = c32; c[r + 3] = c33;
+      if (add) {
+        c[r] += c00; c[r + 1] += c01; c[r + 2] += c02; c[r + 3] += c03; r += n;
+        c[r] += c10; c[r + 1] += c11; c[r + 2] += c12; c[r + 3] += c13; r += n;
+        c[r] += c20; c[r + 1] += c21; c[r + 2] += c22; c[r + 3] += c23; r += n;
+        c[r] += c30; c[r + 1] += c31; c[r + 2] += c32; c[r + 3] += c33;
+      } else {
+        c[r] = c00; c[r + 1] = c01; c[r + 2] = c02; c[r + 3] = c03; r += n;
+        c[r] = c10; c[r + 1] = c11; c[r + 2] = c12; c[r + 3] = c13; r += n;
+        c[r] = c20; c[r + 1] = c21; c[r + 2] = c22; c[r + 3] = c23; r += n;
+        c[r] = c30; c[r + 1] = c31; c[r + 2] = c32; c[r + 3] = c33;
+      }
     }
     for (; j < n; j++) {
       const bj = j * k;
       let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-      for (let p = 0; p < k; p++) {
+      for (let p = p0; p < p1; p++) {
         const y = b[bj + p];
         s0 += a[a0 + p] * y; s1 += a[a1 + p] * y; s2 += a[a2 + p] * y; s3 += a[a3 + p] * y;
       }
-      c[i * n + j] = s0; c[(i + 1) * n + j] = s1; c[(i + 2) * n + j] = s2; c[(i + 3) * n + j] = s3;
+      if (add) {
+        c[i * n + j] += s0; c[(i + 1) * n + j] += s1; c[(i + 2) * n + j] += s2; c[(i + 3) * n + j] += s3;
+      } else {
+        c[i * n + j] = s0; c[(i + 1) * n + j] = s1; c[(i + 2) * n + j] = s2; c[(i + 3) * n + j] = s3;
+      }
     }
   }
   for (; i < m; i++) {
@@ -43,8 +67,8 @@ export function matmulABt(a: Float64Array, b: Float64Array, c: Float64Array, m: 
     for (let j = 0; j < n; j++) {
       const bj = j * k;
       let s = 0;
-      for (let p = 0; p < k; p++) s += a[ai + p] * b[bj + p];
-      c[i * n + j] = s;
+      for (let p = p0; p < p1; p++) s += a[ai + p] * b[bj + p];
+      c[i * n + j] = add ? c[i * n + j] + s : s;
     }
   }
 }

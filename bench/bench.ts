@@ -1,0 +1,164 @@
+/**
+ * `npm run bench [-- --quick]`: our float64 core against TensorFlow.js (cpu and wasm backends, float32)
+ * on the same networks, weights and batches, in one process and one run. Checks that the gradients
+ * agree before timing anything; reports median/min ms per step, samples/s, ratios (peer ÷ ours,
+ * > 1 means we are faster), the matrix kernel's GFLOP/s against a measured ceiling, and A5 (analyze).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import { setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { analyze } from '../src/core/analysis';
+import { loadNetwork } from '../src/core/load';
+import { matmulABt } from '../src/core/matmul';
+import { Network } from '../src/core/network';
+import { createRng } from '../src/core/rng';
+import { Dataset } from '../src/core/spec';
+import { Trainer } from '../src/core/train';
+import { tfjsModel } from './tfjsPeer';
+import { WORKLOADS, Workload, specOf } from './workloads';
+
+const quick = process.argv.includes('--quick');
+const ROOT = process.cwd(); // bench/run.mjs runs the bundle from the repository root
+type Timing = { medianMs: number; minMs: number };
+
+/** Median and min of per-step times over `reps` repetitions of `steps` steps, after warming up for `warm` steps and at least 0.3 s (so the JIT has optimised the hot loop). */
+function time(step: () => void, steps: number, reps: number, warm: number): Timing {
+  const warmEnd = Date.now() + 300;
+  for (let i = 0; i < warm || Date.now() < warmEnd; i++) step();
+  const per: number[] = [];
+  for (let r = 0; r < reps; r++) {
+    const t0 = process.hrtime.bigint();
+    for (let i = 0; i < steps; i++) step();
+    per.push(Number(process.hrtime.bigint() - t0) / 1e6 / steps);
+  }
+  per.sort((a, b) => a - b);
+  return { medianMs: per[Math.floor(per.length / 2)], minMs: per[0] };
+}
+
+function dataFor(w: Workload): Dataset {
+  const rng = createRng(7);
+  const out = w.layers[w.layers.length - 1].units;
+  const inputs = Float64Array.from({ length: w.batch * w.input }, () => 2 * rng.next() - 1);
+  const targets = new Float64Array(w.batch * out);
+  for (let s = 0; s < w.batch; s++) {
+    if (w.loss === 'cross_entropy') targets[s * out + rng.int(out)] = 1;
+    else for (let j = 0; j < out; j++) targets[s * out + j] = rng.next();
+  }
+  return { samples: w.batch, inputSize: w.input, targetSize: out, inputs, targets };
+}
+
+/** Largest |ours − tfjs| relative to the layer's largest |gradient|: float32 round-off is ~1e-6 of that. */
+function gradientGap(net: Network, tfGrads: Float32Array[]): number {
+  let worst = 0;
+  net.layers.forEach((l, i) => {
+    for (const [ours, theirs] of [[l.gradWeights, tfGrads[2 * i]], [l.gradBias, tfGrads[2 * i + 1]]] as const) {
+      let scale = 1e-30, gap = 0;
+      for (let k = 0; k < ours.length; k++) { scale = Math.max(scale, Math.abs(ours[k])); gap = Math.max(gap, Math.abs(ours[k] - theirs[k])); }
+      worst = Math.max(worst, gap / scale);
+    }
+  });
+  return worst;
+}
+
+/** GFLOP/s of our C = A·Bᵀ kernel at n×n×n, and of a register-only multiply-add loop (the ceiling a JS kernel can approach). */
+function gflops(): { kernel: number; ceiling: number; size: number } {
+  const n = quick ? 256 : 512;
+  const rng = createRng(3);
+  const a = Float64Array.from({ length: n * n }, () => rng.next());
+  const b = Float64Array.from({ length: n * n }, () => rng.next());
+  const c = new Float64Array(n * n);
+  const t = time(() => matmulABt(a, b, c, n, n, n), 1, quick ? 3 : 5, 1);
+  const iters = 50_000_000;
+  const ceil = time(() => {
+    let s0 = 1, s1 = 1, s2 = 1, s3 = 1, s4 = 1, s5 = 1, s6 = 1, s7 = 1;
+    const m = 0.9999999, q = 1e-9;
+    for (let i = 0; i < iters; i += 8) { s0 = s0 * m + q; s1 = s1 * m + q; s2 = s2 * m + q; s3 = s3 * m + q; s4 = s4 * m + q; s5 = s5 * m + q; s6 = s6 * m + q; s7 = s7 * m + q; }
+    if (s0 + s1 + s2 + s3 + s4 + s5 + s6 + s7 === 42) console.log('');
+  }, 1, 3, 1);
+  return { kernel: (2 * n ** 3) / (t.minMs * 1e6), ceiling: (2 * iters) / (ceil.minMs * 1e6), size: n };
+}
+
+/** A5: one full analyze of a ~1M-parameter network on 32 samples, and of W1 on its 10 samples. */
+function analysisTimes(): Record<string, Timing & { parameters: number }> {
+  const big = { name: 'A5', seed: 1, input: 1000, layers: [{ units: 600, activation: 'relu' }, { units: 500, activation: 'relu' }, { units: 300, activation: 'relu' }, { units: 10, activation: 'softmax' }], loss: 'cross_entropy', data: { inputs: [] as number[][], targets: [] as number[][] } };
+  const rng = createRng(5);
+  for (let s = 0; s < 32; s++) {
+    big.data.inputs.push(Array.from({ length: 1000 }, () => 2 * rng.next() - 1));
+    big.data.targets.push(Array.from({ length: 10 }, (_, j) => (j === s % 10 ? 1 : 0)));
+  }
+  const w1 = specOf(WORKLOADS[0]);
+  const w1Data = dataFor(WORKLOADS[0]);
+  const w1Json = { ...w1, layers: w1.layers.map((l) => ({ name: l.name, units: l.units, activation: l.activation.type, init: l.init.type })), data: { inputs: Array.from({ length: 10 }, (_, s) => Array.from(w1Data.inputs.subarray(2 * s, 2 * s + 2))), targets: Array.from({ length: 10 }, (_, s) => [w1Data.targets[s]]) }, training: undefined };
+  const out: Record<string, Timing & { parameters: number }> = {};
+  for (const [id, json] of [['A5 ~1M params, 32 samples', big], ['A5 W1 network, 10 samples', w1Json]] as const) {
+    const { loaded, problems } = loadNetwork(JSON.stringify(json));
+    if (!loaded) throw new Error(`A5 spec invalid: ${JSON.stringify(problems)}`);
+    const t = time(() => analyze(loaded), id.includes('1M') ? 1 : 200, quick ? 3 : 7, 2);
+    out[id] = { ...t, parameters: loaded.network.parameterCount() };
+  }
+  return out;
+}
+
+async function main(): Promise<void> {
+  setWasmPaths(path.join(ROOT, 'node_modules', '@tensorflow', 'tfjs-backend-wasm', 'dist') + path.sep);
+  setThreadsCount(1); // single-threaded SIMD: all tfjs allows in Node
+  tf.env().set('IS_TEST', false);
+  const results: Record<string, unknown> = { machine: `${os.cpus()[0]?.model ?? 'cpu'} × ${os.cpus().length}, Node ${process.version}, tfjs ${tf.version_core}`, date: new Date().toISOString(), quick, workloads: {} as Record<string, unknown> };
+  const rows: string[][] = [];
+  for (const w of WORKLOADS) {
+    const data = dataFor(w);
+    const spec = specOf(w);
+    const [steps, quickSteps] = w.steps;
+    const n = quick ? quickSteps : steps;
+    const reps = quick ? 3 : 7;
+    const entry: Record<string, unknown> = { title: w.title };
+    // ours
+    const net = Network.fromSpec(spec);
+    const reference = net.clone();
+    reference.lossAndGradients(data.inputs, data.targets, w.batch);
+    const trainer = new Trainer({ ...spec, training: { ...spec.training, batchSize: w.batch } }, net, data);
+    const ours = time(() => trainer.stepQuietly(), n, reps, Math.max(2, Math.ceil(n / 5)));
+    entry.ours = ours;
+    const row = [w.id, w.title, ours.medianMs.toPrecision(3), ours.minMs.toPrecision(3), Math.round((w.batch * 1000) / ours.medianMs).toString()];
+    for (const backend of ['cpu', 'wasm'] as const) {
+      if (!(await tf.setBackend(backend)) || tf.getBackend() !== backend) throw new Error(`tfjs backend ${backend} could not be initialised`);
+      await tf.ready();
+      const model = tfjsModel(w, reference, data.inputs, data.targets);
+      const gap = gradientGap(reference, model.gradients());
+      if (!(gap < 1e-3)) throw new Error(`${w.id}: tfjs-${backend} gradients differ from ours by ${gap} of the layer's largest gradient: not timing a wrong answer`);
+      const peerSteps = Math.max(1, Math.round(n * (backend === 'cpu' && w.id === 'W4' ? 0.5 : 1)));
+      const peer = time(() => model.step(), peerSteps, reps, Math.max(1, Math.ceil(peerSteps / 5)));
+      model.dispose();
+      entry[`tfjs-${backend}`] = { ...peer, gradientGap: gap };
+      entry[`ratio-${backend}`] = peer.medianMs / ours.medianMs;
+      row.push(`${peer.medianMs.toPrecision(3)} (${(peer.medianMs / ours.medianMs).toFixed(1)}×)`);
+    }
+    (results.workloads as Record<string, unknown>)[w.id] = entry;
+    rows.push(row);
+    console.error(`${w.id} done`);
+  }
+  const flops = gflops();
+  const a5 = analysisTimes();
+  results.matmul = flops;
+  results.analysis = a5;
+  const header = ['workload', '', 'ours median ms', 'ours min ms', 'samples/s', 'tfjs-cpu ms (ratio)', 'tfjs-wasm ms (ratio)'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (r: string[]): string => `| ${r.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
+  console.log(`\n${results.machine}${quick ? ' (quick)' : ''}\n`);
+  console.log(line(header));
+  console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+  rows.forEach((r) => console.log(line(r)));
+  console.log(`\nmatrix kernel C = A·Bᵀ at ${flops.size}³: ${flops.kernel.toFixed(2)} GFLOP/s float64; register-only multiply-add ceiling ${flops.ceiling.toFixed(2)} GFLOP/s (${((100 * flops.kernel) / flops.ceiling).toFixed(0)}%)`);
+  for (const [id, t] of Object.entries(a5)) console.log(`${id} (${t.parameters} parameters): median ${t.medianMs.toPrecision(3)} ms, min ${t.minMs.toPrecision(3)} ms`);
+  console.log('\nratio = peer time / our time: above 1 means we are faster. tfjs runs float32, we run float64.');
+  fs.writeFileSync(path.join(ROOT, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  console.log('written bench/results.json');
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
