@@ -3,7 +3,7 @@
  * user's formatting is kept: only the touched values change, indentation follows the file.
  */
 import { Edit, applyEdits, findNodeAtLocation, modify, parseTree } from 'jsonc-parser';
-import { Fix, FixAction } from './report';
+import { Fix, FixAction, LayerParameters } from './report';
 
 /** One replacement of `length` characters at `offset` by `content`. */
 export interface TextEdit {
@@ -83,4 +83,14 @@ export function setValues(text: string, changes: readonly { path: (string | numb
   let current = text;
   for (const c of changes) current = applyEdits(current, modify(current, c.path, c.value, { formattingOptions }) as Edit[]);
   return current;
+}
+
+/** The file text with each layer's explicit `weights` and `bias` set to `parameters` (12 significant digits; formatting kept). */
+export function withParameters(text: string, parameters: readonly LayerParameters[]): string {
+  // full precision is noise in a file people read: 12 digits keep every trained value to ~1e-12 relative
+  const round = (v: number): number => Number(v.toPrecision(12));
+  return setValues(text, parameters.flatMap((p, i) => [
+    { path: ['layers', i, 'weights'], value: p.weights.map((row) => row.map(round)) },
+    { path: ['layers', i, 'bias'], value: p.bias.map(round) },
+  ]));
 }

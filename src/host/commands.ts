@@ -5,7 +5,7 @@ import { gradientCheck } from '../core/gradcheck';
 import { Fix } from '../core/report';
 import { findWarning } from './codeActions';
 import { isNetworkDocument, layerAt } from './documents';
-import { applyFixToDocument, revealLayer, writeParameters } from './editing';
+import { applyFixToDocument, revealLayer, withParameters, writeParameters } from './editing';
 import { GradientPanel } from './gradientPanel';
 import { exportReport } from './report';
 import { NetworkSession } from './session';
@@ -135,7 +135,18 @@ export function registerCommands(context: vscode.ExtensionContext, session: Netw
       const doc = await activeDocument();
       const parameters = doc && (await training.parameters(doc.uri));
       if (!doc || !parameters) { void vscode.window.showInformationMessage('Train the network first: there are no trained weights to write.'); return; }
-      if (await writeParameters(doc.uri, parameters)) void vscode.window.showInformationMessage('Trained weights written into the file (Undo restores the previous ones).');
+      const where = await vscode.window.showQuickPick([{ label: 'Into this file', description: 'one undoable edit', here: true }, { label: 'Into a new file…', description: 'keeps this file as it is', here: false }], { title: 'Write the trained weights' });
+      if (!where) return;
+      if (where.here) {
+        if (await writeParameters(doc.uri, parameters)) void vscode.window.showInformationMessage('Trained weights written into the file (Undo restores the previous ones).');
+        return;
+      }
+      const target = await vscode.window.showSaveDialog({ defaultUri: doc.uri.with({ path: doc.uri.path.replace(/\.net\.json$/, '.trained.net.json') }), filters: { 'Network files': ['net.json'] } });
+      if (!target) return;
+      const we = new vscode.WorkspaceEdit();
+      we.createFile(target, { overwrite: false, contents: new TextEncoder().encode(withParameters(doc.getText(), parameters)) });
+      if (await vscode.workspace.applyEdit(we)) await vscode.window.showTextDocument(target);
+      else void vscode.window.showErrorMessage(`Could not create ${target.path.split('/').pop()} (does it already exist?).`);
     },
 
     'gradientDebugger.explainWeight': async (layerIndex?: unknown, unit?: unknown, input?: unknown) => {

@@ -1,6 +1,6 @@
 /** Edits of network files (always one undoable WorkspaceEdit, formatting kept) and revealing ranges. */
 import * as vscode from 'vscode';
-import { TextEdit, fixToEdit, setValues, diffEdit } from '../core/fixEdits';
+import { TextEdit, diffEdit, fixToEdit, withParameters } from '../core/fixEdits';
 import { Fix, LayerParameters } from '../core/report';
 import { layerRange } from './documents';
 
@@ -27,20 +27,13 @@ export async function applyFixToDocument(uri: vscode.Uri, fix: Fix): Promise<boo
   return applyTextEdit(doc, fixToEdit(doc.getText(), fix), fix.title);
 }
 
-/** Writes trained weights and biases into each layer (explicit `weights`, `init` left as documentation of the start). */
+/** Writes trained weights and biases into the file as one undoable edit. */
+export { withParameters };
+
 export async function writeParameters(uri: vscode.Uri, parameters: readonly LayerParameters[]): Promise<boolean> {
   const doc = await vscode.workspace.openTextDocument(uri);
   const text = doc.getText();
-  const changes = parameters.flatMap((p, i) => [
-    { path: ['layers', i, 'weights'], value: p.weights.map((row) => row.map(round)) },
-    { path: ['layers', i, 'bias'], value: p.bias.map(round) },
-  ]);
-  return applyTextEdit(doc, diffEdit(text, setValues(text, changes)), 'Write trained weights');
-}
-
-/** Full precision is noise in a file people read: 12 significant digits round-trip any trained value to ~1e-12. */
-function round(v: number): number {
-  return Number(v.toPrecision(12));
+  return applyTextEdit(doc, diffEdit(text, withParameters(text, parameters)), 'Write trained weights');
 }
 
 /** Opens the file and selects a layer's JSON object (the `layers` key for −1). */

@@ -2,7 +2,8 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { analyze } from '../../src/core/analysis';
-import { applyFix, detectIndent, diffEdit, fixToEdit } from '../../src/core/fixEdits';
+import { applyFix, detectIndent, diffEdit, fixToEdit, withParameters } from '../../src/core/fixEdits';
+import { TrainingRun } from '../../src/core/trainingRun';
 import { loadNetwork } from '../../src/core/load';
 
 const EXAMPLES = path.join(__dirname, '..', '..', '..', 'examples');
@@ -50,5 +51,17 @@ suite('fixes as edits of the file', () => {
     assert.deepStrictEqual(detectIndent('{\r\n   "a": 1\r\n}'), { insertSpaces: true, tabSize: 3, eol: '\r\n' });
     assert.deepStrictEqual(diffEdit('abcXdef', 'abcYYdef'), { offset: 3, length: 1, content: 'YY' });
     assert.strictEqual(diffEdit('same', 'same'), undefined);
+  });
+
+  test('trained weights written back load as the trained network (to 12 digits) and keep the rest of the file', () => {
+    const text = read('xor-healthy.net.json');
+    const run = new TrainingRun(loadNetwork(text).loaded!);
+    run.advance(200);
+    const trained = run.loaded.network.parameters();
+    const after = withParameters(text, trained);
+    const reloaded = loadNetwork(after).loaded!.network.parameters();
+    reloaded.forEach((p, i) => p.weights.flat().forEach((w, k) => assert.ok(Math.abs(w - trained[i].weights.flat()[k]) <= 1e-11 * Math.max(1, Math.abs(w)))));
+    assert.match(after, /"loss": "binary_cross_entropy",/);
+    assert.ok(after.startsWith('{\n  "$schema"'));
   });
 });
