@@ -26,19 +26,21 @@ const BCE_LOG_FLOOR = -100;
 /** PyTorch's BCELoss backward divides by max(y(1−y), ε) with ε the float32 value of 1e-12 (ATen Loss.cpp `constexpr float EPSILON`). */
 const BCE_EPSILON = Math.fround(1e-12);
 
+/** Σ (y − t)² over the first n entries. */
+function sumSquaredError(y: Float64Array, t: Float64Array, n: number): number {
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    const e = y[i] - t[i];
+    sum += e * e;
+  }
+  return sum;
+}
+
 /** E = (1/(N·K)) Σ (y−t)², torch MSELoss: mean over every element; ∂E/∂y = 2(y−t)/(N·K). */
 const mse: Loss = {
   id: 'mse',
   formula: 'E = (1/(N·K)) Σ (y − t)²',
-  value(y, t, batch, units) {
-    const n = batch * units;
-    let sum = 0;
-    for (let i = 0; i < n; i++) {
-      const e = y[i] - t[i];
-      sum += e * e;
-    }
-    return sum / n;
-  },
+  value: (y, t, batch, units) => sumSquaredError(y, t, batch * units) / (batch * units),
   grad(y, t, batch, units, out) {
     const n = batch * units;
     for (let i = 0; i < n; i++) out[i] = (2 * (y[i] - t[i])) / n;
@@ -49,15 +51,7 @@ const mse: Loss = {
 const halfSse: Loss = {
   id: 'half_sse',
   formula: 'E = (1/N) Σₙ ½ Σₖ (y − t)²',
-  value(y, t, batch, units) {
-    const n = batch * units;
-    let sum = 0;
-    for (let i = 0; i < n; i++) {
-      const e = y[i] - t[i];
-      sum += e * e;
-    }
-    return (0.5 * sum) / batch;
-  },
+  value: (y, t, batch, units) => (0.5 * sumSquaredError(y, t, batch * units)) / batch,
   grad(y, t, batch, units, out) {
     const n = batch * units;
     for (let i = 0; i < n; i++) out[i] = (y[i] - t[i]) / batch;
