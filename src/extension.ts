@@ -8,6 +8,7 @@ import { GradientPanel } from './host/gradientPanel';
 import { NetworkSession } from './host/session';
 import { SUMMARY_VIEW_ID, SummaryViewProvider } from './host/sidebarView';
 import { TrainingController } from './host/training/trainingController';
+import { WeightHoverProvider } from './host/weightHover';
 
 const NETWORK_FILES: vscode.DocumentSelector = { pattern: '**/*.net.json' };
 
@@ -23,6 +24,7 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.window.registerWebviewViewProvider(SUMMARY_VIEW_ID, summary),
     vscode.languages.registerCodeActionsProvider(NETWORK_FILES, new FixProvider(session), { providedCodeActionKinds: FixProvider.kinds }),
     vscode.languages.registerCodeLensProvider(NETWORK_FILES, new LayerLensProvider(session)),
+    vscode.languages.registerHoverProvider(NETWORK_FILES, new WeightHoverProvider(training)),
   );
   registerCommands(context, session, panel, training, output);
 }
