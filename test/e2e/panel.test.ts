@@ -90,6 +90,38 @@ suite('Gradient Debugger in VS Code (dark theme)', function () {
     assert.strictEqual(cliReport(vs, 'deep-sigmoid-vanishing.net.json').warnings.filter((w) => w.kind === 'vanishing_gradient').length, 0);
   });
 
+  test('breaking the file while the panel is open shows the errors and keeps the last good report', async () => {
+    await vs.openFile('spiral-softmax.net.json');
+    await vs.runCommand('Gradient Debugger: Open Gradient Panel');
+    let panel = await vs.webview('#layer-table');
+    await waitFor(async () => (await panel.locator('h1').innerText()) === 'spiral-softmax.net.json', 20_000, 'panel follows the spiral file');
+    await vs.openFile('spiral-softmax.net.json');
+    await vs.runCommand('Go to Line/Column...');
+    await vs.page.keyboard.type('11:1');
+    await vs.page.keyboard.press('Enter');
+    await vs.page.keyboard.type('"oops" ');
+    await vs.runCommand('Gradient Debugger: Open Gradient Panel'); // the file may have opened over the panel in its group
+    await waitFor(async () => {
+      panel = await vs.webview('#problems');
+      return (await panel.locator('#problems .problem').count()) > 0;
+    }, 20_000, 'the panel lists the syntax error');
+    assert.match(await panel.locator('.stale').innerText(), /last good analysis/);
+    assert.strictEqual(await panel.locator('#layer-table tr[data-layer-index]').count(), 3);
+    await vs.screenshot('stale-dark');
+    // take the 7 typed characters out again
+    await vs.openFile('spiral-softmax.net.json');
+    await vs.runCommand('Go to Line/Column...');
+    await vs.page.keyboard.type('11:1');
+    await vs.page.keyboard.press('Enter');
+    for (let i = 0; i < 7; i++) await vs.page.keyboard.press('Shift+ArrowRight');
+    await vs.page.keyboard.press('Backspace');
+    await vs.runCommand('Gradient Debugger: Open Gradient Panel');
+    await waitFor(async () => {
+      panel = await vs.webview('#layer-table');
+      return (await panel.locator('#problems .problem').count()) === 0;
+    }, 20_000, 'errors gone after undo');
+  });
+
   test('the side view shows the loss and the warnings of the active network', async () => {
     await vs.openFile('dead-relu.net.json');
     await vs.runCommand('Gradient Debugger: Focus on Summary View');
