@@ -1,3 +1,5 @@
+import { wasmMatmulABt } from './wasmMatmul';
+
 /**
  * Dense matrix kernels over flat row-major Float64Arrays. Every product the network needs is
  * written as C = A·Bᵀ, where each output is a dot product of two contiguous rows; a 4×4 block
@@ -7,8 +9,29 @@
 /** Longest run of k kept in cache at once: 8 rows of 512 doubles (32 KB) fit a core's L1. */
 const K_BLOCK = 512;
 
+/** Which kernel matmulABt uses: the WebAssembly SIMD one where it runs, else (or when asked) the TypeScript one. */
+export type MatmulKernel = 'auto' | 'typescript';
+let preferred: MatmulKernel = 'auto';
+
+/** Chooses the kernel (tests run every product both ways); returns the previous choice. */
+export function setMatmulKernel(kind: MatmulKernel): MatmulKernel {
+  const previous = preferred;
+  preferred = kind;
+  return previous;
+}
+
 /** C (m×n) = A (m×k) · Bᵀ, with B stored n×k: C[i][j] = Σₚ A[i][p]·B[j][p]. */
 export function matmulABt(a: Float64Array, b: Float64Array, c: Float64Array, m: number, n: number, k: number): void {
+  if (preferred === 'auto' && wasmMatmulABt(a, b, c, m, n, k)) return;
+  matmulABtTs(a, b, c, m, n, k);
+}
+
+/** The TypeScript kernel: C (m×n) = A (m×k) · Bᵀ with 4×4 register blocks. */
+export function matmulABtTs(a: Float64Array, b: Float64Array, c: Float64Array, m: number, n: number, k: number): void {
+  if (k === 0) {
+    c.fill(0, 0, m * n);
+    return;
+  }
   if (k <= K_BLOCK) {
     kernelABt(a, b, c, m, n, k, 0, k, false);
     return;

@@ -7,6 +7,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { loadNetwork } from '../../src/core/load';
+import { setMatmulKernel } from '../../src/core/matmul';
 import { train } from '../../src/core/train';
 
 const DIR = path.join(__dirname, '..', '..', '..', 'test', 'fixtures', 'reference');
@@ -63,6 +64,9 @@ suite('agreement with PyTorch (float64 references from scripts/torch-reference.p
     near(1e-13, 0, 'within absolute');
   });
 
+  for (const kernel of ['auto', 'typescript'] as const) suite(`with the ${kernel === 'auto' ? 'WebAssembly SIMD' : 'TypeScript'} matrix kernel`, () => {
+  suiteSetup(() => setMatmulKernel(kernel));
+  suiteTeardown(() => setMatmulKernel('auto'));
   for (const file of CASES) {
     const name = file.replace('.net.json', '');
     const text = fs.readFileSync(path.join(DIR, 'cases', file), 'utf8');
@@ -92,4 +96,5 @@ suite('agreement with PyTorch (float64 references from scripts/torch-reference.p
       });
     });
   }
+  });
 });
