@@ -9,6 +9,9 @@ import { wasmMatmulABt } from './wasmMatmul';
 /** Longest run of k kept in cache at once: 8 rows of 512 doubles (32 KB) fit a core's L1. */
 const K_BLOCK = 512;
 
+/** Multiply-adds below which matmulABt stays in TypeScript. */
+const WASM_MIN_WORK = 2048;
+
 /** Which kernel matmulABt uses: the WebAssembly SIMD one where it runs, else (or when asked) the TypeScript one. */
 export type MatmulKernel = 'auto' | 'typescript';
 let preferred: MatmulKernel = 'auto';
@@ -22,7 +25,8 @@ export function setMatmulKernel(kind: MatmulKernel): MatmulKernel {
 
 /** C (m×n) = A (m×k) · Bᵀ, with B stored n×k: C[i][j] = Σₚ A[i][p]·B[j][p]. */
 export function matmulABt(a: Float64Array, b: Float64Array, c: Float64Array, m: number, n: number, k: number): void {
-  if (preferred === 'auto' && wasmMatmulABt(a, b, c, m, n, k)) return;
+  // tiny products (the live-editing case) cost less in TypeScript than the copies into the module's memory
+  if (preferred === 'auto' && m * n * k >= WASM_MIN_WORK && wasmMatmulABt(a, b, c, m, n, k)) return;
   matmulABtTs(a, b, c, m, n, k);
 }
 
