@@ -1,7 +1,8 @@
 /** The Gradient panel: renders the host's state; every user action becomes a typed message. */
 import { ACTIVATIONS } from '../../core/activations';
 import type { ActivationName } from '../../core/spec';
-import type { DocumentState, ToWebview, TrainingView, WeightExplanation } from '../../shared/protocol';
+import type { DocumentState, TrainingView, WeightExplanation } from '../../shared/protocol';
+import { listen } from '../messages';
 import { getUiState, post, setUiState } from '../vscodeApi';
 import { diagram } from '../render/diagram';
 import { el, replaceChildren, section } from '../render/dom';
@@ -86,27 +87,15 @@ function render(): void {
   );
 }
 
-window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
-  const msg = event.data;
-  switch (msg.type) {
-    case 'state':
-      if (msg.state?.uri !== state?.uri) { training = undefined; explained = undefined; }
-      state = msg.state;
-      break;
-    case 'training':
-      training = msg.training;
-      break;
-    case 'explanation':
-      explained = msg.explanation;
-      break;
-    case 'busy':
-      app.setAttribute('aria-busy', String(msg.busy));
-      return;
-    default: {
-      const unknown: never = msg;
-      return unknown;
-    }
-  }
+listen({
+  state: (next) => {
+    if (next?.uri !== state?.uri) { training = undefined; explained = undefined; }
+    state = next;
+  },
+  training: (t) => { training = t; },
+  explanation: (e) => { explained = e; },
+  busy: (busy) => app.setAttribute('aria-busy', String(busy)),
+}, (msg) => {
   render();
   if (msg.type === 'explanation') document.getElementById('explanation-section')?.scrollIntoView({ block: 'nearest' });
 });

@@ -1,6 +1,7 @@
 /** The side-bar summary: loss, warnings (click or Enter reveals the layer), a short layer table, buttons. */
 import { exactNumber, formatNumber, log10OrUndefined } from '../../shared/format';
-import type { DocumentState, ToWebview, TrainingView } from '../../shared/protocol';
+import type { DocumentState, TrainingView } from '../../shared/protocol';
+import { listen } from '../messages';
 import { el, replaceChildren, svg, tip } from '../render/dom';
 import { KIND_TITLES } from '../render/report';
 import { post } from '../vscodeApi';
@@ -52,26 +53,13 @@ function render(): void {
     el('div', { class: 'buttons' }, open, train));
 }
 
-window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
-  const msg = event.data;
-  switch (msg.type) {
-    case 'state':
-      if (msg.state?.uri !== state?.uri) training = undefined;
-      state = msg.state;
-      break;
-    case 'training':
-      training = msg.training;
-      break;
-    case 'explanation':
-    case 'busy':
-      return;
-    default: {
-      const unknown: never = msg;
-      return unknown;
-    }
-  }
-  render();
-});
+listen({
+  state: (next) => {
+    if (next?.uri !== state?.uri) training = undefined;
+    state = next;
+  },
+  training: (t) => { training = t; },
+}, () => render());
 
 render();
 post({ type: 'ready' });

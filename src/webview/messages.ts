@@ -1,0 +1,37 @@
+/** Receives host messages for a webview: one exhaustive switch over the protocol, each kind to its handler, then a render. */
+import type { DocumentState, ToWebview, TrainingView, WeightExplanation } from '../shared/protocol';
+
+export interface HostMessageHandlers {
+  state(state: DocumentState | undefined): void;
+  training(training: TrainingView): void;
+  /** Absent in views that do not show explanations (the message is then ignored). */
+  explanation?(explanation: WeightExplanation): void;
+  busy?(busy: boolean): void;
+}
+
+/** Listens for host messages; `render` runs after every handled one. */
+export function listen(h: HostMessageHandlers, render: (msg: ToWebview) => void): void {
+  window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
+    const msg = event.data;
+    switch (msg.type) {
+      case 'state':
+        h.state(msg.state);
+        break;
+      case 'training':
+        h.training(msg.training);
+        break;
+      case 'explanation':
+        if (!h.explanation) return;
+        h.explanation(msg.explanation);
+        break;
+      case 'busy':
+        h.busy?.(msg.busy);
+        return;
+      default: {
+        const unknown: never = msg;
+        return unknown;
+      }
+    }
+    render(msg);
+  });
+}
