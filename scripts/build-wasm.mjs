@@ -10,8 +10,9 @@ const dir = path.join(root, 'src', 'core', 'wasm');
 const wabt = await initWabt();
 const entries = [];
 for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.wat')).sort()) {
-  const mod = wabt.parseWat(file, fs.readFileSync(path.join(dir, file), 'utf8'), { simd: true });
-  mod.validate();
+  const features = { simd: true, threads: true }; // threads: the kernels work on a shared memory, which grows without moving its views
+  const mod = wabt.parseWat(file, fs.readFileSync(path.join(dir, file), 'utf8'), features);
+  mod.validate(features);
   const { buffer } = mod.toBinary({});
   entries.push(`  ${JSON.stringify(file.replace(/\.wat$/, ''))}: ${JSON.stringify(Buffer.from(buffer).toString('base64'))},`);
   mod.destroy();

@@ -5,10 +5,7 @@ import { ClipSpec } from './spec';
 /** Total L2 norm of every weight and bias gradient, √(Σ g²): the norm clip_grad_norm_ measures. */
 export function totalGradNorm(layers: readonly DenseLayer[]): number {
   let sq = 0;
-  for (const l of layers) {
-    for (const g of l.gradWeights) sq += g * g;
-    for (const g of l.gradBias) sq += g * g;
-  }
+  for (let l = 0; l < layers.length; l++) sq += sumOfSquares(layers[l].gradWeights) + sumOfSquares(layers[l].gradBias);
   return Math.sqrt(sq);
 }
 
@@ -21,16 +18,34 @@ export function clipGradients(layers: readonly DenseLayer[], clip: ClipSpec | un
   const norm = totalGradNorm(layers);
   if ('norm' in clip) {
     const coef = Math.min(1, clip.norm / (norm + 1e-6));
-    for (const l of layers) {
-      for (let i = 0; i < l.gradWeights.length; i++) l.gradWeights[i] *= coef;
-      for (let i = 0; i < l.gradBias.length; i++) l.gradBias[i] *= coef;
+    for (let l = 0; l < layers.length; l++) {
+      scale(layers[l].gradWeights, coef);
+      scale(layers[l].gradBias, coef);
     }
   } else {
-    const c = clip.value;
-    for (const l of layers) {
-      for (let i = 0; i < l.gradWeights.length; i++) l.gradWeights[i] = Math.min(c, Math.max(-c, l.gradWeights[i]));
-      for (let i = 0; i < l.gradBias.length; i++) l.gradBias[i] = Math.min(c, Math.max(-c, l.gradBias[i]));
+    for (let l = 0; l < layers.length; l++) {
+      clamp(layers[l].gradWeights, clip.value);
+      clamp(layers[l].gradBias, clip.value);
     }
   }
   return norm;
+}
+
+// Indexed loops throughout: a for-of over a typed array allocates an iterator on every call of the training step.
+
+/** Σ g². */
+function sumOfSquares(g: Float64Array): number {
+  let sq = 0;
+  for (let i = 0; i < g.length; i++) sq += g[i] * g[i];
+  return sq;
+}
+
+/** g ← g·coef. */
+function scale(g: Float64Array, coef: number): void {
+  for (let i = 0; i < g.length; i++) g[i] *= coef;
+}
+
+/** g ← min(c, max(−c, g)). */
+function clamp(g: Float64Array, c: number): void {
+  for (let i = 0; i < g.length; i++) g[i] = Math.min(c, Math.max(-c, g[i]));
 }

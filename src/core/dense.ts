@@ -1,12 +1,13 @@
 /**
  * A dense layer z = x·Wᵀ + b, a = f(z) over a whole batch at once. Forward caches what the
  * chain rule needs (x, z, a, f'(z)); backward turns ∂E/∂z into ∂E/∂W, ∂E/∂b and ∂E/∂x.
- * Every buffer is a flat row-major Float64Array, grown only when a larger batch arrives.
+ * Every buffer is a flat row-major Float64Array from the network's Workspace (where the SIMD kernels multiply
+ * in place), grown only when a larger batch arrives.
  */
 import { Activation, activationBackward, applyActivation } from './activations';
-import { matmulABt, transpose } from './matmul';
+import { Workspace } from './workspace';
 
-const EMPTY = new Float64Array(0);
+const EMPTY: Float64Array = new Float64Array(0);
 
 /** One fully connected layer with its parameters, gradients and per-batch caches. */
 export class DenseLayer {
@@ -19,7 +20,7 @@ export class DenseLayer {
   /** ∂E/∂b. */
   readonly gradBias: Float64Array;
 
-  /** x of the last forward pass (batch × inSize); a view of the caller's array. */
+  /** x of the last forward pass (batch × inSize): the caller's array, or a copy of it in the workspace. */
   input: Float64Array = EMPTY;
   /** z = x·Wᵀ + b (batch × units). */
   pre: Float64Array = EMPTY;
@@ -33,38 +34,65 @@ export class DenseLayer {
   gradPre: Float64Array = EMPTY;
 
   private capacity = 0;
-  private inputT = EMPTY;
-  private gradPreT = EMPTY;
-  private weightsT: Float64Array;
+  /** Where x is copied when it lives outside the workspace's memory (a caller's data). */
+  private staged = EMPTY;
+  /**
+   * Byte addresses of the buffers in the workspace's memory (−1: not there, multiplied in TypeScript), kept
+   * because reading a typed array's offset is a builtin call: the products of a small network are that cheap.
+   */
+  private readonly at = { weights: -1, gradWeights: -1, pre: -1, gradPre: -1, input: -1, gradInput: -1 };
+  /** The ∂E/∂x buffer `at.gradInput` was read from. */
+  private gradInputSeen = EMPTY;
 
-  constructor(readonly name: string, readonly inSize: number, readonly units: number, readonly activation: Activation) {
-    this.weights = new Float64Array(units * inSize);
-    this.bias = new Float64Array(units);
-    this.gradWeights = new Float64Array(units * inSize);
-    this.gradBias = new Float64Array(units);
-    this.weightsT = new Float64Array(units * inSize);
+  /** `workspace` holds every buffer; layers that feed each other should share one (Network.fromSpec does). */
+  constructor(
+    readonly name: string, readonly inSize: number, readonly units: number, readonly activation: Activation,
+    readonly workspace: Workspace = Workspace.create(),
+  ) {
+    this.weights = workspace.alloc(units * inSize);
+    this.bias = workspace.alloc(units);
+    this.gradWeights = workspace.alloc(units * inSize);
+    this.gradBias = workspace.alloc(units);
+    this.at.weights = workspace.address(this.weights);
+    this.at.gradWeights = workspace.address(this.gradWeights);
   }
 
   /** Makes every per-batch buffer hold at least `batch` rows. */
   private ensureCapacity(batch: number): void {
     if (batch <= this.capacity) return;
     const n = batch * this.units;
-    this.pre = new Float64Array(n);
-    this.out = new Float64Array(n);
-    this.der = new Float64Array(n);
-    this.gradOut = new Float64Array(n);
-    this.gradPre = new Float64Array(n);
-    this.inputT = new Float64Array(batch * this.inSize);
-    this.gradPreT = new Float64Array(n);
+    const ws = this.workspace;
+    this.pre = ws.alloc(n);
+    this.out = ws.alloc(n);
+    this.der = ws.alloc(n);
+    this.gradOut = ws.alloc(n);
+    this.gradPre = ws.alloc(n);
+    this.at.pre = ws.address(this.pre);
+    this.at.gradPre = ws.address(this.gradPre);
     this.capacity = batch;
+  }
+
+  /** x as the products read it: x itself when it is in the workspace's memory, else a copy there. */
+  private placeInput(x: Float64Array, batch: number): void {
+    const ws = this.workspace;
+    let at = ws.address(x);
+    if (at < 0 && ws.simd) {
+      const n = batch * this.inSize;
+      if (this.staged.length < n) this.staged = ws.alloc(this.capacity * this.inSize);
+      this.staged.set(x.length === n ? x : x.subarray(0, n));
+      x = this.staged;
+      at = ws.address(x);
+    }
+    this.input = x;
+    this.at.input = at;
   }
 
   /** a = f(x·Wᵀ + b) for `batch` rows of x; returns a (valid for batch × units entries). */
   forward(x: Float64Array, batch: number): Float64Array {
     this.ensureCapacity(batch);
-    this.input = x;
-    const { units, pre, bias } = this;
-    matmulABt(x, this.weights, pre, batch, units, this.inSize);
+    if (x !== this.input || this.input === this.staged) this.placeInput(x, batch); // a staged copy is refreshed every pass
+    const { units, inSize, pre, bias, at } = this;
+    this.workspace.abt(this.input, this.weights, pre, batch, units, inSize, at.input, at.weights, at.pre);
     for (let s = 0; s < batch; s++) {
       const row = s * units;
       for (let j = 0; j < units; j++) pre[row + j] += bias[j];
@@ -83,19 +111,19 @@ export class DenseLayer {
    * and, when `gradInput` is given, ∂E/∂x = ∂E/∂z·W into it.
    */
   backwardParameters(batch: number, gradInput?: Float64Array): void {
-    const { units, inSize, gradPre, gradBias } = this;
-    transpose(gradPre, batch, units, this.gradPreT);
-    transpose(this.input, batch, inSize, this.inputT);
-    matmulABt(this.gradPreT, this.inputT, this.gradWeights, units, inSize, batch);
+    const { units, inSize, gradPre, gradBias, workspace, at } = this;
+    workspace.atb(gradPre, this.input, this.gradWeights, units, inSize, batch, at.gradPre, at.input, at.gradWeights);
     for (let j = 0; j < units; j++) {
       let sum = 0;
       for (let s = 0; s < batch; s++) sum += gradPre[s * units + j];
       gradBias[j] = sum;
     }
-    if (gradInput) {
-      transpose(this.weights, units, inSize, this.weightsT);
-      matmulABt(gradPre, this.weightsT, gradInput, batch, inSize, units);
+    if (!gradInput) return;
+    if (gradInput !== this.gradInputSeen) {
+      this.gradInputSeen = gradInput;
+      at.gradInput = workspace.address(gradInput);
     }
+    workspace.ab(gradPre, this.weights, gradInput, batch, inSize, units, at.gradPre, at.weights, at.gradInput);
   }
 
   /** Number of trainable parameters (weights and biases). */

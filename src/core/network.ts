@@ -9,6 +9,7 @@ import { Loss, getLoss } from './losses';
 import { LayerParameters } from './report';
 import { createRng } from './rng';
 import { NetworkSpec } from './spec';
+import { Workspace } from './workspace';
 
 /** A feed-forward network of dense layers trained on one loss. */
 export class Network {
@@ -20,9 +21,10 @@ export class Network {
    */
   static fromSpec(spec: NetworkSpec): Network {
     const rng = createRng(spec.seed);
+    const workspace = Workspace.create();
     let fanIn = spec.input;
     const layers = spec.layers.map((ls) => {
-      const layer = new DenseLayer(ls.name, fanIn, ls.units, getActivation(ls.activation));
+      const layer = new DenseLayer(ls.name, fanIn, ls.units, getActivation(ls.activation), workspace);
       if (ls.weights) {
         ls.weights.forEach((row, j) => layer.weights.set(row, j * fanIn));
       } else {
@@ -103,10 +105,16 @@ export class Network {
     }));
   }
 
+  /** The workspace of the network's buffers (the first layer's). */
+  get workspace(): Workspace {
+    return this.layers[0].workspace;
+  }
+
   /** An independent copy with the same parameters (caches and gradients start empty). */
   clone(): Network {
+    const workspace = Workspace.create();
     const layers = this.layers.map((l) => {
-      const copy = new DenseLayer(l.name, l.inSize, l.units, l.activation);
+      const copy = new DenseLayer(l.name, l.inSize, l.units, l.activation, workspace);
       copy.weights.set(l.weights);
       copy.bias.set(l.bias);
       return copy;

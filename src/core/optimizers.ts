@@ -8,8 +8,11 @@ import { TrainingSpec } from './spec';
 /** Adam's defaults, as torch.optim.Adam. */
 export const ADAM = { beta1: 0.9, beta2: 0.999, eps: 1e-8 } as const;
 
-/** Updates one parameter tensor p from its gradient g; `slot` numbers the tensor (2 per layer); returns Σ Δp². */
-type TensorUpdate = (p: Float64Array, g: Float64Array, slot: number) => number;
+/**
+ * Updates one parameter tensor p from its gradient g; `slot` numbers the tensor (2 per layer). Σ Δp² goes into
+ * squares[slot] rather than a return value, which V8 would box on the heap at every call it does not inline.
+ */
+type TensorUpdate = (p: Float64Array, g: Float64Array, slot: number, squares: Float64Array) => void;
 
 /** Applies one update to every layer's weights and biases from their gradients. */
 export class Optimizer {
@@ -21,11 +24,11 @@ export class Optimizer {
     const slots = layers.flatMap((l) => [l.weights.length, l.bias.length]);
     switch (training.optimizer) {
       case 'sgd':
-        return new Optimizer((p, g) => sgdUpdate(p, g, lr));
+        return new Optimizer((p, g, s, squares) => { squares[s] = sgdUpdate(p, g, lr); });
       case 'momentum': {
         const velocity = slots.map((n) => new Float64Array(n));
         let first = true;
-        const opt = new Optimizer((p, g, s) => momentumUpdate(p, g, velocity[s], lr, training.momentum, first));
+        const opt = new Optimizer((p, g, s, squares) => { squares[s] = momentumUpdate(p, g, velocity[s], lr, training.momentum, first); });
         opt.afterStep = () => { first = false; };
         return opt;
       }
@@ -34,7 +37,7 @@ export class Optimizer {
         const v = slots.map((n) => new Float64Array(n));
         let t = 0;
         const state = { stepSize: 0, bc2Sqrt: 0 };
-        return new Optimizer((p, g, s) => adamUpdate(p, g, m[s], v[s], state.stepSize, state.bc2Sqrt), () => {
+        return new Optimizer((p, g, s, squares) => { squares[s] = adamUpdate(p, g, m[s], v[s], state.stepSize, state.bc2Sqrt); }, () => {
           t++;
           state.stepSize = lr / (1 - ADAM.beta1 ** t);
           state.bc2Sqrt = Math.sqrt(1 - ADAM.beta2 ** t);
@@ -44,14 +47,19 @@ export class Optimizer {
   }
 
   private afterStep: () => void = () => {};
+  /** Σ Δp² of each tensor at the last step. */
+  private squares = new Float64Array(0);
 
   /** Updates every layer in place; writes ‖Δw‖² of each layer's weights into `updateSquares`. */
   step(layers: readonly DenseLayer[], updateSquares: Float64Array): void {
     this.beforeStep();
-    layers.forEach((layer, l) => {
-      updateSquares[l] = this.update(layer.weights, layer.gradWeights, 2 * l);
-      this.update(layer.bias, layer.gradBias, 2 * l + 1);
-    });
+    if (this.squares.length < 2 * layers.length) this.squares = new Float64Array(2 * layers.length);
+    for (let l = 0; l < layers.length; l++) {
+      const layer = layers[l];
+      this.update(layer.weights, layer.gradWeights, 2 * l, this.squares);
+      this.update(layer.bias, layer.gradBias, 2 * l + 1, this.squares);
+      updateSquares[l] = this.squares[2 * l];
+    }
     this.afterStep();
   }
 }

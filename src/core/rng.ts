@@ -12,13 +12,14 @@ export interface Rng {
 
 /** Mulberry32 generator seeded with `seed` (any integer; the same seed gives the same sequence). */
 export function createRng(seed: number): Rng {
-  let state = (Math.trunc(seed) ^ 0x9e3779b9) >>> 0;
+  // in a typed array, not a closure variable: a uint32 above 2³⁰ in a variable is boxed anew on every draw
+  const state = Uint32Array.of((Math.trunc(seed) ^ 0x9e3779b9) >>> 0);
   let spareNormal: number | undefined;
 
   /** One 32-bit output of mulberry32. */
   const next32 = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
+    state[0] += 0x6d2b79f5; // wraps mod 2³² like the >>> 0 of the reference
+    let t = state[0];
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return (t ^ (t >>> 14)) >>> 0;

@@ -37,33 +37,33 @@ export class Trainer {
     this.optimizer = Optimizer.create(spec.training, network.layers);
     this.order = Int32Array.from({ length: n }, (_, i) => i);
     this.shuffleRng = spec.training.shuffle ? createRng(spec.seed ^ SHUFFLE_STREAM) : undefined;
-    this.batchInputs = new Float64Array(this.batchSize * dataset.inputSize);
+    this.batchInputs = network.workspace.alloc(this.batchSize * dataset.inputSize); // where the first layer reads it in place
     this.batchTargets = new Float64Array(this.batchSize * dataset.targetSize);
     this.updateSquares = new Float64Array(network.layers.length);
+    if (this.batchSize === n && !this.shuffleRng) {
+      this.batchInputs.set(dataset.inputs);
+      this.batchTargets.set(dataset.targets);
+    }
   }
 
-  /** Copies the next minibatch into the batch buffers (or views the data directly for an unshuffled full batch); returns its size. */
-  private nextBatch(): { x: Float64Array; t: Float64Array; size: number } {
+  /** Copies the next minibatch into the batch buffers (already there for an unshuffled full batch); returns its size. */
+  private nextBatch(): number {
     const { dataset, order } = this;
     const n = dataset.samples;
     if (this.position === 0 && this.shuffleRng) shuffle(order, this.shuffleRng);
     const size = Math.min(this.batchSize, n - this.position);
-    if (size === n && !this.shuffleRng) return { x: dataset.inputs, t: dataset.targets, size };
-    const { inputSize: di, targetSize: dt } = dataset;
-    for (let b = 0; b < size; b++) {
-      const s = order[this.position + b];
-      this.batchInputs.set(dataset.inputs.subarray(s * di, (s + 1) * di), b * di);
-      this.batchTargets.set(dataset.targets.subarray(s * dt, (s + 1) * dt), b * dt);
-    }
+    if (size === n && !this.shuffleRng) return size; // the whole data set in order: copied once, in the constructor
+    copyRows(dataset.inputs, dataset.inputSize, order, this.position, size, this.batchInputs);
+    copyRows(dataset.targets, dataset.targetSize, order, this.position, size, this.batchTargets);
     this.position = (this.position + size) % n;
-    return { x: this.batchInputs, t: this.batchTargets, size };
+    return size;
   }
 
   /** One training step; the record's figures are measured before the update (the loss E and ∂E/∂W that produced it). */
   step(): StepRecord {
     const { network } = this;
-    const { x, t, size } = this.nextBatch();
-    const loss = network.lossAndGradients(x, t, size);
+    const size = this.nextBatch();
+    const loss = network.lossAndGradients(this.batchInputs, this.batchTargets, size);
     const layers = network.layers;
     const gradNorms = layers.map((l) => norm(l.gradWeights));
     const deadFractions = layers.map((l) => deadUnits(l, size).length / l.units);
@@ -83,8 +83,8 @@ export class Trainer {
 
   /** One step without the per-layer record: the hot loop for long runs and benchmarks. Returns the loss. */
   stepQuietly(): number {
-    const { x, t, size } = this.nextBatch();
-    const loss = this.network.lossAndGradients(x, t, size);
+    const size = this.nextBatch();
+    const loss = this.network.lossAndGradients(this.batchInputs, this.batchTargets, size);
     clipGradients(this.network.layers, this.spec.training.clip);
     this.optimizer.step(this.network.layers, this.updateSquares);
     this.stepsDone++;
@@ -114,6 +114,14 @@ export function norm(v: Float64Array): number {
   let sq = 0;
   for (let i = 0; i < v.length; i++) sq += v[i] * v[i];
   return Math.sqrt(sq);
+}
+
+/** Copies rows order[from], …, order[from + count − 1] of `src` (rows of `width`) into the first `count` rows of `dst`. */
+function copyRows(src: Float64Array, width: number, order: Int32Array, from: number, count: number, dst: Float64Array): void {
+  for (let b = 0; b < count; b++) {
+    const s = order[from + b] * width, d = b * width;
+    for (let i = 0; i < width; i++) dst[d + i] = src[s + i];
+  }
 }
 
 /** Fisher–Yates shuffle in place. */

@@ -1,5 +1,6 @@
 import * as assert from 'assert';
-import { ACTIVATIONS, activationBackward, applyActivation, getActivation } from '../../src/core/activations';
+import { ACTIVATIONS, activationBackward, applyActivation, getActivation, tanh } from '../../src/core/activations';
+import { createRng } from '../../src/core/rng';
 import { ACTIVATION_NAMES } from '../../src/core/spec';
 import { assertClose, centralDifference } from './helpers';
 
@@ -7,6 +8,22 @@ import { assertClose, centralDifference } from './helpers';
 const POINTS = [-25, -7.5, -3, -1.2, -0.3, -1e-3, 2e-3, 0.4, 1.1, 2.5, 6, 19.5, 21, 30];
 
 suite('activations', () => {
+  test('tanh via expm1 stays within 3 ulp of Math.tanh, keeps the sign of zero, saturates exactly, and passes NaN', () => {
+    const rng = createRng(11);
+    for (let i = 0; i < 200000; i++) {
+      const z = (rng.next() < 0.5 ? -1 : 1) * 10 ** (8 * rng.next() - 7); // 10⁻⁷ … 10
+      const want = Math.tanh(z);
+      assert.ok(Math.abs(tanh(z) - want) <= 3 * Number.EPSILON * Math.abs(want), `tanh(${z}) = ${tanh(z)} vs ${want}`);
+    }
+    for (const z of [19.9, 20, 20.1, 40, Infinity]) {
+      assert.strictEqual(tanh(z), Math.tanh(z));
+      assert.strictEqual(tanh(-z), Math.tanh(-z));
+    }
+    assert.ok(Object.is(tanh(-0), -0) && Object.is(tanh(0), 0));
+    assert.strictEqual(tanh(1e-300), 1e-300);
+    assert.ok(Number.isNaN(tanh(NaN)));
+  });
+
   for (const name of ACTIVATION_NAMES.filter((n) => n !== 'softmax')) {
     test(`${name}: f'(z) agrees with a central difference of f`, () => {
       const act = ACTIVATIONS[name];

@@ -2,6 +2,7 @@ import * as assert from 'assert';
 import { Network } from '../../src/core/network';
 import { ACTIVATION_NAMES, ActivationName, LossName, LOSS_NAMES, NetworkSpec } from '../../src/core/spec';
 import { assertClose } from './helpers';
+import { setMatmulKernel } from '../../src/core/workspace';
 
 /** A 3-5-4-K network with every hidden layer of `hidden` and the loss's natural output activation. */
 function makeSpec(hidden: ActivationName, loss: LossName, seed = 7): NetworkSpec {
@@ -88,5 +89,26 @@ suite('network backpropagation', () => {
     const single = Array.from(net.forward(X.subarray(0, 3), 1));
     const batched = Array.from(net.forward(X, BATCH)).slice(0, 3);
     single.forEach((v, i) => assertClose(batched[i], v, 1e-15, `output ${i}`));
+  });
+
+  test("inputs outside the network's memory are copied in afresh on every pass; the results match the TypeScript kernels", () => {
+    const spec = makeSpec('tanh', 'mse');
+    const previous = setMatmulKernel('typescript');
+    const plain = Network.fromSpec(spec);
+    setMatmulKernel(previous);
+    const simd = Network.fromSpec(spec);
+    assert.strictEqual(simd.workspace.simd, true);
+    const x = Float64Array.from({ length: 12 }, (_, i) => Math.cos(i));
+    const t = Float64Array.from({ length: 12 }, (_, i) => Math.sin(i) / 2);
+    for (let pass = 0; pass < 3; pass++) {
+      x[pass] += 0.5; // the same array, changed: a stale copy would go unnoticed
+      const e = simd.lossAndGradients(x, t, 4);
+      assertClose(e, plain.lossAndGradients(x, t, 4), 1e-13, `E, pass ${pass}`);
+      simd.layers.forEach((l, i) => l.gradWeights.forEach((g, k) => assertClose(g, plain.layers[i].gradWeights[k], 1e-13, `∂E/∂W of layer ${i}, entry ${k}`)));
+    }
+    const resident = simd.workspace.alloc(12);
+    resident.set(x);
+    assertClose(simd.lossValue(resident, t, 4), plain.lossValue(x, t, 4), 1e-13, 'E from a resident input');
+    assertClose(simd.lossValue(x.subarray(0, 6), t, 2), plain.lossValue(x.subarray(0, 6), t, 2), 1e-13, 'E from a view of part of x');
   });
 });

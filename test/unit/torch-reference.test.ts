@@ -7,7 +7,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { loadNetwork } from '../../src/core/load';
-import { setMatmulKernel } from '../../src/core/matmul';
+import { setMatmulKernel } from '../../src/core/workspace';
 import { train } from '../../src/core/train';
 
 const DIR = path.join(__dirname, '..', '..', '..', 'test', 'fixtures', 'reference');

@@ -4,6 +4,7 @@ import { Trainer, train } from '../../src/core/train';
 import { clipGradients, totalGradNorm } from '../../src/core/clip';
 import { Dataset, NetworkSpec, TrainingSpec } from '../../src/core/spec';
 import { assertClose } from './helpers';
+import { heapBytesPerCall } from '../../bench/heapGrowth';
 
 const XOR: Dataset = {
   samples: 4, inputSize: 2, targetSize: 1,
@@ -103,5 +104,40 @@ suite('training', () => {
     assertClose(net.layers[0].gradWeights[0], copy[0] * ((before / 4) / (before + 1e-6)), 1e-14, 'scaled entry');
     clipGradients(net.layers, { value: 1e-4 });
     for (const l of net.layers) for (const g of l.gradWeights) assert.ok(Math.abs(g) <= 1e-4);
+  });
+});
+
+suite('training step memory', () => {
+  // The hot loop reuses every buffer. What remains are floats boxed where a call returns one without being inlined
+  // (the loss, 16 bytes each: 16–80 bytes a step measured, by what the JIT inlines), below the bound of 128;
+  // one batch-sized buffer (16 samples × 4 units) would add 512 bytes and more.
+  const samples = 256;
+  const data: Dataset = {
+    samples, inputSize: 2, targetSize: 1,
+    inputs: Float64Array.from({ length: 2 * samples }, (_, i) => Math.sin(i)),
+    targets: Float64Array.from({ length: samples }, (_, i) => i % 2),
+  };
+  for (const [title, training] of [
+    ['full-batch SGD', { optimizer: 'sgd' }],
+    ['shuffled minibatches, Adam, clipping by norm', { optimizer: 'adam', shuffle: true, batchSize: 16, clip: { norm: 1 } }],
+    ['momentum, a smaller last batch, clipping by value', { optimizer: 'momentum', batchSize: 100, clip: { value: 0.5 } }],
+  ] as const) {
+    test(`${title}: a training step allocates no buffers (heap growth < 128 bytes a step)`, () => {
+      const spec = xorSpec(training);
+      const trainer = new Trainer(spec, Network.fromSpec(spec), data);
+      for (let i = 0; i < 20000; i++) trainer.stepQuietly(); // let the JIT settle
+      const bytes = heapBytesPerCall(() => trainer.stepQuietly());
+      assert.ok(bytes < 128, `${bytes} bytes a step`);
+    });
+  }
+
+  test('the measure sees one small buffer a step (the control for the tests above)', () => {
+    const spec = xorSpec({ optimizer: 'sgd', batchSize: 16 });
+    const trainer = new Trainer(spec, Network.fromSpec(spec), data);
+    let sink = 0;
+    const leaky = (): void => { trainer.stepQuietly(); sink += new Float64Array(16).length; };
+    for (let i = 0; i < 20000; i++) leaky();
+    assert.ok(heapBytesPerCall(leaky) >= 128);
+    assert.ok(sink > 0);
   });
 });

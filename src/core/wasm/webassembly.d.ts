@@ -7,8 +7,10 @@ declare namespace WebAssembly {
     constructor(module: Module, imports: object);
     readonly exports: Record<string, unknown>;
   }
-  interface Memory {
-    readonly buffer: ArrayBuffer;
+  class Memory {
+    constructor(descriptor: { initial: number; maximum?: number; shared?: boolean });
+    /** A SharedArrayBuffer for shared memories: a new object after each growth, over the same bytes. */
+    readonly buffer: ArrayBufferLike;
     grow(pages: number): number;
   }
 }

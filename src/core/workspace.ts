@@ -1,0 +1,149 @@
+/**
+ * Where a network's float64 buffers live, and the matrix products over them. Where WebAssembly SIMD runs,
+ * every buffer is a view of one shared WebAssembly memory per network, so the SIMD kernels read and write the
+ * layers' weights, activations and gradients in place, with no copies; a shared memory grows without
+ * detaching the views already handed out. Elsewhere (or when the TypeScript kernels are asked for) the
+ * buffers are plain Float64Arrays and the products run in TypeScript. Both give the same numbers to round-off.
+ */
+import { matmulABt, matmulStridedAB, transpose } from './matmul';
+import { GemmExports, MAX_PAGES, instantiateGemm, newSharedMemory, wasmAvailable } from './wasmKernels';
+
+/** Which kernels new workspaces use: WebAssembly SIMD where it runs ('auto'), or TypeScript only. */
+export type MatmulKernel = 'auto' | 'typescript';
+let preferred: MatmulKernel = 'auto';
+
+/** Chooses the kernels of workspaces created from now on (tests run every network both ways); returns the previous choice. */
+export function setMatmulKernel(kind: MatmulKernel): MatmulKernel {
+  const previous = preferred;
+  preferred = kind;
+  return previous;
+}
+
+/**
+ * Largest B (k×n doubles, 256 KB) that C = A·B multiplies in place: the kernel streams all of B for every 4 rows
+ * of C, so B must stay in the L2 cache. Larger products transpose into scratch buffers and use the A·Bᵀ kernel,
+ * whose rows stream contiguously (the copy is O(k·n) against O(m·n·k) multiply-adds).
+ */
+const IN_PLACE_MAX_B = 32768;
+const PAGE_BYTES = 65536;
+/** Buffers start on 16-byte boundaries, so f64x2 loads of a row's first pair are aligned. */
+const ALIGN = 16;
+
+/** A network's buffers and the kernels that multiply them. */
+export class Workspace {
+  private readonly memory: WebAssembly.Memory | undefined;
+  private readonly gemm: GemmExports | undefined;
+  /**
+   * The views `alloc` handed out. Residency cannot be told from a view's buffer: V8 gives a shared memory a new
+   * SharedArrayBuffer object whenever any shared memory in the process grows.
+   */
+  private readonly views = new WeakSet<Float64Array>();
+  private used = 0;
+  /** Scratch for transposed operands of large products, grown on demand. */
+  private scratchA: Float64Array = new Float64Array(0);
+  private scratchB: Float64Array = new Float64Array(0);
+
+  private constructor(simd: boolean) {
+    if (!simd) return;
+    const memory = newSharedMemory(1);
+    const gemm = instantiateGemm(memory);
+    if (!gemm) return;
+    this.memory = memory;
+    this.gemm = gemm;
+  }
+
+  /** A workspace with the preferred kernels. */
+  static create(): Workspace {
+    return new Workspace(preferred === 'auto' && wasmAvailable());
+  }
+
+  /** Whether products run in WebAssembly SIMD over buffers of this workspace. */
+  get simd(): boolean {
+    return this.gemm !== undefined;
+  }
+
+  /** A zeroed buffer of `length` doubles (a plain one if the memory cannot grow that far: it then multiplies in TypeScript). */
+  alloc(length: number): Float64Array {
+    const memory = this.memory;
+    if (!memory) return new Float64Array(length);
+    const start = Math.ceil(this.used / ALIGN) * ALIGN;
+    const end = start + length * 8;
+    const have = memory.buffer.byteLength;
+    if (end > have) {
+      const pages = have / PAGE_BYTES;
+      const needed = Math.ceil(end / PAGE_BYTES);
+      if (needed > MAX_PAGES) return new Float64Array(length);
+      memory.grow(Math.min(MAX_PAGES, Math.max(needed, 2 * pages)) - pages);
+    }
+    this.used = end;
+    const view = new Float64Array(memory.buffer, start, length); // fresh memory is zero and never handed out twice
+    this.views.add(view);
+    return view;
+  }
+
+  /** Whether `a` is a buffer the kernels can read in place: one `alloc` returned (any array, for TypeScript kernels). */
+  holds(a: Float64Array): boolean {
+    return !this.memory || this.views.has(a);
+  }
+
+  /**
+   * Byte address of `a` in the memory where the SIMD kernels can use it in place, else −1. Reading a typed
+   * array's buffer and offset costs a builtin call each, so callers that multiply the same arrays every step
+   * (dense layers) keep these addresses and pass them to the products below.
+   */
+  address(a: Float64Array): number {
+    return this.gemm !== undefined && this.holds(a) ? a.byteOffset : -1;
+  }
+
+  /** C (m×n) = A (m×k) · Bᵀ with B stored n×k; aAt, bAt, cAt are the operands' addresses (any −1: TypeScript). */
+  abt(
+    a: Float64Array, b: Float64Array, c: Float64Array, m: number, n: number, k: number,
+    aAt = this.address(a), bAt = this.address(b), cAt = this.address(c),
+  ): void {
+    if (aAt >= 0 && bAt >= 0 && cAt >= 0) this.gemm!.abt(aAt, bAt, cAt, m, n, k);
+    else matmulABt(a, b, c, m, n, k);
+  }
+
+  /** C (m×n) = A (m×k) · B (k×n); addresses as for `abt`. */
+  ab(
+    a: Float64Array, b: Float64Array, c: Float64Array, m: number, n: number, k: number,
+    aAt = this.address(a), bAt = this.address(b), cAt = this.address(c),
+  ): void {
+    if (k * n > IN_PLACE_MAX_B) {
+      const bt = this.scratch('B', k * n);
+      transpose(b, k, n, bt);
+      this.abt(a, bt, c, m, n, k, aAt, this.address(bt), cAt);
+    } else if (aAt >= 0 && bAt >= 0 && cAt >= 0) {
+      this.gemm!.ab(aAt, 8 * k, 8, bAt, cAt, m, n, k);
+    } else {
+      matmulStridedAB(a, k, 1, b, c, m, n, k);
+    }
+  }
+
+  /** C (m×n) = Aᵀ · B with A stored k×m and B k×n; addresses as for `abt`. */
+  atb(
+    a: Float64Array, b: Float64Array, c: Float64Array, m: number, n: number, k: number,
+    aAt = this.address(a), bAt = this.address(b), cAt = this.address(c),
+  ): void {
+    if (k * n > IN_PLACE_MAX_B) {
+      const at = this.scratch('A', k * m), bt = this.scratch('B', k * n);
+      transpose(a, k, m, at);
+      transpose(b, k, n, bt);
+      this.abt(at, bt, c, m, n, k, this.address(at), this.address(bt), cAt);
+    } else if (aAt >= 0 && bAt >= 0 && cAt >= 0) {
+      this.gemm!.ab(aAt, 8, 8 * m, bAt, cAt, m, n, k);
+    } else {
+      matmulStridedAB(a, 1, m, b, c, m, n, k);
+    }
+  }
+
+  /** Scratch slot A or B holding at least `length` doubles. */
+  private scratch(slot: 'A' | 'B', length: number): Float64Array {
+    const have = slot === 'A' ? this.scratchA : this.scratchB;
+    if (have.length >= length) return have;
+    const fresh = this.alloc(length);
+    if (slot === 'A') this.scratchA = fresh;
+    else this.scratchB = fresh;
+    return fresh;
+  }
+}
