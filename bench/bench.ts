@@ -2,7 +2,7 @@
  * `npm run bench [-- --quick]`: our float64 core against TensorFlow.js (cpu and wasm backends, float32)
  * on the same networks, weights and batches, in one process and one run. Checks that the gradients
  * agree before timing anything; reports median/min ms per step, samples/s, ratios (peer ÷ ours,
- * > 1 means we are faster), the matrix kernel's GFLOP/s against a measured ceiling, and A5 (analyze).
+ * > 1 means we are faster), the matrix kernel's GFLOP/s against a measured SIMD probe, heap growth per step, and A5 (analyze).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
@@ -12,8 +12,10 @@ import * as os from 'os';
 import * as path from 'path';
 import { analyze } from '../src/core/analysis';
 import { loadNetwork } from '../src/core/load';
-import { matmulABt, matmulABtTs } from '../src/core/matmul';
-import { simdPeak } from '../src/core/wasmMatmul';
+import { matmulABt } from '../src/core/matmul';
+import { simdPeak } from '../src/core/wasmKernels';
+import { Workspace } from '../src/core/workspace';
+import { heapBytesPerCall } from './heapGrowth';
 import { Network } from '../src/core/network';
 import { createRng } from '../src/core/rng';
 import { Dataset } from '../src/core/spec';
@@ -22,6 +24,8 @@ import { tfjsModel } from './tfjsPeer';
 import { WORKLOADS, Workload, specOf } from './workloads';
 
 const quick = process.argv.includes('--quick');
+/** `--only W2,W3`: just these workloads (for quick comparisons while working on one). */
+const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
 const ROOT = process.cwd(); // bench/run.mjs runs the bundle from the repository root
 type Timing = { medianMs: number; minMs: number };
 
@@ -65,21 +69,25 @@ function gradientGap(net: Network, tfGrads: Float32Array[]): number {
 }
 
 /**
- * GFLOP/s of C = A·Bᵀ at n×n×n with the kernel the core uses (WebAssembly SIMD) and with the TypeScript
- * fallback, against a measured ceiling: independent f64x2 add and multiply chains with no memory traffic (src/core/wasm/abt.wat `peak`).
+ * GFLOP/s of C = A·Bᵀ at n×n×n with the kernel the core uses (WebAssembly SIMD, in place in a workspace) and with
+ * the TypeScript fallback, against a measured SIMD probe: independent f64x2 add and multiply chains with no memory
+ * traffic (src/core/wasm/gemm.wat `peak`), a lower bound on the machine's float64 SIMD peak that a compute-bound
+ * kernel reaches.
  */
 function gflops(): { kernel: number; typescript: number; ceiling: number; size: number } {
-  const rate = (n: number, run: (a: Float64Array, b: Float64Array, c: Float64Array, n: number) => void, reps: number): number => {
+  const rate = (n: number, alloc: (length: number) => Float64Array, run: (a: Float64Array, b: Float64Array, c: Float64Array, n: number) => void, reps: number): number => {
     const rng = createRng(3);
-    const a = Float64Array.from({ length: n * n }, () => rng.next());
-    const b = Float64Array.from({ length: n * n }, () => rng.next());
-    const c = new Float64Array(n * n);
+    const a = alloc(n * n), b = alloc(n * n);
+    for (let i = 0; i < n * n; i++) { a[i] = rng.next(); b[i] = rng.next(); }
+    const c = alloc(n * n);
     const t = time(() => run(a, b, c, n), 1, reps, 1);
     return (2 * n ** 3) / (t.minMs * 1e6);
   };
   const n = quick ? 256 : 512;
-  const kernel = rate(n, (a, b, c, s) => matmulABt(a, b, c, s, s, s), quick ? 3 : 5);
-  const typescript = rate(n, (a, b, c, s) => matmulABtTs(a, b, c, s, s, s), quick ? 3 : 5);
+  const ws = Workspace.create();
+  if (!ws.simd) throw new Error('WebAssembly SIMD is not available: the benchmark measures the kernel the core uses');
+  const kernel = rate(n, (len) => ws.alloc(len), (a, b, c, s) => ws.abt(a, b, c, s, s, s), quick ? 3 : 5);
+  const typescript = rate(n, (len) => new Float64Array(len), (a, b, c, s) => matmulABt(a, b, c, s, s, s), quick ? 3 : 5);
   const ceiling = Math.max(...Array.from({ length: 5 }, () => simdPeak(100_000_000, () => performance.now())));
   return { kernel, typescript, ceiling, size: n };
 }
@@ -111,7 +119,7 @@ async function main(): Promise<void> {
   tf.env().set('IS_TEST', false);
   const results: Record<string, unknown> = { machine: `${os.cpus()[0]?.model ?? 'cpu'} × ${os.cpus().length}, Node ${process.version}, tfjs ${tf.version_core}`, date: new Date().toISOString(), quick, workloads: {} as Record<string, unknown> };
   const rows: string[][] = [];
-  for (const w of WORKLOADS) {
+  for (const w of WORKLOADS.filter((x) => !only || only.includes(x.id))) {
     const data = dataFor(w);
     const spec = specOf(w);
     const [steps, quickSteps] = w.steps;
@@ -124,8 +132,9 @@ async function main(): Promise<void> {
     reference.lossAndGradients(data.inputs, data.targets, w.batch);
     const trainer = new Trainer({ ...spec, training: { ...spec.training, batchSize: w.batch } }, net, data);
     const ours = time(() => trainer.stepQuietly(), n, reps, Math.max(2, Math.ceil(n / 5)));
-    entry.ours = ours;
-    const row = [w.id, w.title, ours.medianMs.toPrecision(3), ours.minMs.toPrecision(3), Math.round((w.batch * 1000) / ours.medianMs).toString()];
+    const heapBytesPerStep = heapBytesPerCall(() => trainer.stepQuietly(), quick ? 8 : 16, Math.max(2, Math.ceil(n / 4)));
+    entry.ours = { ...ours, heapBytesPerStep };
+    const row = [w.id, w.title, ours.medianMs.toPrecision(3), ours.minMs.toPrecision(3), Math.round((w.batch * 1000) / ours.medianMs).toString(), heapBytesPerStep.toFixed(0)];
     for (const backend of ['cpu', 'wasm'] as const) {
       if (!(await tf.setBackend(backend)) || tf.getBackend() !== backend) throw new Error(`tfjs backend ${backend} could not be initialised`);
       await tf.ready();
@@ -147,16 +156,17 @@ async function main(): Promise<void> {
   const a5 = analysisTimes();
   results.matmul = flops;
   results.analysis = a5;
-  const header = ['workload', '', 'ours median ms', 'ours min ms', 'samples/s', 'tfjs-cpu ms (ratio)', 'tfjs-wasm ms (ratio)'];
+  const header = ['workload', '', 'ours median ms', 'ours min ms', 'samples/s', 'heap B/step', 'tfjs-cpu ms (ratio)', 'tfjs-wasm ms (ratio)'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (r: string[]): string => `| ${r.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
   console.log(`\n${results.machine}${quick ? ' (quick)' : ''}\n`);
   console.log(line(header));
   console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
   rows.forEach((r) => console.log(line(r)));
-  console.log(`\nmatrix products C = A·Bᵀ at ${flops.size}³, float64: ${flops.kernel.toFixed(2)} GFLOP/s (WebAssembly SIMD), ${flops.typescript.toFixed(2)} GFLOP/s (TypeScript fallback); ceiling ${flops.ceiling.toFixed(2)} GFLOP/s (independent f64x2 adds and multiplies, no memory traffic): ${((100 * flops.kernel) / flops.ceiling).toFixed(0)}%`);
+  console.log(`\nmatrix products C = A·Bᵀ at ${flops.size}³, float64: ${flops.kernel.toFixed(2)} GFLOP/s (WebAssembly SIMD), ${flops.typescript.toFixed(2)} GFLOP/s (TypeScript fallback); SIMD probe ${flops.ceiling.toFixed(2)} GFLOP/s (independent f64x2 add and multiply chains, no memory traffic): kernel at ${((100 * flops.kernel) / flops.ceiling).toFixed(0)}% of it`);
   for (const [id, t] of Object.entries(a5)) console.log(`${id} (${t.parameters} parameters): median ${t.medianMs.toPrecision(3)} ms, min ${t.minMs.toPrecision(3)} ms`);
   console.log('\nratio = peer time / our time: above 1 means we are faster. tfjs runs float32, we run float64.');
+  console.log('heap B/step: growth of the JavaScript heap per training step of ours (no buffers; a boxed float is 16 B).');
   fs.writeFileSync(path.join(ROOT, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
   console.log('written bench/results.json');
 }
