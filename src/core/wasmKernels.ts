@@ -11,7 +11,7 @@ export interface GemmExports {
   abt(a: number, b: number, c: number, m: number, n: number, k: number): void;
   /** C (m×n) = A·B, B stored k×n, A's element (r, p) at a + r·sr + p·sp bytes. */
   ab(a: number, sr: number, sp: number, b: number, c: number, m: number, n: number, k: number): void;
-  /** 7 independent f64x2 add chains and 7 multiply chains for `iterations` rounds: the SIMD float64 ceiling, 28 flops a round. */
+  /** 7 independent f64x2 add chains and 7 multiply chains for `iterations` rounds: a probe of the SIMD float64 rate with no memory traffic, 28 flops a round. */
   peak(iterations: number): number;
 }
 
@@ -62,7 +62,7 @@ export function wasmAvailable(): boolean {
   return module() !== null;
 }
 
-/** Measures the SIMD multiply-add ceiling (GFLOP/s) over `iterations` rounds, or NaN without WebAssembly. */
+/** Measures the SIMD multiply-add probe (GFLOP/s) over `iterations` rounds, or NaN without WebAssembly. */
 export function simdPeak(iterations: number, now: () => number): number {
   const kernels = wasmAvailable() ? instantiateGemm(newSharedMemory(1)) : null;
   if (!kernels) return NaN;

@@ -109,15 +109,7 @@ export class Workspace {
     a: Float64Array, b: Float64Array, c: Float64Array, m: number, n: number, k: number,
     aAt = this.address(a), bAt = this.address(b), cAt = this.address(c),
   ): void {
-    if (k * n > IN_PLACE_MAX_B) {
-      const bt = this.scratch('B', k * n);
-      transpose(b, k, n, bt);
-      this.abt(a, bt, c, m, n, k, aAt, this.address(bt), cAt);
-    } else if (aAt >= 0 && bAt >= 0 && cAt >= 0) {
-      this.gemm!.ab(aAt, 8 * k, 8, bAt, cAt, m, n, k);
-    } else {
-      matmulStridedAB(a, k, 1, b, c, m, n, k);
-    }
+    this.timesB(a, false, b, c, m, n, k, aAt, bAt, cAt);
   }
 
   /** C (m×n) = Aᵀ · B with A stored k×m and B k×n; addresses as for `abt`. */
@@ -125,15 +117,29 @@ export class Workspace {
     a: Float64Array, b: Float64Array, c: Float64Array, m: number, n: number, k: number,
     aAt = this.address(a), bAt = this.address(b), cAt = this.address(c),
   ): void {
+    this.timesB(a, true, b, c, m, n, k, aAt, bAt, cAt);
+  }
+
+  /** C = A·B or Aᵀ·B (`transposed`: A stored k×m), read through A's strides, or via A·Bᵀ when B outgrows L2. */
+  private timesB(
+    a: Float64Array, transposed: boolean, b: Float64Array, c: Float64Array, m: number, n: number, k: number,
+    aAt: number, bAt: number, cAt: number,
+  ): void {
+    const sr = transposed ? 1 : k, sp = transposed ? m : 1; // A(r, p) = a[r·sr + p·sp]
     if (k * n > IN_PLACE_MAX_B) {
-      const at = this.scratch('A', k * m), bt = this.scratch('B', k * n);
-      transpose(a, k, m, at);
+      let rows = a, rowsAt = aAt;
+      if (transposed) {
+        rows = this.scratch('A', k * m);
+        transpose(a, k, m, rows);
+        rowsAt = this.address(rows);
+      }
+      const bt = this.scratch('B', k * n);
       transpose(b, k, n, bt);
-      this.abt(at, bt, c, m, n, k, this.address(at), this.address(bt), cAt);
+      this.abt(rows, bt, c, m, n, k, rowsAt, this.address(bt), cAt);
     } else if (aAt >= 0 && bAt >= 0 && cAt >= 0) {
-      this.gemm!.ab(aAt, 8, 8 * m, bAt, cAt, m, n, k);
+      this.gemm!.ab(aAt, 8 * sr, 8 * sp, bAt, cAt, m, n, k);
     } else {
-      matmulStridedAB(a, 1, m, b, c, m, n, k);
+      matmulStridedAB(a, sr, sp, b, c, m, n, k);
     }
   }
 

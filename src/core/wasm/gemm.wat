@@ -3,7 +3,7 @@
 ;;   abt: C (m×n) = A (m×k) · Bᵀ with B stored n×k       (forward: z = x·Wᵀ)
 ;;   ab:  C (m×n) = A · B (k×n), A's element (r, p) at a + r·sr + p·sp bytes
 ;;        (backward: ∂E/∂x = g·W with sr = 8k, sp = 8; ∂E/∂W = gᵀ·x with sr = 8, sp = 8m)
-;;   peak: the SIMD multiply-add ceiling the benchmark reports against.
+;;   peak: the SIMD multiply-add probe the benchmark reports against.
 (module
   (import "env" "memory" (memory 1 65536 shared))
 
@@ -236,7 +236,7 @@
       (local.set $r (i32.add (local.get $r) (i32.const 1)))
       (br $last_rows))))
 
-  ;; The SIMD float64 ceiling: 7 independent f64x2 add chains and 7 independent f64x2 multiply chains with no memory
+  ;; The SIMD float64 probe: 7 independent f64x2 add chains and 7 independent f64x2 multiply chains with no memory
   ;; traffic, so only the adders' and multipliers' throughput limits it (28 flops a round). 7 + 7 chains measured
   ;; fastest on the benchmark machine: fewer leave pipelines idle, more spill registers. Returns a lane so the work is observable.
   (func (export "peak") (param $n i32) (result f64)
