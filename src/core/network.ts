@@ -45,7 +45,7 @@ export class Network {
   /** Forward pass of `batch` rows of x (batch × inputSize); returns the output layer's a. */
   forward(x: Float64Array, batch: number): Float64Array {
     let a = x;
-    for (const layer of this.layers) a = layer.forward(a, batch);
+    for (let l = 0; l < this.layers.length; l++) a = this.layers[l].forward(a, batch); // for-of would allocate an iterator per pass
     return a;
   }
 
