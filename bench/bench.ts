@@ -12,14 +12,14 @@ import * as os from 'os';
 import * as path from 'path';
 import { analyze } from '../src/core/analysis';
 import { loadNetwork } from '../src/core/load';
-import { matmulABt } from '../src/core/matmul';
-import { simdPeak } from '../src/core/wasmKernels';
-import { Workspace } from '../src/core/workspace';
+import { matmulABt } from '../src/core/kernels/matmul';
+import { simdPeak } from '../src/core/kernels/wasmKernels';
+import { Workspace } from '../src/core/kernels/workspace';
 import { heapBytesPerCall } from './heapGrowth';
-import { Network } from '../src/core/network';
-import { createRng } from '../src/core/rng';
-import { Dataset } from '../src/core/spec';
-import { Trainer } from '../src/core/train';
+import { Network } from '../src/core/nn/network';
+import { createRng } from '../src/core/nn/rng';
+import { Dataset } from '../src/core/format/spec';
+import { Trainer } from '../src/core/nn/train';
 import { tfjsModel } from './tfjsPeer';
 import { WORKLOADS, Workload, specOf } from './workloads';
 
@@ -71,7 +71,7 @@ function gradientGap(net: Network, tfGrads: Float32Array[]): number {
 /**
  * GFLOP/s of C = A·Bᵀ at n×n×n with the kernel the core uses (WebAssembly SIMD, in place in a workspace) and with
  * the TypeScript fallback, against a measured SIMD probe: independent f64x2 add and multiply chains with no memory
- * traffic (src/core/wasm/gemm.wat `peak`), a lower bound on the machine's float64 SIMD peak that a compute-bound
+ * traffic (src/core/kernels/wasm/gemm.wat `peak`), a lower bound on the machine's float64 SIMD peak that a compute-bound
  * kernel reaches.
  */
 function gflops(): { kernel: number; typescript: number; ceiling: number; size: number } {

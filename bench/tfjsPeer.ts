@@ -1,7 +1,7 @@
 /** The peer: the same network in TensorFlow.js (float32), trained with its normal autodiff path (optimizer.minimize). */
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
-import { Network } from '../src/core/network';
+import { Network } from '../src/core/nn/network';
 import { Workload } from './workloads';
 
 export interface TfjsModel {

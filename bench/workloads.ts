@@ -1,5 +1,5 @@
 /** The benchmark's workloads (issue 6): each step = forward + backward + SGD update on one batch. */
-import { NetworkSpec } from '../src/core/spec';
+import { NetworkSpec } from '../src/core/format/spec';
 
 export interface Workload {
   readonly id: string;

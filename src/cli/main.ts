@@ -3,7 +3,7 @@ import * as path from 'path';
 import { analyze } from '../core/analysis';
 import { gradientCheck } from '../core/gradcheck';
 import { LoadedNetwork, loadNetwork, resolveCsvPath } from '../core/load';
-import { WARNING_KINDS, Warning, WarningKind } from '../core/report';
+import { WARNING_KINDS, Warning, WarningKind } from '../core/diagnosis/report';
 import { TrainingRun } from '../core/trainingRun';
 import { ParsedArgs, USAGE, parseArgs } from './args';
 import { CliIo } from './io';

@@ -1,5 +1,5 @@
 /** Text and JSON rendering for the CLI. */
-import { AnalysisReport, LayerReport, Warning } from '../core/report';
+import { AnalysisReport, LayerReport, Warning } from '../core/diagnosis/report';
 
 /** JSON with NaN and ±Infinity kept as the strings "NaN", "Infinity", "-Infinity" (JSON has no literal for them). */
 export function toJson(value: unknown): string {

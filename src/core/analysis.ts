@@ -2,18 +2,18 @@
  * One full-batch forward/backward pass over every sample, measured per layer: activations,
  * derivatives f'(z), gradient norms and update ratios, dead and saturated units; then the warnings.
  */
-import { DenseLayer } from './dense';
-import { deadUnits, saturatedUnits } from './layerHealth';
+import { DenseLayer } from './nn/dense';
+import { deadUnits, saturatedUnits } from './diagnosis/layerHealth';
 import { LoadedNetwork } from './load';
-import { AnalysisReport, LayerReport } from './report';
-import { hasNonFinite, histogramOf, statsOf, unitMeans } from './stats';
-import { staticWarnings } from './staticChecks';
-import { DEFAULT_THRESHOLDS, Thresholds } from './thresholds';
-import { norm } from './train';
-import { diagnose } from './warnings';
+import { AnalysisReport, LayerReport } from './diagnosis/report';
+import { hasNonFinite, histogramOf, statsOf, unitMeans } from './diagnosis/stats';
+import { staticWarnings } from './diagnosis/staticChecks';
+import { DEFAULT_THRESHOLDS, Thresholds } from './diagnosis/thresholds';
+import { norm } from './nn/train';
+import { diagnose } from './diagnosis/warnings';
 
-export { DEFAULT_THRESHOLDS } from './thresholds';
-export type { Thresholds } from './thresholds';
+export { DEFAULT_THRESHOLDS } from './diagnosis/thresholds';
+export type { Thresholds } from './diagnosis/thresholds';
 
 /** Largest units × samples block sent as a heat strip. */
 const HEAT_CELLS = 4096;

@@ -3,7 +3,7 @@
  * numbers, ∂E/∂w_ji = Σₙ ∂E/∂a_j · f'(z_j) · x_i, then the update w − lr·∂E/∂w.
  */
 import { LoadedNetwork } from './load';
-import { WeightExplanation } from './report';
+import { WeightExplanation } from './diagnosis/report';
 
 /** How many samples are spelled out term by term (the total always sums over all). */
 const SHOWN_SAMPLES = 3;

@@ -6,9 +6,9 @@
  * perturbation moves some ReLU-family pre-activation across its kink at 0 are skipped (the
  * function is not differentiable there, so the difference quotient is meaningless).
  */
-import { DenseLayer } from './dense';
+import { DenseLayer } from './nn/dense';
 import { LoadedNetwork } from './load';
-import { createRng } from './rng';
+import { createRng } from './nn/rng';
 
 export interface GradientCheckResult {
   readonly passed: boolean;

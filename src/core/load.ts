@@ -3,13 +3,13 @@
  * with every problem positioned in the file.
  */
 import { Node } from 'jsonc-parser';
-import { parseCsv } from './csv';
-import { generateData } from './generators';
-import { LineIndex, ProblemList, nodeAt } from './json';
-import { Network } from './network';
-import { parseNetworkText } from './parse';
-import { createRng } from './rng';
-import { Dataset, LIMITS, NetworkSpec, SpecProblem } from './spec';
+import { parseCsv } from './format/csv';
+import { generateData } from './nn/generators';
+import { LineIndex, ProblemList, nodeAt } from './format/json';
+import { Network } from './nn/network';
+import { parseNetworkText } from './format/parse';
+import { createRng } from './nn/rng';
+import { Dataset, LIMITS, NetworkSpec, SpecProblem } from './format/spec';
 
 /** A network ready to run: its spec, its initial parameters and its samples. */
 export interface LoadedNetwork {

@@ -1,6 +1,6 @@
 /** The decision surface of a 2-input network: its output over a grid of the input plane. */
-import { Network } from './network';
-import { Dataset } from './spec';
+import { Network } from './nn/network';
+import { Dataset } from './format/spec';
 
 /** Outputs on a res × res grid over the data's bounding box (10% margin), with the data points and their labels. */
 export interface DecisionSurface {

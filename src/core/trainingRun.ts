@@ -3,9 +3,9 @@
  * implementation behind the CLI's `train` and the extension's worker thread.
  */
 import { LoadedNetwork } from './load';
-import { diagnoseHistory } from './overTime';
-import { StepRecord, Warning } from './report';
-import { Trainer } from './train';
+import { diagnoseHistory } from './diagnosis/overTime';
+import { StepRecord, Warning } from './diagnosis/report';
+import { Trainer } from './nn/train';
 
 /** Holds the network being trained, its optimizer state and the full step history. */
 export class TrainingRun {

@@ -1,6 +1,6 @@
 /** Quick fixes for the warnings: one code action per suggested Fix, each a single undoable edit. */
 import * as vscode from 'vscode';
-import { Warning } from '../core/report';
+import { Warning } from '../core/diagnosis/report';
 import { DIAGNOSTIC_SOURCE } from './diagnostics';
 import { layerRange } from './documents';
 import { fixWorkspaceEdit } from './editing';

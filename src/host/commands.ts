@@ -2,12 +2,12 @@
 import { getLocation } from 'jsonc-parser';
 import * as vscode from 'vscode';
 import { gradientCheck } from '../core/gradcheck';
-import { Fix } from '../core/report';
+import { Fix } from '../core/diagnosis/report';
 import { findWarning } from './codeActions';
 import { isNetworkDocument, layerAt } from './documents';
 import { applyFixToDocument, revealLayer, withParameters, writeParameters } from './editing';
 import { GradientPanel } from './gradientPanel';
-import { exportReport } from './report';
+import { exportReport } from './exportReport';
 import { NetworkSession } from './session';
 import { TEMPLATES } from './templates';
 import { TrainingController } from './training/trainingController';

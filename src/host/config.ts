@@ -1,6 +1,6 @@
 /** Typed readers for the extension's settings (contributes.configuration). */
 import * as vscode from 'vscode';
-import { Thresholds } from '../core/thresholds';
+import { Thresholds } from '../core/diagnosis/thresholds';
 
 const SECTION = 'gradientDebugger';
 

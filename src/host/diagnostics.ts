@@ -1,7 +1,7 @@
 /** Problems view: every validation problem at its exact range, every warning on its layer, with stable codes. */
 import { parseTree } from 'jsonc-parser';
 import * as vscode from 'vscode';
-import { Warning } from '../core/report';
+import { Warning } from '../core/diagnosis/report';
 import { layerRange } from './documents';
 import { NetworkSession } from './session';
 

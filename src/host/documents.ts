@@ -2,8 +2,8 @@
 import { Node, findNodeAtLocation, parseTree } from 'jsonc-parser';
 import * as vscode from 'vscode';
 import { LoadedNetwork, loadNetwork, resolveCsvPath } from '../core/load';
-import { parseNetworkText } from '../core/parse';
-import { SpecProblem } from '../core/spec';
+import { parseNetworkText } from '../core/format/parse';
+import { SpecProblem } from '../core/format/spec';
 
 /** Whether a document is a network file (`*.net.json`). */
 export function isNetworkDocument(doc: vscode.TextDocument | undefined): doc is vscode.TextDocument {

@@ -1,6 +1,6 @@
 /** Typed posting to webviews, and the runtime guard for what they send back (untrusted input). */
 import * as vscode from 'vscode';
-import { encodeNonFinite } from '../shared/format';
+import { encodeNonFinite } from '../shared/numbers';
 import { FromWebview, ToWebview, WEBVIEW_COMMANDS, WebviewCommand } from '../shared/protocol';
 
 /** Posts a typed message (NaN/±Infinity as strings, which JSON transport would turn into null); a hidden or disposed webview drops it and is replayed on ready. */

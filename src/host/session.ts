@@ -6,8 +6,8 @@
 import * as vscode from 'vscode';
 import { analyze } from '../core/analysis';
 import { LoadedNetwork } from '../core/load';
-import { AnalysisReport } from '../core/report';
-import { SpecProblem } from '../core/spec';
+import { AnalysisReport } from '../core/diagnosis/report';
+import { SpecProblem } from '../core/format/spec';
 import { DocumentState, ProblemView } from '../shared/protocol';
 import { readSettings } from './config';
 import { isNetworkDocument, loadDocument } from './documents';

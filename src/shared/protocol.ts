@@ -3,7 +3,7 @@
  * Type-only: adds nothing to either bundle. The host validates every FromWebview message with
  * `isFromWebview` (src/host/messaging.ts) before use: webview messages are untrusted.
  */
-import type { AnalysisReport, FixAction, StepRecord, Warning, WeightExplanation } from '../core/report';
+import type { AnalysisReport, FixAction, StepRecord, Warning, WeightExplanation } from '../core/diagnosis/report';
 
 /** A validation error with its position in the file (0-based line/character, as vscode.Range). */
 export interface ProblemView {

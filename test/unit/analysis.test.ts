@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { analyze } from '../../src/core/analysis';
 import { LoadedNetwork, loadNetwork } from '../../src/core/load';
-import { WarningKind } from '../../src/core/report';
+import { WarningKind } from '../../src/core/diagnosis/report';
 
 const EXAMPLES = path.join(__dirname, '..', '..', '..', 'examples');
 

@@ -1,8 +1,8 @@
 import * as assert from 'assert';
-import { parseCsv, parseCsvRecords } from '../../src/core/csv';
-import { generateData } from '../../src/core/generators';
-import { createRng } from '../../src/core/rng';
-import { GENERATOR_NAMES } from '../../src/core/spec';
+import { parseCsv, parseCsvRecords } from '../../src/core/format/csv';
+import { generateData } from '../../src/core/nn/generators';
+import { createRng } from '../../src/core/nn/rng';
+import { GENERATOR_NAMES } from '../../src/core/format/spec';
 
 suite('data sources', () => {
   test('CSV: quoted fields with commas, doubled quotes, CRLF and blank lines', () => {

@@ -2,7 +2,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { analyze } from '../../src/core/analysis';
-import { applyFix, detectIndent, diffEdit, fixToEdit, withParameters } from '../../src/core/fixEdits';
+import { applyFix, detectIndent, diffEdit, fixToEdit, withParameters } from '../../src/core/format/fixEdits';
 import { TrainingRun } from '../../src/core/trainingRun';
 import { loadNetwork } from '../../src/core/load';
 

@@ -1,7 +1,7 @@
 import * as assert from 'assert';
-import { LOSSES } from '../../src/core/losses';
-import { applyActivation, ACTIVATIONS } from '../../src/core/activations';
-import { LOSS_NAMES } from '../../src/core/spec';
+import { LOSSES } from '../../src/core/nn/losses';
+import { applyActivation, ACTIVATIONS } from '../../src/core/nn/activations';
+import { LOSS_NAMES } from '../../src/core/format/spec';
 import { assertClose } from './helpers';
 
 const Y = Float64Array.from([0.2, 0.7, 0.1, 0.45, 0.35, 0.2]);

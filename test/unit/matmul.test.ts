@@ -1,8 +1,8 @@
 import * as assert from 'assert';
-import { matmulABt, matmulStridedAB } from '../../src/core/matmul';
-import { wasmAvailable } from '../../src/core/wasmKernels';
-import { Workspace, setMatmulKernel } from '../../src/core/workspace';
-import { createRng } from '../../src/core/rng';
+import { matmulABt, matmulStridedAB } from '../../src/core/kernels/matmul';
+import { wasmAvailable } from '../../src/core/kernels/wasmKernels';
+import { Workspace, setMatmulKernel } from '../../src/core/kernels/workspace';
+import { createRng } from '../../src/core/nn/rng';
 
 type Product = 'abt' | 'ab' | 'atb';
 
@@ -43,7 +43,7 @@ function implementations(): [string, Product, Kernel, (n: number) => Float64Arra
 
 suite('matrix kernels', () => {
   const rng = createRng(21);
-  test('the WebAssembly SIMD kernels run on this machine (built from src/core/wasm/gemm.wat)', () => {
+  test('the WebAssembly SIMD kernels run on this machine (built from src/core/kernels/wasm/gemm.wat)', () => {
     assert.strictEqual(wasmAvailable(), true);
     setMatmulKernel('auto');
     assert.strictEqual(Workspace.create().simd, true);

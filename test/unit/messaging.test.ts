@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import { isFromWebview } from '../../src/host/messaging';
-import { encodeNonFinite, formatNumber, logAxis } from '../../src/shared/format';
+import { encodeNonFinite, formatNumber, logAxis } from '../../src/shared/numbers';
 
 suite('webview messages are untrusted', () => {
   test('accepts exactly the protocol\'s messages', () => {

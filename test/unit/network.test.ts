@@ -1,8 +1,8 @@
 import * as assert from 'assert';
-import { Network } from '../../src/core/network';
-import { ACTIVATION_NAMES, ActivationName, LossName, LOSS_NAMES, NetworkSpec } from '../../src/core/spec';
+import { Network } from '../../src/core/nn/network';
+import { ACTIVATION_NAMES, ActivationName, LossName, LOSS_NAMES, NetworkSpec } from '../../src/core/format/spec';
 import { assertClose } from './helpers';
-import { setMatmulKernel } from '../../src/core/workspace';
+import { setMatmulKernel } from '../../src/core/kernels/workspace';
 
 /** A 3-5-4-K network with every hidden layer of `hidden` and the loss's natural output activation. */
 function makeSpec(hidden: ActivationName, loss: LossName, seed = 7): NetworkSpec {

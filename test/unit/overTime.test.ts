@@ -1,9 +1,9 @@
 import * as assert from 'assert';
-import { Network } from '../../src/core/network';
-import { diagnoseHistory } from '../../src/core/overTime';
-import { train } from '../../src/core/train';
-import { ActivationName, Dataset, InitSpec, NetworkSpec, TrainingSpec } from '../../src/core/spec';
-import { createRng } from '../../src/core/rng';
+import { Network } from '../../src/core/nn/network';
+import { diagnoseHistory } from '../../src/core/diagnosis/overTime';
+import { train } from '../../src/core/nn/train';
+import { ActivationName, Dataset, InitSpec, NetworkSpec, TrainingSpec } from '../../src/core/format/spec';
+import { createRng } from '../../src/core/nn/rng';
 
 /** Two Gaussian blobs in 2-D, labels 0/1, seeded. */
 function blobs(n: number): Dataset {

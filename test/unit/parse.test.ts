@@ -1,7 +1,7 @@
 import * as assert from 'assert';
-import { parseNetworkText } from '../../src/core/parse';
+import { parseNetworkText } from '../../src/core/format/parse';
 import { loadNetwork, resolveCsvPath } from '../../src/core/load';
-import { SpecProblem } from '../../src/core/spec';
+import { SpecProblem } from '../../src/core/format/spec';
 
 const VALID = {
   name: 'ok', seed: 3, input: 2,

@@ -1,6 +1,6 @@
 import * as assert from 'assert';
-import { createRng } from '../../src/core/rng';
-import { erf, erfc } from '../../src/core/special';
+import { createRng } from '../../src/core/nn/rng';
+import { erf, erfc } from '../../src/core/nn/special';
 import { assertClose } from './helpers';
 
 suite('random numbers and special functions', () => {

@@ -1,9 +1,9 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { ACTIVATIONS } from '../../src/core/activations';
-import { LOSSES } from '../../src/core/losses';
-import { ACTIVATION_NAMES, GENERATOR_NAMES, INIT_NAMES, LOSS_NAMES, OPTIMIZER_NAMES } from '../../src/core/spec';
+import { ACTIVATIONS } from '../../src/core/nn/activations';
+import { LOSSES } from '../../src/core/nn/losses';
+import { ACTIVATION_NAMES, GENERATOR_NAMES, INIT_NAMES, LOSS_NAMES, OPTIMIZER_NAMES } from '../../src/core/format/spec';
 
 const schema = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', '..', 'media', 'network.schema.json'), 'utf8'));
 

@@ -1,8 +1,8 @@
 import * as assert from 'assert';
-import { Network } from '../../src/core/network';
-import { Trainer, train } from '../../src/core/train';
-import { clipGradients, totalGradNorm } from '../../src/core/clip';
-import { Dataset, NetworkSpec, TrainingSpec } from '../../src/core/spec';
+import { Network } from '../../src/core/nn/network';
+import { Trainer, train } from '../../src/core/nn/train';
+import { clipGradients, totalGradNorm } from '../../src/core/nn/clip';
+import { Dataset, NetworkSpec, TrainingSpec } from '../../src/core/format/spec';
 import { assertClose } from './helpers';
 import { heapBytesPerCall } from '../../bench/heapGrowth';
 

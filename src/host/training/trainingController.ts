@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import { Worker } from 'worker_threads';
 import { explainWeight } from '../../core/explain';
-import { LayerParameters, StepRecord, Warning, WeightExplanation } from '../../core/report';
+import { LayerParameters, StepRecord, Warning, WeightExplanation } from '../../core/diagnosis/report';
 import { DecisionSurface } from '../../core/surface';
 import { TrainingView } from '../../shared/protocol';
 import { readSettings } from '../config';

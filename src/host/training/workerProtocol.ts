@@ -2,10 +2,10 @@
  * Messages between the extension host's TrainingController and the training worker thread
  * (dist/trainingWorker.js). Type-only; both sides switch exhaustively on `type`.
  */
-import type { AnalysisReport, LayerParameters, StepRecord, Warning } from '../../core/report';
-import type { SpecProblem } from '../../core/spec';
+import type { AnalysisReport, LayerParameters, StepRecord, Warning } from '../../core/diagnosis/report';
+import type { SpecProblem } from '../../core/format/spec';
 import type { DecisionSurface } from '../../core/surface';
-import type { WeightExplanation } from '../../core/report';
+import type { WeightExplanation } from '../../core/diagnosis/report';
 
 /** Controller → worker. */
 export type ToWorker =

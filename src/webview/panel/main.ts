@@ -1,6 +1,6 @@
 /** The Gradient panel: renders the host's state; every user action becomes a typed message. */
-import { ACTIVATIONS } from '../../core/activations';
-import type { ActivationName } from '../../core/spec';
+import { ACTIVATIONS } from '../../core/nn/activations';
+import type { ActivationName } from '../../core/format/spec';
 import type { DocumentState, TrainingView, WeightExplanation } from '../../shared/protocol';
 import { listen } from '../messages';
 import { getUiState, post, setUiState } from '../vscodeApi';

@@ -1,5 +1,5 @@
 /** SVG charts drawn from data: log-scale line charts with hovers, histograms, bands. Colours come from CSS classes. */
-import { WireNumber, formatNumber, logAxis, log10OrUndefined, toNumber } from '../../shared/format';
+import { WireNumber, formatNumber, logAxis, log10OrUndefined, toNumber } from '../../shared/numbers';
 import { svg, tip } from './dom';
 
 export interface Series {

@@ -1,7 +1,7 @@
 /** The network drawn as columns of units, coloured by mean activation or mean |f'(z)|; edges clickable to explain a weight. */
-import { bucket, exactNumber, toNumber } from '../../shared/format';
+import { bucket, exactNumber, toNumber } from '../../shared/numbers';
 import type { ShapeView } from '../../shared/protocol';
-import type { AnalysisReport } from '../../core/report';
+import type { AnalysisReport } from '../../core/diagnosis/report';
 import { el, svg, tip } from './dom';
 
 /** Units drawn per layer before the rest is summarised. */

@@ -1,5 +1,5 @@
 /** "Explain this weight": the chain rule with the actual numbers, as a teacher would write it. */
-import { exactNumber, formatNumber } from '../../shared/format';
+import { exactNumber, formatNumber } from '../../shared/numbers';
 import type { WeightExplanation } from '../../shared/protocol';
 import { el } from './dom';
 

@@ -1,7 +1,7 @@
 /** The one-pass report: header, problems, warnings with fixes, the gradient-flow chart, the layer table, per-layer details. */
-import { WireNumber, exactNumber, formatNumber, toNumber } from '../../shared/format';
+import { WireNumber, exactNumber, formatNumber, toNumber } from '../../shared/numbers';
 import type { DocumentState } from '../../shared/protocol';
-import type { AnalysisReport, LayerReport, Warning } from '../../core/report';
+import type { AnalysisReport, LayerReport, Warning } from '../../core/diagnosis/report';
 import { histogram, legend, lineChart } from './charts';
 import { el } from './dom';
 

@@ -1,5 +1,5 @@
 /** Training over time: loss, per-layer gradient norms, update ratios with the healthy band, dead/saturated fractions, activation percentiles, decision surface. */
-import { formatNumber, toNumber } from '../../shared/format';
+import { formatNumber, toNumber } from '../../shared/numbers';
 import type { TrainingView } from '../../shared/protocol';
 import { legend, lineChart } from './charts';
 import { el } from './dom';

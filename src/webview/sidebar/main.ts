@@ -1,5 +1,5 @@
 /** The side-bar summary: loss, warnings (click or Enter reveals the layer), a short layer table, buttons. */
-import { exactNumber, formatNumber, log10OrUndefined } from '../../shared/format';
+import { exactNumber, formatNumber, log10OrUndefined } from '../../shared/numbers';
 import type { DocumentState, TrainingView } from '../../shared/protocol';
 import { listen } from '../messages';
 import { el, replaceChildren, svg, tip } from '../render/dom';

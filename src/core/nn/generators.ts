@@ -4,7 +4,7 @@
  * each coordinate. Classes are balanced: sample i belongs to class i mod K.
  */
 import { Rng } from './rng';
-import { Dataset, GeneratorName } from './spec';
+import { Dataset, GeneratorName } from '../format/spec';
 
 /** One point and its class. */
 type Point = [x: number, y: number, label: number];

@@ -3,7 +3,7 @@
  * user's formatting is kept: only the touched values change, indentation follows the file.
  */
 import { Edit, applyEdits, findNodeAtLocation, modify, parseTree } from 'jsonc-parser';
-import { Fix, FixAction, LayerParameters } from './report';
+import { Fix, FixAction, LayerParameters } from '../diagnosis/report';
 
 /** One replacement of `length` characters at `offset` by `content`. */
 export interface TextEdit {

@@ -1,5 +1,5 @@
 /** Weight initialisers, seeded; the fan-in/fan-out scaling rules of He, Glorot (Xavier) and LeCun. */
-import { ActivationName, InitSpec } from './spec';
+import { ActivationName, InitSpec } from '../format/spec';
 import { Rng } from './rng';
 
 /** The initialiser used when a layer gives neither `weights` nor `init`: He for relu-like units, Xavier otherwise. */

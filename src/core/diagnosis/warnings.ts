@@ -5,7 +5,7 @@
  * update ratio lr·‖∇W‖/‖W‖, so uniformly tiny or enormous gradients are caught too.
  */
 import { Fix, LayerReport, Warning } from './report';
-import { NetworkSpec } from './spec';
+import { NetworkSpec } from '../format/spec';
 import { Thresholds } from './thresholds';
 
 /** Where NaN/±∞ appeared: per layer, in the activations (forward) and in the gradients (backward). */

@@ -4,12 +4,12 @@
  * data order (the last may be smaller), reshuffled with a seeded permutation per pass when `shuffle`.
  */
 import { clipGradients } from './clip';
-import { activationPercentiles, deadUnits, saturatedUnits } from './layerHealth';
+import { activationPercentiles, deadUnits, saturatedUnits } from '../diagnosis/layerHealth';
 import { Network } from './network';
 import { Optimizer } from './optimizers';
-import { StepRecord } from './report';
+import { StepRecord } from '../diagnosis/report';
 import { Rng, createRng } from './rng';
-import { Dataset, NetworkSpec } from './spec';
+import { Dataset, NetworkSpec } from '../format/spec';
 
 /** Percentiles recorded per layer and step: p5, p25, median, p75, p95. */
 export const RECORDED_PERCENTILES = [5, 25, 50, 75, 95] as const;

@@ -2,7 +2,7 @@
  * Loss functions E(y, t) paired with their gradients ∂E/∂y, resolved by name.
  * Reductions follow PyTorch so numbers can be cross-checked: see each entry.
  */
-import { ActivationName, LossName } from './spec';
+import { ActivationName, LossName } from '../format/spec';
 
 /** A loss over a batch × units block of outputs y and targets t. */
 export interface Loss {

@@ -4,7 +4,7 @@
  * the step at which it first held and the layer where it started.
  */
 import { Fix, StepRecord, Warning } from './report';
-import { NetworkSpec } from './spec';
+import { NetworkSpec } from '../format/spec';
 
 /** Thresholds of the over-time rules, with their sources. */
 export const OVER_TIME_THRESHOLDS = {

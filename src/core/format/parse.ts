@@ -4,7 +4,7 @@
  */
 import { Node } from 'jsonc-parser';
 import { FieldReader } from './fieldReader';
-import { defaultInit } from './init';
+import { defaultInit } from '../nn/init';
 import { JsonPath, LineIndex, ProblemList, child, parseStrictJson } from './json';
 import { readData, readTraining } from './parseSections';
 import {

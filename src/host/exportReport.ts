@@ -1,7 +1,7 @@
 /** Export Report: Markdown with the charts as SVG images, plus the report as JSON and the training history as CSV. */
 import * as vscode from 'vscode';
-import { AnalysisReport, StepRecord, Warning } from '../core/report';
-import { lineChartSvg } from '../shared/svgCharts';
+import { AnalysisReport, StepRecord, Warning } from '../core/diagnosis/report';
+import { lineChartSvg } from './svgCharts';
 
 const fmt = (v: number): string => (!Number.isFinite(v) ? String(v) : v === 0 ? '0' : Math.abs(v) >= 1e4 || Math.abs(v) < 1e-3 ? v.toExponential(2) : Number(v.toPrecision(4)).toString());
 const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');

@@ -1,5 +1,5 @@
 /**
- * The WebAssembly SIMD matrix kernels (src/core/wasm/gemm.wat, two f64 lanes per instruction), bound to a
+ * The WebAssembly SIMD matrix kernels (src/core/kernels/wasm/gemm.wat, two f64 lanes per instruction), bound to a
  * shared memory that holds the operands. The module is compiled once per process (a cache of code, not of
  * results); each Workspace instantiates it over its own memory.
  */

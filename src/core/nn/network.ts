@@ -6,10 +6,10 @@ import { getActivation } from './activations';
 import { DenseLayer } from './dense';
 import { defaultInit, initWeights } from './init';
 import { Loss, getLoss } from './losses';
-import { LayerParameters } from './report';
+import { LayerParameters } from '../diagnosis/report';
 import { createRng } from './rng';
-import { NetworkSpec } from './spec';
-import { Workspace } from './workspace';
+import { NetworkSpec } from '../format/spec';
+import { Workspace } from '../kernels/workspace';
 
 /** A feed-forward network of dense layers trained on one loss. */
 export class Network {

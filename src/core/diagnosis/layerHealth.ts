@@ -1,5 +1,5 @@
 /** Per-unit health of a layer after a forward pass: dead ReLU units and saturated sigmoid/tanh units. */
-import { DenseLayer } from './dense';
+import { DenseLayer } from '../nn/dense';
 
 /** Units whose pre-activation z ≤ 0 for every one of the `batch` samples (relu family only; a dead unit passes no gradient). */
 export function deadUnits(layer: DenseLayer, batch: number): number[] {

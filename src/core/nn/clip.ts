@@ -1,6 +1,6 @@
 /** Gradient clipping, as torch.nn.utils.clip_grad_norm_ and clip_grad_value_. */
 import { DenseLayer } from './dense';
-import { ClipSpec } from './spec';
+import { ClipSpec } from '../format/spec';
 
 /** Total L2 norm of every weight and bias gradient, √(Σ g²): the norm clip_grad_norm_ measures. */
 export function totalGradNorm(layers: readonly DenseLayer[]): number {

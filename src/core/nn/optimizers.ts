@@ -3,7 +3,7 @@
  * trajectories can be cross-checked: SGD, SGD with momentum (dampening 0), Adam (bias-corrected).
  */
 import { DenseLayer } from './dense';
-import { TrainingSpec } from './spec';
+import { TrainingSpec } from '../format/spec';
 
 /** Adam's defaults, as torch.optim.Adam. */
 export const ADAM = { beta1: 0.9, beta2: 0.999, eps: 1e-8 } as const;

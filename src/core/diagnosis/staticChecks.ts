@@ -2,9 +2,9 @@
  * Faults visible without running anything (after NeuraLint): initialisations that break symmetry
  * or scale badly for the activation, and outputs that cannot reach the targets.
  */
-import { initStd } from './init';
+import { initStd } from '../nn/init';
 import { Warning } from './report';
-import { Dataset, NetworkSpec } from './spec';
+import { Dataset, NetworkSpec } from '../format/spec';
 import { fmt } from './warnings';
 
 /** An explicit init std more than this many times the recommended one is flagged. */

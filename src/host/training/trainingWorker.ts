@@ -3,13 +3,13 @@
  * in time slices so that pause and other requests are handled between them.
  */
 import { parentPort } from 'worker_threads';
-import { analyze } from '../core/analysis';
-import { explainWeight } from '../core/explain';
-import { loadNetwork } from '../core/load';
-import { decisionSurface } from '../core/surface';
-import { StepRecord } from '../core/report';
-import { TrainingRun } from '../core/trainingRun';
-import { FromWorker, StopReason, ToWorker } from './training/workerProtocol';
+import { analyze } from '../../core/analysis';
+import { explainWeight } from '../../core/explain';
+import { loadNetwork } from '../../core/load';
+import { decisionSurface } from '../../core/surface';
+import { StepRecord } from '../../core/diagnosis/report';
+import { TrainingRun } from '../../core/trainingRun';
+import { FromWorker, StopReason, ToWorker } from './workerProtocol';
 
 /** Milliseconds of training between checks for incoming messages. */
 const SLICE_MS = 20;

@@ -2,7 +2,7 @@
  * Activation functions paired with their derivatives, resolved by name from one registry.
  * Conventions at kinks follow PyTorch: relu'(0) = 0, leaky_relu'(0) = α, elu'(0) = α.
  */
-import { ActivationName, ActivationSpec, DEFAULT_ALPHA } from './spec';
+import { ActivationName, ActivationSpec, DEFAULT_ALPHA } from '../format/spec';
 import { normalCdf, normalPdf } from './special';
 
 /** How a function's derivative can fail: relu-like units die, saturating ones flatten. */

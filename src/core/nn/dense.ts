@@ -5,7 +5,7 @@
  * in place), grown only when a larger batch arrives.
  */
 import { Activation, activationBackward, applyActivation } from './activations';
-import { Workspace } from './workspace';
+import { Workspace } from '../kernels/workspace';
 
 const EMPTY: Float64Array = new Float64Array(0);
 
