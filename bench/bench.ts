@@ -131,8 +131,8 @@ async function main(): Promise<void> {
     const reference = net.clone();
     reference.lossAndGradients(data.inputs, data.targets, w.batch);
     const trainer = new Trainer({ ...spec, training: { ...spec.training, batchSize: w.batch } }, net, data);
-    const ours = time(() => trainer.stepQuietly(), n, reps, Math.max(2, Math.ceil(n / 5)));
-    const heapBytesPerStep = heapBytesPerCall(() => trainer.stepQuietly(), quick ? 8 : 16, Math.max(20, Math.ceil(n / 4))); // ≥ 20 calls a window: the measurement itself allocates
+    const ours = time(() => { trainer.gradients(); trainer.update(); }, n, reps, Math.max(2, Math.ceil(n / 5)));
+    const heapBytesPerStep = heapBytesPerCall(() => { trainer.gradients(); trainer.update(); }, quick ? 8 : 16, Math.max(20, Math.ceil(n / 4))); // ≥ 20 calls a window: the measurement itself allocates
     entry.ours = { ...ours, heapBytesPerStep };
     const row = [w.id, w.title, ours.medianMs.toPrecision(3), ours.minMs.toPrecision(3), Math.round((w.batch * 1000) / ours.medianMs).toString(), heapBytesPerStep.toFixed(0)];
     for (const backend of ['cpu', 'wasm'] as const) {

@@ -2,6 +2,7 @@
  * "Explain this weight": the gradient of one weight taken apart by the chain rule with the actual
  * numbers, ∂E/∂w_ji = Σₙ ∂E/∂a_j · f'(z_j) · x_i, then the update w − lr·∂E/∂w.
  */
+import { formatNumber } from '../shared/numbers';
 import { LoadedNetwork } from './load';
 import { WeightExplanation } from './diagnosis/report';
 
@@ -33,12 +34,12 @@ export function explainWeight(loaded: LoadedNetwork, layerIndex: number, unit: n
       terms.push({ label: `∂E/∂z_${j}${tag}`, formula: `softmax + cross-entropy: (y_${j} − t_${j}) / N`, value: layer.gradPre[c] });
     } else {
       terms.push(isOutput
-        ? { label: `∂E/∂y_${j}${tag}`, formula: `derivative of ${network.loss.formula} at y = ${num(layer.out[c])}`, value: layer.gradOut[c] }
+        ? { label: `∂E/∂y_${j}${tag}`, formula: `derivative of ${network.loss.formula} at y = ${formatNumber(layer.out[c], 4)}`, value: layer.gradOut[c] }
         : { label: `∂E/∂a_${j}${tag}`, formula: `Σₖ w_k,${j} · ∂E/∂z_k over the ${layers[layerIndex + 1].units} units of '${layers[layerIndex + 1].name}'`, value: layer.gradOut[c] });
       if (softmax) {
         terms.push({ label: `∂E/∂z_${j}${tag}`, formula: `y_${j}(∂E/∂y_${j} − Σₖ ∂E/∂y_k · y_k) (softmax Jacobian)`, value: layer.gradPre[c] });
       } else {
-        terms.push({ label: `f'(z_${j})${tag}`, formula: `${layer.activation.derFormula} at z = ${num(layer.pre[c])}`, value: layer.der[c] });
+        terms.push({ label: `f'(z_${j})${tag}`, formula: `${layer.activation.derFormula} at z = ${formatNumber(layer.pre[c], 4)}`, value: layer.der[c] });
         terms.push({ label: `∂E/∂z_${j}${tag}`, formula: `∂E/∂a_${j} · f'(z_${j})`, value: layer.gradPre[c] });
       }
     }
@@ -50,10 +51,6 @@ export function explainWeight(loaded: LoadedNetwork, layerIndex: number, unit: n
   terms.push({ label: `∂E/∂${wName}`, formula: n > 1 ? `Σ over all ${n} samples of ∂E/∂z_${j} · ∂z_${j}/∂${wName}` : `∂E/∂z_${j} · ∂z_${j}/∂${wName}`, value: gradient });
   const lr = spec.training.learningRate;
   const updated = weight - lr * gradient;
-  terms.push({ label: `${wName} after one SGD step`, formula: `${wName} − lr · ∂E/∂${wName} = ${num(weight)} − ${lr} · ${num(gradient)}`, value: updated });
+  terms.push({ label: `${wName} after one SGD step`, formula: `${wName} − lr · ∂E/∂${wName} = ${formatNumber(weight, 4)} − ${lr} · ${formatNumber(gradient, 4)}`, value: updated });
   return { layerIndex, unit, input, weight, gradient, learningRate: lr, updated, terms, samples: n };
-}
-
-function num(v: number): string {
-  return Number.isFinite(v) ? Number(v.toPrecision(4)).toString() : String(v);
 }

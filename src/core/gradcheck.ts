@@ -6,6 +6,7 @@
  * perturbation moves some ReLU-family pre-activation across its kink at 0 are skipped (the
  * function is not differentiable there, so the difference quotient is meaningless).
  */
+import { activationFacts } from './format/activationFacts';
 import { DenseLayer } from './nn/dense';
 import { LoadedNetwork } from './load';
 import { createRng } from './nn/rng';
@@ -50,7 +51,7 @@ export function gradientCheck(loaded: LoadedNetwork, options: GradientCheckOptio
   const floor = FLOOR * Math.max(1, Math.abs(loss));
   const analytic = network.layers.map((l) => ({ w: Float64Array.from(l.gradWeights), b: Float64Array.from(l.gradBias) }));
   const rng = createRng(12345);
-  const kinkPattern = (): string => network.layers.map((l) => (l.activation.family === 'relu' || l.activation.id === 'elu' ? signature(l, n) : '')).join('|');
+  const kinkPattern = (): string => network.layers.map((l) => (activationFacts(l.activation.id).kink ? signature(l, n) : '')).join('|');
 
   const layers = network.layers.map((layer, li) => {
     const params: { param: 'weight' | 'bias'; array: Float64Array; grad: Float64Array }[] = [

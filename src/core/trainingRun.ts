@@ -1,21 +1,69 @@
 /**
  * A training run that can be advanced in slices, paused, reset and inspected: the one
- * implementation behind the CLI's `train` and the extension's worker thread.
+ * implementation behind the CLI's `train` and the extension's worker thread. Each step is
+ * measured here, between the Trainer's gradients and its update.
  */
-import { LoadedNetwork } from './load';
+import { activationPercentiles, deadUnits, saturatedUnits } from './diagnosis/layerHealth';
 import { diagnoseHistory } from './diagnosis/overTime';
 import { StepRecord, Warning } from './diagnosis/report';
-import { Trainer } from './nn/train';
+import { DEFAULT_THRESHOLDS, Thresholds } from './diagnosis/thresholds';
+import { Dataset, NetworkSpec } from './format/spec';
+import { LoadedNetwork } from './load';
+import { Network } from './nn/network';
+import { Trainer, norm } from './nn/train';
+
+/** Percentiles recorded per layer and step: p5, p25, median, p75, p95. */
+export const RECORDED_PERCENTILES = [5, 25, 50, 75, 95] as const;
+
+/** One training step, measured: the loss and ∂E/∂W that produced the update, and the update's relative size. */
+export function measuredStep(trainer: Trainer, t: Thresholds = DEFAULT_THRESHOLDS): StepRecord {
+  const step = trainer.stepsDone;
+  const loss = trainer.gradients();
+  const size = trainer.batchRows;
+  const layers = trainer.network.layers;
+  const gradNorms = layers.map((l) => norm(l.gradWeights));
+  const deadFractions = layers.map((l) => deadUnits(l, size).length / l.units);
+  const saturatedFractions = layers.map(
+    (l) => saturatedUnits(l, size, t.saturationDerivative, t.saturationSamples).length / l.units,
+  );
+  const activationPercentilesPerLayer = layers.map((l) => activationPercentiles(l, size, RECORDED_PERCENTILES));
+  const weightNorms = layers.map((l) => norm(l.weights));
+  trainer.update();
+  const updateRatios = layers.map((_, l) => Math.sqrt(trainer.updateSquares[l]) / weightNorms[l]);
+  return {
+    step, loss, gradNorms, updateRatios, deadFractions, saturatedFractions,
+    activationPercentiles: activationPercentilesPerLayer,
+  };
+}
+
+/**
+ * Trains `network` for `steps` steps of `spec.training`; `onStep` sees each record and may return
+ * false to stop early (the state reached so far is kept). Returns the records.
+ */
+export function train(
+  spec: NetworkSpec, network: Network, dataset: Dataset, steps: number, onStep?: (r: StepRecord) => void | boolean,
+): StepRecord[] {
+  const trainer = new Trainer(spec, network, dataset);
+  const history: StepRecord[] = [];
+  for (let i = 0; i < steps; i++) {
+    const record = measuredStep(trainer);
+    history.push(record);
+    if (onStep?.(record) === false) break;
+  }
+  return history;
+}
 
 /** Holds the network being trained, its optimizer state and the full step history. */
 export class TrainingRun {
   private trainer: Trainer;
   private readonly initial: LoadedNetwork;
+  private readonly thresholds: Thresholds;
   readonly history: StepRecord[] = [];
 
-  constructor(loaded: LoadedNetwork) {
+  constructor(loaded: LoadedNetwork, thresholds: Partial<Thresholds> = {}) {
     this.initial = { ...loaded, network: loaded.network.clone() };
     this.trainer = new Trainer(loaded.spec, loaded.network, loaded.dataset);
+    this.thresholds = { ...DEFAULT_THRESHOLDS, ...thresholds };
   }
 
   /** The network in its current (trained) state, with its spec and data. */
@@ -35,7 +83,7 @@ export class TrainingRun {
     const records: StepRecord[] = [];
     let nonFinite = false;
     while (this.trainer.stepsDone < target && !nonFinite) {
-      const r = this.trainer.step();
+      const r = measuredStep(this.trainer, this.thresholds);
       records.push(r);
       this.history.push(r);
       nonFinite = !Number.isFinite(r.loss);
@@ -46,7 +94,7 @@ export class TrainingRun {
 
   /** Over-time warnings for the history so far. */
   warnings(): Warning[] {
-    return diagnoseHistory(this.trainer.spec, this.history);
+    return diagnoseHistory(this.trainer.spec, this.history, this.thresholds);
   }
 
   /** Back to the initial weights with fresh optimizer state and an empty history. */

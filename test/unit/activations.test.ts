@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import { ACTIVATIONS, activationBackward, applyActivation, getActivation, tanh } from '../../src/core/nn/activations';
 import { createRng } from '../../src/core/nn/rng';
-import { ACTIVATION_NAMES } from '../../src/core/format/spec';
+import { ACTIVATION_NAMES } from '../../src/core/format/activationFacts';
 import { assertClose, centralDifference } from './helpers';
 
 /** Points away from every kink (0) and past softplus's threshold (20) on both sides. */

@@ -114,4 +114,14 @@ suite('analysis and warnings', () => {
     });
     assert.strictEqual(report.layers[0].heat?.values.length, 4 * 4);
   });
+
+  test('zero-initialised hidden layers are told the initialiser their activation recommends, and the fix applies that one (elu: He)', () => {
+    for (const [activation, init, name] of [['elu', 'he', 'He'], ['leaky_relu', 'he', 'He'], ['tanh', 'xavier', 'Xavier'], ['gelu', 'xavier', 'Xavier']]) {
+      const report = analyze(load(stack(activation, 1, 4, 'zeros')));
+      const bad = report.warnings.find((w) => w.kind === 'bad_init');
+      assert.ok(bad, `${activation}: no bad_init warning`);
+      assert.strictEqual(bad.fix, `Use ${name} initialisation.`, activation);
+      assert.deepStrictEqual(bad.fixes[0].actions, [{ kind: 'set_init', layers: [0], init }], activation);
+    }
+  });
 });

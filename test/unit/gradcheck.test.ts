@@ -2,7 +2,8 @@ import * as assert from 'assert';
 import { explainWeight } from '../../src/core/explain';
 import { gradientCheck } from '../../src/core/gradcheck';
 import { LoadedNetwork, loadNetwork } from '../../src/core/load';
-import { ACTIVATION_NAMES, LOSS_NAMES } from '../../src/core/format/spec';
+import { LOSS_NAMES } from '../../src/core/format/spec';
+import { ACTIVATION_NAMES } from '../../src/core/format/activationFacts';
 
 /** A seeded random 2-5-4-K network with `hidden` activations and the loss's natural output. */
 function network(hidden: string, loss: string): LoadedNetwork {

@@ -1,6 +1,7 @@
 import * as assert from 'assert';
 import { isFromWebview } from '../../src/host/messaging';
-import { encodeNonFinite, formatNumber, logAxis } from '../../src/shared/numbers';
+import { displayNumber, encodeNonFinite } from '../../src/shared/numbers';
+import { logAxis } from '../../src/webview/render/scales';
 
 suite('webview messages are untrusted', () => {
   test('accepts exactly the protocol\'s messages', () => {
@@ -25,12 +26,12 @@ suite('webview messages are untrusted', () => {
 
 suite('formatting for the webviews', () => {
   test('compact numbers, NaN and infinities spelled out, wire strings understood', () => {
-    assert.strictEqual(formatNumber(0.000123), '1.23e−4');
-    assert.strictEqual(formatNumber(12345), '1.23e+4');
-    assert.strictEqual(formatNumber(0.5), '0.5');
-    assert.strictEqual(formatNumber('NaN'), 'NaN');
-    assert.strictEqual(formatNumber('Infinity'), '∞');
-    assert.strictEqual(formatNumber(-Infinity), '−∞');
+    assert.strictEqual(displayNumber(0.000123), '1.23e−4');
+    assert.strictEqual(displayNumber(12345), '1.23e+4');
+    assert.strictEqual(displayNumber(0.5), '0.5');
+    assert.strictEqual(displayNumber('NaN'), 'NaN');
+    assert.strictEqual(displayNumber('Infinity'), '∞');
+    assert.strictEqual(displayNumber(-Infinity), '−∞');
   });
 
   test('non-finite numbers survive JSON transport as strings', () => {

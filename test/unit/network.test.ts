@@ -1,6 +1,7 @@
 import * as assert from 'assert';
 import { Network } from '../../src/core/nn/network';
-import { ACTIVATION_NAMES, ActivationName, LossName, LOSS_NAMES, NetworkSpec } from '../../src/core/format/spec';
+import { LossName, LOSS_NAMES, NetworkSpec } from '../../src/core/format/spec';
+import { ACTIVATION_NAMES, ActivationName } from '../../src/core/format/activationFacts';
 import { assertClose } from './helpers';
 import { setMatmulKernel } from '../../src/core/kernels/workspace';
 

@@ -1,8 +1,11 @@
 import * as assert from 'assert';
 import { Network } from '../../src/core/nn/network';
 import { diagnoseHistory } from '../../src/core/diagnosis/overTime';
-import { train } from '../../src/core/nn/train';
-import { ActivationName, Dataset, InitSpec, NetworkSpec, TrainingSpec } from '../../src/core/format/spec';
+import { DEFAULT_THRESHOLDS } from '../../src/core/diagnosis/thresholds';
+import { StepRecord } from '../../src/core/diagnosis/report';
+import { train } from '../../src/core/trainingRun';
+import { Dataset, InitSpec, NetworkSpec, TrainingSpec } from '../../src/core/format/spec';
+import { ActivationName } from '../../src/core/format/activationFacts';
 import { createRng } from '../../src/core/nn/rng';
 
 /** Two Gaussian blobs in 2-D, labels 0/1, seeded. */
@@ -102,5 +105,16 @@ suite('diagnosis over time', () => {
     const smoothed = losses.slice(step - 9, step + 1).reduce((a, b) => a + b, 0) / 10;
     const best = Math.min(...losses.map((_, i) => (i >= 9 ? losses.slice(i - 9, i + 1).reduce((a, b) => a + b, 0) / 10 : Infinity)).slice(0, step + 1));
     assert.ok(smoothed >= 2 * best && step > 40, `step ${step}: smoothed ${smoothed}, best ${best}`);
+  });
+
+  test('the sustained exploding limit comes from the one threshold table and can be set', () => {
+    const spec = mlp('tanh', 1, 4, { type: 'xavier' }, {});
+    const history: StepRecord[] = Array.from({ length: 30 }, (_, step) => ({
+      step, loss: 0.5, gradNorms: [1, 1], updateRatios: [0.3, 0.001], deadFractions: [0, 0], saturatedFractions: [0, 0],
+      activationPercentiles: [[0, 0, 0, 0, 0], [0, 0, 0, 0, 0]],
+    }));
+    assert.deepStrictEqual(diagnoseHistory(spec, history).map((w) => w.kind), ['exploding_gradient']);
+    const lenient = { ...DEFAULT_THRESHOLDS, sustainedExplodingUpdateRatio: 0.5 };
+    assert.deepStrictEqual(diagnoseHistory(spec, history, lenient).map((w) => w.kind), []);
   });
 });

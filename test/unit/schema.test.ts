@@ -3,7 +3,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ACTIVATIONS } from '../../src/core/nn/activations';
 import { LOSSES } from '../../src/core/nn/losses';
-import { ACTIVATION_NAMES, GENERATOR_NAMES, INIT_NAMES, LOSS_NAMES, OPTIMIZER_NAMES } from '../../src/core/format/spec';
+import { GENERATOR_NAMES, INIT_NAMES, LOSS_NAMES, OPTIMIZER_NAMES } from '../../src/core/format/spec';
+import { ACTIVATION_NAMES } from '../../src/core/format/activationFacts';
 
 const schema = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', '..', 'media', 'network.schema.json'), 'utf8'));
 

@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { loadNetwork } from '../../src/core/load';
 import { setMatmulKernel } from '../../src/core/kernels/workspace';
-import { train } from '../../src/core/nn/train';
+import { train } from '../../src/core/trainingRun';
 
 const DIR = path.join(__dirname, '..', '..', '..', 'test', 'fixtures', 'reference');
 const CASES = fs.readdirSync(path.join(DIR, 'cases')).filter((f) => f.endsWith('.net.json')).sort();

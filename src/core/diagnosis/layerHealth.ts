@@ -1,4 +1,5 @@
 /** Per-unit health of a layer after a forward pass: dead ReLU units and saturated sigmoid/tanh units. */
+import { activationFacts } from '../format/activationFacts';
 import { DenseLayer } from '../nn/dense';
 
 /** Units whose pre-activation z ≤ 0 for every one of the `batch` samples (relu family only; a dead unit passes no gradient). */
@@ -16,7 +17,7 @@ export function deadUnits(layer: DenseLayer, batch: number): number[] {
 
 /** The largest value f'(z) can take, against which saturation is measured (σ' peaks at ¼, tanh' at 1). */
 export function peakDerivative(layer: DenseLayer): number {
-  return layer.activation.id === 'sigmoid' ? 0.25 : 1;
+  return activationFacts(layer.activation.id).peakDerivative;
 }
 
 /**

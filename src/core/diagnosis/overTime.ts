@@ -3,26 +3,13 @@
  * after large steps, a loss that blows up at step 40, early layers that never move), each with
  * the step at which it first held and the layer where it started.
  */
-import { Fix, StepRecord, Warning } from './report';
+import { formatNumber as fmt } from '../../shared/numbers';
+import { activationFacts } from '../format/activationFacts';
+import { Fix } from '../format/fixEdits';
+import { StepRecord, Warning } from './report';
 import { NetworkSpec } from '../format/spec';
-
-/** Thresholds of the over-time rules, with their sources. */
-export const OVER_TIME_THRESHOLDS = {
-  /** Update ratio lr·‖∇W‖/‖W‖ below this means a layer does not move (DeepDiagnosis: healthy within [1e-5, 1e-1]). */
-  stalledUpdateRatio: 1e-5,
-  /** …while some later layer learns at least this fast (CS231n: ≈1e-3 is healthy; TheDeepChecker: log10 ratio ≥ −4). */
-  learningUpdateRatio: 1e-4,
-  /** Update ratio above this is an exploding step (DeepDiagnosis and TheDeepChecker: upper bound 1e-1). */
-  explodingUpdateRatio: 1e-1,
-  /** Smoothed loss at least this multiple of the best smoothed loss is divergence (TheDeepChecker: ≥ 2× the minimum). */
-  divergenceFactor: 2,
-  /** Moving-average window (steps) for the loss, so minibatch noise does not count as divergence. */
-  lossWindow: 10,
-  /** Successive growing steps above the exploding limit that count as a blow-up (TheDeepChecker watches 5 successive doublings). */
-  growthSteps: 3,
-  /** Newly dead units must make up at least this fraction of a layer to be reported. */
-  newlyDeadFraction: 0.1,
-} as const;
+import { clipFix, initFix, leakyReluFix, learningRateFix, reluHeFix } from './fixes';
+import { DEFAULT_THRESHOLDS, Thresholds } from './thresholds';
 
 /** Index of the first record satisfying `test`, or −1. */
 function firstIndex(history: readonly StepRecord[], test: (r: StepRecord) => boolean): number {
@@ -37,17 +24,15 @@ function median(values: number[]): number {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-const fmt = (v: number): string => (Number.isFinite(v) ? Number(v.toPrecision(3)).toString() : String(v));
-
 /** Every over-time warning the run's history shows, in the order a user should read them. */
-export function diagnoseHistory(spec: NetworkSpec, history: readonly StepRecord[]): Warning[] {
+export function diagnoseHistory(spec: NetworkSpec, history: readonly StepRecord[], t: Thresholds = DEFAULT_THRESHOLDS): Warning[] {
   if (history.length === 0) return [];
   return [
     ...nonFinite(spec, history),
-    ...diverging(spec, history),
-    ...exploding(spec, history),
-    ...stalledLayers(spec, history),
-    ...dyingUnits(spec, history),
+    ...diverging(spec, history, t),
+    ...exploding(spec, history, t),
+    ...stalledLayers(spec, history, t),
+    ...dyingUnits(spec, history, t),
   ];
 }
 
@@ -78,8 +63,8 @@ function nonFinite(spec: NetworkSpec, history: readonly StepRecord[]): Warning[]
 }
 
 /** The smoothed loss rising to `divergenceFactor`× its best value (and above where it started). */
-function diverging(spec: NetworkSpec, history: readonly StepRecord[]): Warning[] {
-  const w = Math.max(1, Math.min(OVER_TIME_THRESHOLDS.lossWindow, Math.floor(history.length / 5)));
+function diverging(spec: NetworkSpec, history: readonly StepRecord[], t: Thresholds): Warning[] {
+  const w = Math.max(1, Math.min(t.lossWindow, Math.floor(history.length / 5)));
   let best = Infinity;
   let first: number | undefined;
   let start = NaN;
@@ -92,7 +77,7 @@ function diverging(spec: NetworkSpec, history: readonly StepRecord[]): Warning[]
     if (!Number.isFinite(smooth)) break; // reported as non_finite
     if (Number.isNaN(start)) start = smooth;
     best = Math.min(best, smooth);
-    if (smooth >= OVER_TIME_THRESHOLDS.divergenceFactor * best && smooth > start && first === undefined) first = i;
+    if (smooth >= t.divergenceFactor * best && smooth > start && first === undefined) first = i;
   }
   if (first === undefined) return [];
   const r = history[first];
@@ -110,13 +95,13 @@ function diverging(spec: NetworkSpec, history: readonly StepRecord[]): Warning[]
  * `lossWindow` steps exceeds the limit, or it is above the limit and growing for `growthSteps`
  * successive steps (a blow-up faster than any window). A healthy run's large but shrinking first steps do not count.
  */
-function exploding(spec: NetworkSpec, history: readonly StepRecord[]): Warning[] {
-  const limit = OVER_TIME_THRESHOLDS.explodingUpdateRatio;
-  const w = Math.min(OVER_TIME_THRESHOLDS.lossWindow, history.length);
+function exploding(spec: NetworkSpec, history: readonly StepRecord[], t: Thresholds): Warning[] {
+  const limit = t.sustainedExplodingUpdateRatio;
+  const w = Math.min(t.lossWindow, history.length);
   let bestStep = Infinity;
   let layer = -1;
   for (let l = 0; l < spec.layers.length; l++) {
-    const g = OVER_TIME_THRESHOLDS.growthSteps;
+    const g = t.growthSteps;
     for (let i = 0; i < history.length && history[i].step < bestStep; i++) {
       const window = history.slice(i, i + w).map((r) => r.updateRatios[l]);
       const growing = window.length >= g && window.slice(0, g).every((v, k) => v > limit && (k === 0 || v > window[k - 1]));
@@ -139,18 +124,15 @@ function exploding(spec: NetworkSpec, history: readonly StepRecord[]): Warning[]
 }
 
 /** Early layers whose median update ratio stays far below the band while a later layer learns. */
-function stalledLayers(spec: NetworkSpec, history: readonly StepRecord[]): Warning[] {
-  const T = OVER_TIME_THRESHOLDS;
+function stalledLayers(spec: NetworkSpec, history: readonly StepRecord[], t: Thresholds): Warning[] {
   const medians = spec.layers.map((_, l) => median(history.map((r) => r.updateRatios[l]).filter(Number.isFinite)));
-  const stalled = medians.map((_, l) => l).filter((l) => medians[l] < T.stalledUpdateRatio && medians.slice(l + 1).some((m) => m >= T.learningUpdateRatio));
+  const stalled = medians.map((_, l) => l).filter((l) => medians[l] < t.stalledUpdateRatio && medians.slice(l + 1).some((m) => m >= t.learningUpdateRatio));
   if (stalled.length === 0) return [];
   const start = stalled[stalled.length - 1]; // closest to the output: where the vanishing starts, walking backward
-  const learner = medians.findIndex((m, l) => l > start && m >= T.learningUpdateRatio);
-  const firstStep = history[Math.max(0, firstIndex(history, (r) => r.updateRatios[start] < T.stalledUpdateRatio))].step;
-  const saturating = stalled.filter((l) => spec.layers[l].activation.type === 'sigmoid' || spec.layers[l].activation.type === 'tanh');
-  const fixes: Fix[] = saturating.length
-    ? [{ title: `Use ReLU with He init in ${names(spec, saturating)}`, actions: [{ kind: 'set_activation', layers: saturating, activation: 'relu', init: 'he' }] }]
-    : [{ title: `Use He init in ${names(spec, stalled)}`, actions: [{ kind: 'set_init', layers: stalled, init: 'he' }] }];
+  const learner = medians.findIndex((m, l) => l > start && m >= t.learningUpdateRatio);
+  const firstStep = history[Math.max(0, firstIndex(history, (r) => r.updateRatios[start] < t.stalledUpdateRatio))].step;
+  const saturating = stalled.filter((l) => activationFacts(spec.layers[l].activation.type).family === 'saturating');
+  const fixes: Fix[] = saturating.length ? [reluHeFix(spec, saturating)] : [initFix(spec, stalled)];
   return [{
     kind: 'vanishing_gradient', severity: 'warning', layer: spec.layers[start].name, layerIndex: start, units: [], firstStep,
     message: `${names(spec, stalled)} barely move during training while later layers learn.`,
@@ -161,17 +143,17 @@ function stalledLayers(spec: NetworkSpec, history: readonly StepRecord[]): Warni
 }
 
 /** ReLU layers that lose units while training: the step at which they started dying and how many. */
-function dyingUnits(spec: NetworkSpec, fullHistory: readonly StepRecord[]): Warning[] {
+function dyingUnits(spec: NetworkSpec, fullHistory: readonly StepRecord[], t: Thresholds): Warning[] {
   // once values are NaN every comparison z > 0 fails: only the finite part of the run says anything about dying
   const end = fullHistory.findIndex((r) => r.activationPercentiles.some((p) => p.some((v) => !Number.isFinite(v))));
   const history = end < 0 ? fullHistory : fullHistory.slice(0, end);
   const warnings: Warning[] = [];
   if (history.length < 2) return warnings;
   spec.layers.forEach((layer, l) => {
-    if (layer.activation.type !== 'relu') return;
+    if (!activationFacts(layer.activation.type).dies) return;
     const initial = history[0].deadFractions[l];
     const final = history[history.length - 1].deadFractions[l];
-    if (final - initial < OVER_TIME_THRESHOLDS.newlyDeadFraction) return;
+    if (final - initial < t.newlyDeadFraction) return;
     const k = firstIndex(history, (r) => r.deadFractions[l] >= (initial + final) / 2);
     const count = Math.round((final - initial) * layer.units);
     warnings.push({
@@ -180,7 +162,7 @@ function dyingUnits(spec: NetworkSpec, fullHistory: readonly StepRecord[]): Warn
       cause: `Dead fraction rose from ${fmt(initial * 100)}% to ${fmt(final * 100)}%: large updates pushed their pre-activations below 0 for every sample, and a dead ReLU gets no gradient to recover.`,
       fix: 'Lower the learning rate, or use leaky ReLU so units keep a small gradient.',
       fixes: [
-        { title: `Use leaky ReLU in '${layer.name}'`, actions: [{ kind: 'set_activation', layers: [l], activation: 'leaky_relu', alpha: 0.01 }] },
+        leakyReluFix(spec, l),
         learningRateFix(spec, 0.1),
       ],
     });
@@ -194,13 +176,3 @@ function names(spec: NetworkSpec, layers: readonly number[]): string {
   return `${layers.length > 1 ? 'Layers' : 'Layer'} ${quoted.join(', ')}`;
 }
 
-/** Scale the learning rate by `factor`. */
-function learningRateFix(spec: NetworkSpec, factor: number): Fix {
-  const lr = Number((spec.training.learningRate * factor).toPrecision(3));
-  return { title: `Lower the learning rate to ${lr}`, actions: [{ kind: 'set_learning_rate', learningRate: lr }] };
-}
-
-/** Clip the total gradient norm at 1. */
-function clipFix(): Fix {
-  return { title: 'Clip the gradient norm at 1', actions: [{ kind: 'set_clip', norm: 1 }] };
-}

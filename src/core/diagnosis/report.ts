@@ -2,6 +2,7 @@
  * What one analysis or one training run produces: plain JSON-serialisable data shared by
  * the CLI (`--json`), the diagnostics, and the webviews (sent over postMessage as is).
  */
+import type { Fix } from '../format/fixEdits';
 
 /** Summary statistics of a set of numbers. */
 export interface Stats {
@@ -70,19 +71,6 @@ export type WarningKind = (typeof WARNING_KINDS)[number];
 
 export type Severity = 'error' | 'warning' | 'info';
 
-/** A machine-applicable repair; the host turns it into one undoable JSON edit, the CLI prints it. */
-export type FixAction =
-  | { readonly kind: 'set_activation'; readonly layers: readonly number[]; readonly activation: string; readonly alpha?: number; readonly init?: string }
-  | { readonly kind: 'set_init'; readonly layers: readonly number[]; readonly init: string }
-  | { readonly kind: 'set_clip'; readonly norm: number }
-  | { readonly kind: 'set_learning_rate'; readonly learningRate: number };
-
-export interface Fix {
-  /** Short label for a quick-fix menu, e.g. "Use ReLU with He init in layers 1–4". */
-  readonly title: string;
-  readonly actions: readonly FixAction[];
-}
-
 /** One diagnosis: what, where, the evidence, and what to do about it. */
 export interface Warning {
   readonly kind: WarningKind;
@@ -128,13 +116,6 @@ export interface StepRecord {
   readonly saturatedFractions: readonly number[];
   /** Activation percentiles per layer: [p5, p25, p50, p75, p95]. */
   readonly activationPercentiles: readonly (readonly number[])[];
-}
-
-/** Layer parameters as nested arrays (weights units × inputs), the file format's layout. */
-export interface LayerParameters {
-  readonly layer: string;
-  readonly weights: number[][];
-  readonly bias: number[];
 }
 
 /** Chain-rule breakdown of one weight's gradient, with the actual numbers. */

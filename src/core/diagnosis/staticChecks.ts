@@ -5,7 +5,9 @@
 import { initStd } from '../nn/init';
 import { Warning } from './report';
 import { Dataset, NetworkSpec } from '../format/spec';
-import { fmt } from './warnings';
+import { formatNumber as fmt } from '../../shared/numbers';
+import { activationFacts } from '../format/activationFacts';
+import { byRecommendedInit, initFix } from './fixes';
 
 /** An explicit init std more than this many times the recommended one is flagged. */
 const INIT_SCALE_FACTOR = 4;
@@ -17,16 +19,17 @@ export function staticWarnings(spec: NetworkSpec, dataset: Dataset): Warning[] {
   let fanIn = spec.input;
   spec.layers.forEach((layer, i) => {
     const isHidden = i < spec.layers.length - 1;
+    const init = activationFacts(layer.activation.type).recommendedInit;
+    const initName = init === 'he' ? 'He' : 'Xavier';
     if (!layer.weights && layer.init.type === 'zeros' && isHidden) {
       warnings.push({
         kind: 'bad_init', severity: 'warning', layer: layer.name, layerIndex: i, units: [],
         message: `Layer '${layer.name}' starts with all weights zero: every unit computes the same thing and they stay identical while training.`,
         cause: 'With equal weights, every unit of the layer receives the same gradient (the symmetry is never broken).',
-        fix: layer.activation.type === 'relu' || layer.activation.type === 'leaky_relu' ? 'Use He initialisation.' : 'Use Xavier initialisation.',
-        fixes: [{ title: `Use ${reluLike(layer.activation.type) ? 'He' : 'Xavier'} init in '${layer.name}'`, actions: [{ kind: 'set_init', layers: [i], init: reluLike(layer.activation.type) ? 'he' : 'xavier' }] }],
+        fix: `Use ${initName} initialisation.`,
+        fixes: [{ title: `Use ${initName} init in '${layer.name}'`, actions: [{ kind: 'set_init', layers: [i], init }] }],
       });
     } else if (!layer.weights && (layer.init.type === 'normal' || layer.init.type === 'uniform')) {
-      const init = reluLike(layer.activation.type) ? 'he' : 'xavier';
       const recommended = initStd({ type: init }, fanIn, layer.units);
       const actual = initStd(layer.init, fanIn, layer.units);
       if (actual > INIT_SCALE_FACTOR * recommended) oversized.push({ index: i, init, actual, recommended, fanIn });
@@ -35,7 +38,7 @@ export function staticWarnings(spec: NetworkSpec, dataset: Dataset): Warning[] {
   });
   if (oversized.length) warnings.push(oversizedInit(spec, oversized));
   const out = spec.layers[spec.layers.length - 1];
-  const range = outputRange(out.activation.type);
+  const range = activationFacts(out.activation.type).boundedRange;
   if (range && (spec.loss === 'mse' || spec.loss === 'half_sse')) {
     let outside = 0;
     for (const t of dataset.targets) if (t < range[0] || t > range[1]) outside++;
@@ -56,26 +59,13 @@ export function staticWarnings(spec: NetworkSpec, dataset: Dataset): Warning[] {
 function oversizedInit(spec: NetworkSpec, layers: { index: number; init: 'he' | 'xavier'; actual: number; recommended: number; fanIn: number }[]): Warning {
   const names = layers.map((l) => `'${spec.layers[l.index].name}'`).join(', ');
   const factor = Math.max(...layers.map((l) => l.actual / l.recommended));
-  const he = layers.filter((l) => l.init === 'he').map((l) => l.index);
-  const xavier = layers.filter((l) => l.init === 'xavier').map((l) => l.index);
+  const { he, xavier } = byRecommendedInit(spec, layers.map((l) => l.index));
   return {
     kind: 'bad_init', severity: 'warning', layer: spec.layers[layers[0].index].name, layerIndex: layers[0].index, units: [],
     message: `${layers.length === 1 ? 'Layer' : 'Layers'} ${names} ${layers.length === 1 ? 'is' : 'are'} initialised up to ${fmt(factor)}× larger than ${he.length ? 'He' : 'Xavier'}${he.length && xavier.length ? '/Xavier' : ''} initialisation recommends.`,
     cause: layers.map((l) => `'${spec.layers[l.index].name}': weight std ${fmt(l.actual)} for fan-in ${l.fanIn}, ${l.init === 'he' ? 'He' : 'Xavier'} gives ${fmt(l.recommended)}`).join('; ')
       + '. Signals grow by about that factor at every layer, forward and backward.',
     fix: `Use ${he.length ? 'He (ReLU layers)' : ''}${he.length && xavier.length ? ' and ' : ''}${xavier.length ? 'Xavier (other layers)' : ''} initialisation.`,
-    fixes: [{
-      title: `Use recommended init in ${names}`,
-      actions: [...(he.length ? [{ kind: 'set_init' as const, layers: he, init: 'he' }] : []), ...(xavier.length ? [{ kind: 'set_init' as const, layers: xavier, init: 'xavier' }] : [])],
-    }],
+    fixes: [initFix(spec, [...he, ...xavier], `Use recommended init in ${names}`)],
   };
-}
-
-function reluLike(activation: string): boolean {
-  return activation === 'relu' || activation === 'leaky_relu' || activation === 'elu';
-}
-
-/** The range of an output activation, when bounded. */
-function outputRange(activation: string): [number, number] | undefined {
-  return activation === 'sigmoid' || activation === 'softmax' ? [0, 1] : activation === 'tanh' ? [-1, 1] : undefined;
 }

@@ -1,9 +1,9 @@
 /**
- * Thresholds of the warning rules, each with its source. Published rules are a floor: see
- * warnings.ts for how they are combined so a uniformly enormous or tiny network is still caught.
+ * Thresholds of every warning rule, one-pass and over time, each with its source. Published rules are a
+ * floor: see warnings.ts for how they are combined so a uniformly enormous or tiny network is still caught.
  */
 
-/** Every tunable of the one-pass diagnosis. */
+/** Every tunable of the diagnosis; the host's settings `gradientDebugger.thresholds.<key>` override them. */
 export interface Thresholds {
   /** ‖∇W_first‖/‖∇W_last‖ below this is vanishing (AutoTrainer, ICSE 2021: 1e-3). */
   readonly vanishingRatio: number;
@@ -17,6 +17,8 @@ export interface Thresholds {
   readonly explodingRatio: number;
   /** One update larger than this fraction of the weights is exploding, whatever the ratio between layers (DeepDiagnosis and TheDeepChecker bound the healthy band at 1e-1; we flag at 1, a step as large as the weights). */
   readonly explodingUpdateRatio: number;
+  /** Over time: an update ratio whose windowed median stays above this is exploding (DeepDiagnosis and TheDeepChecker: upper bound 1e-1). */
+  readonly sustainedExplodingUpdateRatio: number;
   /** Mean |∂E/∂W| above this is exploding in absolute terms (TheDeepChecker: 1e6). */
   readonly explodingMeanGradient: number;
   /** Fraction of a layer's ReLU units dead (z ≤ 0 for every sample) that raises a warning (CS231n: up to 40% dead with a bad learning rate; TheDeepChecker: > 50% of units). */
@@ -27,6 +29,14 @@ export interface Thresholds {
   readonly saturationSamples: number;
   /** Fraction of a layer's units saturated that raises a warning (DeepDiagnosis and TheDeepChecker: > 50%). */
   readonly saturatedFraction: number;
+  /** Over time: a smoothed loss at least this multiple of the best smoothed loss is divergence (TheDeepChecker: ≥ 2× the minimum). */
+  readonly divergenceFactor: number;
+  /** Over time: moving-average window (steps) for the loss and the update ratios, so minibatch noise does not count. */
+  readonly lossWindow: number;
+  /** Over time: successive growing steps above the exploding limit that count as a blow-up (TheDeepChecker watches 5 successive doublings). */
+  readonly growthSteps: number;
+  /** Over time: newly dead units must make up at least this fraction of a layer to be reported. */
+  readonly newlyDeadFraction: number;
 }
 
 /** Defaults from the literature (see each field). */
@@ -37,9 +47,14 @@ export const DEFAULT_THRESHOLDS: Thresholds = {
   learningUpdateRatio: 1e-4,
   explodingRatio: 70,
   explodingUpdateRatio: 1,
+  sustainedExplodingUpdateRatio: 1e-1,
   explodingMeanGradient: 1e6,
   deadFraction: 0.25,
   saturationDerivative: 0.01,
   saturationSamples: 0.95,
   saturatedFraction: 0.5,
+  divergenceFactor: 2,
+  lossWindow: 10,
+  growthSteps: 3,
+  newlyDeadFraction: 0.1,
 };

@@ -4,8 +4,12 @@
  * Published rules (AutoTrainer's first/last ratio) are combined with absolute magnitudes and the
  * update ratio lr·‖∇W‖/‖W‖, so uniformly tiny or enormous gradients are caught too.
  */
-import { Fix, LayerReport, Warning } from './report';
+import { formatNumber as fmt } from '../../shared/numbers';
+import { activationFacts } from '../format/activationFacts';
+import { Fix } from '../format/fixEdits';
+import { LayerReport, Warning } from './report';
 import { NetworkSpec } from '../format/spec';
+import { clipFix, initFix, layerSpan, leakyReluFix, learningRateFix, reluHeFix } from './fixes';
 import { Thresholds } from './thresholds';
 
 /** Where NaN/±∞ appeared: per layer, in the activations (forward) and in the gradients (backward). */
@@ -14,22 +18,6 @@ export interface NonFiniteMap {
   readonly gradients: readonly boolean[];
 }
 
-/** Formats a measured number compactly for messages. */
-export function fmt(v: number): string {
-  if (!Number.isFinite(v)) return String(v);
-  if (v === 0) return '0';
-  const a = Math.abs(v);
-  return a >= 1e4 || a < 1e-3 ? v.toExponential(1) : Number(v.toPrecision(3)).toString();
-}
-
-/** "'h1'" or "'h1'–'h4'" for a run of layers. */
-function span(spec: NetworkSpec, layers: readonly number[]): string {
-  const names = layers.map((l) => `'${spec.layers[l].name}'`);
-  return names.length <= 2 ? names.join(' and ') : `${names[0]}–${names[names.length - 1]}`;
-}
-
-const SATURATING = new Set(['sigmoid', 'tanh']);
-const RELU_LIKE = new Set(['relu', 'leaky_relu', 'elu']);
 
 /** Every one-pass warning, most severe first. */
 export function diagnose(spec: NetworkSpec, layers: readonly LayerReport[], loss: number, nonFinite: NonFiniteMap, t: Thresholds, inputMeanAbs = 1): Warning[] {
@@ -78,10 +66,10 @@ function exploding(spec: NetworkSpec, layers: readonly LayerReport[], t: Thresho
   const big = Math.max(...affected.map((l) => layers[l].gradients.updateRatio));
   return [{
     kind: 'exploding_gradient', severity: 'error', layer: spec.layers[start].name, layerIndex: start, units: [],
-    message: `Gradients explode in ${span(spec, affected)}: one SGD step would change the weights by ${fmt(big)}× their size.`,
+    message: `Gradients explode in ${layerSpan(spec, affected)}: one SGD step would change the weights by ${fmt(big)}× their size.`,
     cause: `${evidence} (healthy update ratio ≈ 1e-3, at most ${t.explodingUpdateRatio}).${growth} Large initial weights multiply the backward signal at every layer.`,
     fix: 'Use He (ReLU) or Xavier (tanh/sigmoid) initialisation, clip the gradient norm, or lower the learning rate.',
-    fixes: [initFix(spec, affected), { title: 'Clip the gradient norm at 1', actions: [{ kind: 'set_clip', norm: 1 }] }, lrFix(spec, 0.1)],
+    fixes: [initFix(spec, affected), clipFix(), learningRateFix(spec, 0.1)],
   }];
 }
 
@@ -104,14 +92,14 @@ function vanishing(spec: NetworkSpec, layers: readonly LayerReport[], t: Thresho
   const crossed = layers.slice(start, -1);
   const product = crossed.reduce((p, l) => p * l.derivatives.meanAbs, 1);
   // the whole sigmoid/tanh stack shrinks the signal, not only the layers where it has already vanished
-  const saturating = layers.slice(0, -1).map((l) => l.index).filter((l) => SATURATING.has(spec.layers[l].activation.type));
+  const saturating = layers.slice(0, -1).map((l) => l.index).filter((l) => activationFacts(spec.layers[l].activation.type).family === 'saturating');
   const derivs = crossed.map((l) => `${fmt(l.derivatives.meanAbs)}`).join(' × ');
   const fixes: Fix[] = saturating.length
-    ? [{ title: `Use ReLU with He init in ${span(spec, saturating)}`, actions: [{ kind: 'set_activation', layers: saturating, activation: 'relu', init: 'he' }] }, initFix(spec, affected)]
+    ? [reluHeFix(spec, saturating), initFix(spec, affected)]
     : [initFix(spec, affected)];
   return [{
     kind: 'vanishing_gradient', severity: 'warning', layer: spec.layers[start].name, layerIndex: start, units: [],
-    message: `Gradients vanish before they reach ${span(spec, affected)}: ${affected.length === 1 ? 'this layer' : 'these layers'} will barely learn.`,
+    message: `Gradients vanish before they reach ${layerSpan(spec, affected)}: ${affected.length === 1 ? 'this layer' : 'these layers'} will barely learn.`,
     cause: `‖∇W‖ falls from ${fmt(out.gradients.weightNorm)} at '${out.name}' to ${fmt(layers[start].gradients.weightNorm)} at '${layers[start].name}' and ${fmt(first)} at '${layers[0].name}' `
       + `(update ratio ${fmt(layers[0].gradients.updateRatio)}, healthy ≈ 1e-3). Mean |f'(z)| of the layers crossed: ${derivs} = ${fmt(product)}; each backward step multiplies by W and f'(z)`
       + (saturating.length ? `, and σ'(z) ≤ ¼ (tanh' ≤ 1) shrinks the signal at every ${spec.layers[saturating[0]].activation.type} layer.` : '.'),
@@ -131,7 +119,7 @@ function dead(spec: NetworkSpec, layers: readonly LayerReport[], t: Thresholds):
       cause: `z ≤ 0 for every sample in units ${l.deadUnits.slice(0, 12).join(', ')}${l.deadUnits.length > 12 ? ', …' : ''} (pre-activations range ${fmt(z.min)} to ${fmt(z.max)}, mean ${fmt(z.mean)}); relu'(z) = 0 there, so their weights can never change.`,
       fix: 'Use leaky ReLU (a small slope for z < 0 keeps a gradient), He initialisation with zero biases, or a lower learning rate.',
       fixes: [
-        { title: `Use leaky ReLU in '${l.name}'`, actions: [{ kind: 'set_activation', layers: [l.index], activation: 'leaky_relu', alpha: 0.01 }] },
+        leakyReluFix(spec, l.index),
         initFix(spec, [l.index]),
       ],
     };
@@ -146,11 +134,11 @@ function saturated(spec: NetworkSpec, layers: readonly LayerReport[], t: Thresho
   return layers.filter((l) => l.saturatedUnits.length > 0 && l.saturatedUnits.length >= t.saturatedFraction * l.units).map((l) => {
     const rawInputs = l.index === 0 && inputMeanAbs > UNNORMALISED_INPUT;
     const layerSpec = spec.layers[l.index];
-    const recommended = RELU_LIKE.has(layerSpec.activation.type) ? 'he' : 'xavier';
+    const recommended = activationFacts(layerSpec.activation.type).recommendedInit;
     const initHelps = layerSpec.weights !== undefined || layerSpec.init.type !== recommended;
     const fixes: Fix[] = [
       ...(initHelps ? [initFix(spec, [l.index])] : []),
-      ...(l.index < layers.length - 1 ? [{ title: `Use ReLU with He init in '${l.name}'`, actions: [{ kind: 'set_activation' as const, layers: [l.index], activation: 'relu', init: 'he' }] }] : []),
+      ...(l.index < layers.length - 1 ? [reluHeFix(spec, [l.index])] : []),
     ];
     return {
       kind: 'saturated_activation' as const, severity: 'warning' as const, layer: l.name, layerIndex: l.index, units: l.saturatedUnits,
@@ -165,20 +153,3 @@ function saturated(spec: NetworkSpec, layers: readonly LayerReport[], t: Thresho
   });
 }
 
-/** The initialiser suited to each layer's activation: He for ReLU-like, Xavier otherwise. */
-function initFix(spec: NetworkSpec, layers: readonly number[]): Fix {
-  const he = layers.filter((l) => RELU_LIKE.has(spec.layers[l].activation.type));
-  const xavier = layers.filter((l) => !RELU_LIKE.has(spec.layers[l].activation.type));
-  const actions = [
-    ...(he.length ? [{ kind: 'set_init' as const, layers: he, init: 'he' }] : []),
-    ...(xavier.length ? [{ kind: 'set_init' as const, layers: xavier, init: 'xavier' }] : []),
-  ];
-  const what = he.length && xavier.length ? 'He/Xavier init' : he.length ? 'He init' : 'Xavier init';
-  return { title: `Use ${what} in ${span(spec, layers)}`, actions };
-}
-
-/** Scale the learning rate by `factor`. */
-function lrFix(spec: NetworkSpec, factor: number): Fix {
-  const lr = Number((spec.training.learningRate * factor).toPrecision(3));
-  return { title: `Lower the learning rate to ${lr}`, actions: [{ kind: 'set_learning_rate', learningRate: lr }] };
-}

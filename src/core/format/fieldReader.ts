@@ -13,14 +13,17 @@ export interface NumberBounds {
 export class FieldReader {
   constructor(readonly problems: ProblemList) {}
 
+  /** `node` when it has JSON type `type`; otherwise a problem "`what` must be `expected`" (undefined nodes pass silently as undefined). */
+  private ofType(node: Node | undefined, type: Node['type'], path: JsonPath, what: string, expected: string): Node | undefined {
+    if (!node) return undefined;
+    if (node.type === type) return node;
+    this.problems.add(path, `${what} must be ${expected}`, node);
+    return undefined;
+  }
+
   /** The object at `node`, or a problem saying `what` must be an object. */
   object(node: Node | undefined, path: JsonPath, what: string): Node | undefined {
-    if (!node) return undefined;
-    if (node.type !== 'object') {
-      this.problems.add(path, `${what} must be an object`, node);
-      return undefined;
-    }
-    return node;
+    return this.ofType(node, 'object', path, what, 'an object');
   }
 
   /** The value node of a required property; a missing one is reported on the object's opening brace. */
@@ -41,20 +44,17 @@ export class FieldReader {
 
   /** A finite number within bounds. */
   number(node: Node | undefined, path: JsonPath, what: string, bounds: NumberBounds = {}): number | undefined {
-    if (!node) return undefined;
-    if (node.type !== 'number') {
-      this.problems.add(path, `${what} must be a number, got ${describe(node)}`, node);
-      return undefined;
-    }
-    const v = node.value as number;
+    const numberNode = this.ofType(node, 'number', path, what, `a number, got ${node && describe(node)}`);
+    if (!numberNode) return undefined;
+    const v = numberNode.value as number;
     if (!Number.isFinite(v)) {
-      this.problems.add(path, `${what} must be a finite number (the literal overflows to ${v})`, node);
+      this.problems.add(path, `${what} must be a finite number (the literal overflows to ${v})`, numberNode);
       return undefined;
     }
     const { min, above, max } = bounds;
     if ((min !== undefined && v < min) || (above !== undefined && v <= above) || (max !== undefined && v > max)) {
       const range = [above !== undefined ? `> ${above}` : min !== undefined ? `≥ ${min}` : '', max !== undefined ? `≤ ${max}` : ''].filter(Boolean).join(' and ');
-      this.problems.add(path, `${what} must be ${range}, got ${v}`, node);
+      this.problems.add(path, `${what} must be ${range}, got ${v}`, numberNode);
       return undefined;
     }
     return v;
@@ -71,22 +71,14 @@ export class FieldReader {
     return v;
   }
 
+  /** A string. */
   string(node: Node | undefined, path: JsonPath, what: string): string | undefined {
-    if (!node) return undefined;
-    if (node.type !== 'string') {
-      this.problems.add(path, `${what} must be a string, got ${describe(node)}`, node);
-      return undefined;
-    }
-    return node.value as string;
+    return this.ofType(node, 'string', path, what, `a string, got ${node && describe(node)}`)?.value as string | undefined;
   }
 
+  /** true or false. */
   boolean(node: Node | undefined, path: JsonPath, what: string): boolean | undefined {
-    if (!node) return undefined;
-    if (node.type !== 'boolean') {
-      this.problems.add(path, `${what} must be true or false, got ${describe(node)}`, node);
-      return undefined;
-    }
-    return node.value as boolean;
+    return this.ofType(node, 'boolean', path, what, `true or false, got ${node && describe(node)}`)?.value as boolean | undefined;
   }
 
   /** One of `names`; an unknown one is reported with the closest name. */
@@ -102,14 +94,11 @@ export class FieldReader {
 
   /** An array of finite numbers, of length `length` when given. */
   numbers(node: Node | undefined, path: JsonPath, what: string, length?: number): number[] | undefined {
-    if (!node) return undefined;
-    if (node.type !== 'array') {
-      this.problems.add(path, `${what} must be an array of numbers, got ${describe(node)}`, node);
-      return undefined;
-    }
-    const items = node.children ?? [];
+    const array = this.ofType(node, 'array', path, what, `an array of numbers, got ${node && describe(node)}`);
+    if (!array) return undefined;
+    const items = array.children ?? [];
     if (length !== undefined && items.length !== length) {
-      this.problems.add(path, `${what} must have ${length} number${length === 1 ? '' : 's'}, got ${items.length}`, node);
+      this.problems.add(path, `${what} must have ${length} number${length === 1 ? '' : 's'}, got ${items.length}`, array);
       return undefined;
     }
     const out: number[] = [];

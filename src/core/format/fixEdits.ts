@@ -3,7 +3,21 @@
  * user's formatting is kept: only the touched values change, indentation follows the file.
  */
 import { Edit, applyEdits, findNodeAtLocation, modify, parseTree } from 'jsonc-parser';
-import { Fix, FixAction, LayerParameters } from '../diagnosis/report';
+import { LayerParameters } from './spec';
+
+/** A machine-applicable repair; the host turns it into one undoable JSON edit, the CLI prints it. */
+export type FixAction =
+  | { readonly kind: 'set_activation'; readonly layers: readonly number[]; readonly activation: string; readonly alpha?: number; readonly init?: string }
+  | { readonly kind: 'set_init'; readonly layers: readonly number[]; readonly init: string }
+  | { readonly kind: 'set_clip'; readonly norm: number }
+  | { readonly kind: 'set_learning_rate'; readonly learningRate: number };
+
+/** A named set of actions applied together as one edit. */
+export interface Fix {
+  /** Short label for a quick-fix menu, e.g. "Use ReLU with He init in layers 1–4". */
+  readonly title: string;
+  readonly actions: readonly FixAction[];
+}
 
 /** One replacement of `length` characters at `offset` by `content`. */
 export interface TextEdit {

@@ -4,11 +4,11 @@
  */
 import { Node } from 'jsonc-parser';
 import { FieldReader } from './fieldReader';
-import { defaultInit } from '../nn/init';
 import { JsonPath, LineIndex, ProblemList, child, parseStrictJson } from './json';
 import { readData, readTraining } from './parseSections';
+import { ACTIVATION_NAMES, activationFacts, defaultInit } from './activationFacts';
 import {
-  ACTIVATION_NAMES, ActivationName, ActivationSpec, DEFAULT_ALPHA, INIT_NAMES, InitSpec, LIMITS, LOSS_NAMES, LayerSpec,
+  ActivationSpec, INIT_NAMES, InitSpec, LIMITS, LOSS_NAMES, LayerSpec,
   NetworkSpec, SpecProblem,
 } from './spec';
 
@@ -22,7 +22,6 @@ export interface ParseResult {
 
 const TOP_KEYS = ['$schema', 'name', 'seed', 'input', 'layers', 'loss', 'data', 'training', 'description'] as const;
 const LAYER_KEYS = ['name', 'units', 'activation', 'init', 'weights', 'bias', 'description'] as const;
-const PARAMETRISED: readonly ActivationName[] = ['leaky_relu', 'elu'];
 
 /** Parses and validates a network file. */
 export function parseNetworkText(text: string): ParseResult {
@@ -118,17 +117,18 @@ function readActivation(r: FieldReader, node: Node | undefined, path: JsonPath, 
     r.unknownKeys(node, path, ['type', 'alpha']);
     const type = r.name(r.required(node, 'type', path, 'activation name'), [...path, 'type'], 'activation', ACTIVATION_NAMES);
     const alphaNode = child(node, 'alpha');
-    if (type && alphaNode && !PARAMETRISED.includes(type)) {
-      r.problems.add([...path, 'alpha'], `${label}: "alpha" only applies to ${PARAMETRISED.join(' and ')}, not ${type}`, alphaNode);
+    if (type && alphaNode && activationFacts(type).defaultAlpha === undefined) {
+      const parametrised = ACTIVATION_NAMES.filter((a) => activationFacts(a).defaultAlpha !== undefined);
+      r.problems.add([...path, 'alpha'], `${label}: "alpha" only applies to ${parametrised.join(' and ')}, not ${type}`, alphaNode);
       return undefined;
     }
-    const alpha = alphaNode ? r.number(alphaNode, [...path, 'alpha'], `${label}: "alpha"`, { min: 0, max: 100 }) : DEFAULT_ALPHA[type ?? 'linear'];
+    const alpha = alphaNode ? r.number(alphaNode, [...path, 'alpha'], `${label}: "alpha"`, { min: 0, max: 100 }) : type && activationFacts(type).defaultAlpha;
     if (!type || (alphaNode && alpha === undefined)) return undefined;
     spec = alpha !== undefined ? { type, alpha } : { type };
   } else {
     const type = r.name(node, path, 'activation', ACTIVATION_NAMES);
     if (!type) return undefined;
-    const alpha = DEFAULT_ALPHA[type];
+    const alpha = activationFacts(type).defaultAlpha;
     spec = alpha !== undefined ? { type, alpha } : { type };
   }
   if (spec.type === 'softmax' && !isLast) {

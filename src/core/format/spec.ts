@@ -3,21 +3,13 @@
  * every name checked, every shape consistent. Produced by `parseNetworkText` (parse.ts).
  */
 
-/** Activation names, in the order the schema and the UI list them. */
-export const ACTIVATION_NAMES = [
-  'linear', 'sigmoid', 'tanh', 'relu', 'leaky_relu', 'elu', 'softplus', 'gelu', 'silu', 'softmax',
-] as const;
-/** One of the activation functions f(z) the core implements. */
-export type ActivationName = (typeof ACTIVATION_NAMES)[number];
+import type { ActivationName } from './activationFacts';
 
 /** An activation with its parameter: `alpha` is leaky_relu's negative slope or elu's scale. */
 export interface ActivationSpec {
   readonly type: ActivationName;
   readonly alpha?: number;
 }
-
-/** Default `alpha` per parameterised activation (PyTorch's defaults). */
-export const DEFAULT_ALPHA: Readonly<Partial<Record<ActivationName, number>>> = { leaky_relu: 0.01, elu: 1 };
 
 /** Weight initialisers: he/lecun are normal with std √(2/fan_in) and √(1/fan_in); xavier is uniform ±√(6/(fan_in+fan_out)). */
 export type InitSpec =
@@ -118,6 +110,13 @@ export interface SpecProblem {
   readonly length: number;
   readonly start: TextPosition;
   readonly end: TextPosition;
+}
+
+/** Layer parameters as nested arrays (weights units × inputs), the file format's layout. */
+export interface LayerParameters {
+  readonly layer: string;
+  readonly weights: number[][];
+  readonly bias: number[];
 }
 
 /** Samples as flat row-major matrices: inputs samples × inputSize, targets samples × targetSize. */

@@ -2,17 +2,16 @@
  * Activation functions paired with their derivatives, resolved by name from one registry.
  * Conventions at kinks follow PyTorch: relu'(0) = 0, leaky_relu'(0) = α, elu'(0) = α.
  */
-import { ActivationName, ActivationSpec, DEFAULT_ALPHA } from '../format/spec';
-import { normalCdf, normalPdf } from './special';
-
-/** How a function's derivative can fail: relu-like units die, saturating ones flatten. */
-export type ActivationFamily = 'linear' | 'relu' | 'saturating' | 'smooth' | 'softmax';
+import { ActivationFamily, ActivationName, activationFacts } from '../format/activationFacts';
+import { ActivationSpec } from '../format/spec';
+import { normalCdf, normalPdf, rowMax } from './special';
 
 /** f(z) and f'(z) for one activation; `der` receives a = f(z) too, so σ' = a(1−a) costs nothing. */
 export interface Activation {
   readonly id: ActivationName;
   /** Negative slope (leaky_relu) or negative-side scale (elu); 0 when unused. */
   readonly alpha: number;
+  /** From the facts table (format/activationFacts.ts). */
   readonly family: ActivationFamily;
   /** f(z). For softmax this is not meaningful elementwise: see `applyActivation`. */
   output(z: number): number;
@@ -44,45 +43,43 @@ export function tanh(z: number): number {
 /** PyTorch's softplus threshold: above it softplus(z) = z and its derivative is 1. */
 const SOFTPLUS_THRESHOLD = 20;
 
-type Definition = Omit<Activation, 'alpha' | 'id'>;
+type Definition = Omit<Activation, 'alpha' | 'id' | 'family'>;
 
 /** Builds each activation's definition for a given α. */
 const DEFINITIONS: Record<ActivationName, (alpha: number) => Definition> = {
   linear: () => ({
-    family: 'linear', output: (z) => z, der: () => 1, formula: 'f(z) = z', derFormula: "f'(z) = 1",
+    output: (z) => z, der: () => 1, formula: 'f(z) = z', derFormula: "f'(z) = 1",
   }),
   sigmoid: () => ({
-    family: 'saturating', output: sigmoid, der: (_z, a) => a * (1 - a),
+    output: sigmoid, der: (_z, a) => a * (1 - a),
     formula: 'σ(z) = 1/(1+e^(−z))', derFormula: "σ'(z) = σ(z)(1−σ(z))",
   }),
   tanh: () => ({
-    family: 'saturating', output: tanh, der: (_z, a) => 1 - a * a,
+    output: tanh, der: (_z, a) => 1 - a * a,
     formula: 'tanh(z)', derFormula: "tanh'(z) = 1 − tanh²(z)",
   }),
   relu: () => ({
-    family: 'relu', output: (z) => (z > 0 ? z : 0), der: (z) => (z > 0 ? 1 : 0),
+    output: (z) => (z > 0 ? z : 0), der: (z) => (z > 0 ? 1 : 0),
     formula: 'relu(z) = max(0, z)', derFormula: "relu'(z) = 1 if z > 0, else 0",
   }),
   leaky_relu: (alpha) => ({
-    family: 'relu', output: (z) => (z > 0 ? z : alpha * z), der: (z) => (z > 0 ? 1 : alpha),
+    output: (z) => (z > 0 ? z : alpha * z), der: (z) => (z > 0 ? 1 : alpha),
     formula: `f(z) = z if z > 0, else ${alpha}·z`, derFormula: `f'(z) = 1 if z > 0, else ${alpha}`,
   }),
   elu: (alpha) => ({
-    family: 'smooth', output: (z) => (z > 0 ? z : alpha * Math.expm1(z)), der: (z) => (z > 0 ? 1 : alpha * Math.exp(z)),
+    output: (z) => (z > 0 ? z : alpha * Math.expm1(z)), der: (z) => (z > 0 ? 1 : alpha * Math.exp(z)),
     formula: `elu(z) = z if z > 0, else ${alpha}·(e^z − 1)`, derFormula: `elu'(z) = 1 if z > 0, else ${alpha}·e^z`,
   }),
   softplus: () => ({
-    family: 'smooth',
     output: (z) => (z > SOFTPLUS_THRESHOLD ? z : Math.log1p(Math.exp(z))),
     der: (z) => (z > SOFTPLUS_THRESHOLD ? 1 : sigmoid(z)),
     formula: 'softplus(z) = ln(1 + e^z)', derFormula: "softplus'(z) = σ(z)",
   }),
   gelu: () => ({
-    family: 'smooth', output: (z) => z * normalCdf(z), der: (z) => normalCdf(z) + z * normalPdf(z),
+    output: (z) => z * normalCdf(z), der: (z) => normalCdf(z) + z * normalPdf(z),
     formula: 'gelu(z) = z·Φ(z)', derFormula: "gelu'(z) = Φ(z) + z·φ(z)",
   }),
   silu: () => ({
-    family: 'smooth',
     output: (z) => z * sigmoid(z),
     der: (z) => {
       const s = sigmoid(z);
@@ -91,15 +88,16 @@ const DEFINITIONS: Record<ActivationName, (alpha: number) => Definition> = {
     formula: 'silu(z) = z·σ(z)', derFormula: "silu'(z) = σ(z)(1 + z(1−σ(z)))",
   }),
   softmax: () => ({
-    family: 'softmax', output: (z) => z, der: (_z, a) => a * (1 - a),
+    output: (z) => z, der: (_z, a) => a * (1 - a),
     formula: 'softmax(z)ᵢ = e^(zᵢ)/Σⱼ e^(zⱼ)', derFormula: '∂yᵢ/∂zⱼ = yᵢ(δᵢⱼ − yⱼ)',
   }),
 };
 
 /** The activation named by `spec`, with its α filled from PyTorch's defaults when absent. */
 export function getActivation(spec: ActivationSpec): Activation {
-  const alpha = spec.alpha ?? DEFAULT_ALPHA[spec.type] ?? 0;
-  return { id: spec.type, alpha, ...DEFINITIONS[spec.type](alpha) };
+  const facts = activationFacts(spec.type);
+  const alpha = spec.alpha ?? facts.defaultAlpha ?? 0;
+  return { id: spec.type, alpha, family: facts.family, ...DEFINITIONS[spec.type](alpha) };
 }
 
 /** Every activation with its default α, keyed by name (the registry the schema is tested against). */
@@ -158,8 +156,7 @@ export function applyActivation(
 function softmaxRows(z: Float64Array, a: Float64Array, d: Float64Array, batch: number, units: number): void {
   for (let s = 0; s < batch; s++) {
     const row = s * units;
-    let max = -Infinity;
-    for (let j = 0; j < units; j++) if (z[row + j] > max) max = z[row + j];
+    const max = rowMax(z, row, units);
     let sum = 0;
     for (let j = 0; j < units; j++) {
       const e = Math.exp(z[row + j] - max);

@@ -1,11 +1,6 @@
 /** Weight initialisers, seeded; the fan-in/fan-out scaling rules of He, Glorot (Xavier) and LeCun. */
-import { ActivationName, InitSpec } from '../format/spec';
+import { InitSpec } from '../format/spec';
 import { Rng } from './rng';
-
-/** The initialiser used when a layer gives neither `weights` nor `init`: He for relu-like units, Xavier otherwise. */
-export function defaultInit(activation: ActivationName): InitSpec {
-  return activation === 'relu' || activation === 'leaky_relu' || activation === 'elu' ? { type: 'he' } : { type: 'xavier' };
-}
 
 /**
  * Fills `w` (units × fanIn) from `init`, consuming `rng` in row-major order:

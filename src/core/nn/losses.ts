@@ -2,7 +2,9 @@
  * Loss functions E(y, t) paired with their gradients ∂E/∂y, resolved by name.
  * Reductions follow PyTorch so numbers can be cross-checked: see each entry.
  */
-import { ActivationName, LossName } from '../format/spec';
+import { ActivationName } from '../format/activationFacts';
+import { LossName } from '../format/spec';
+import { rowMax } from './special';
 
 /** A loss over a batch × units block of outputs y and targets t. */
 export interface Loss {
@@ -79,8 +81,7 @@ const crossEntropy: Loss = {
       let sum = 0;
       for (let s = 0; s < batch; s++) {
         const row = s * units;
-        let max = -Infinity;
-        for (let j = 0; j < units; j++) if (z[row + j] > max) max = z[row + j];
+        const max = rowMax(z, row, units);
         let exps = 0;
         for (let j = 0; j < units; j++) exps += Math.exp(z[row + j] - max);
         const logSum = max + Math.log(exps);

@@ -4,9 +4,9 @@
  */
 import { getActivation } from './activations';
 import { DenseLayer } from './dense';
-import { defaultInit, initWeights } from './init';
+import { initWeights } from './init';
 import { Loss, getLoss } from './losses';
-import { LayerParameters } from '../diagnosis/report';
+import { LayerParameters } from '../format/spec';
 import { createRng } from './rng';
 import { NetworkSpec } from '../format/spec';
 import { Workspace } from '../kernels/workspace';
@@ -28,7 +28,7 @@ export class Network {
       if (ls.weights) {
         ls.weights.forEach((row, j) => layer.weights.set(row, j * fanIn));
       } else {
-        initWeights(layer.weights, fanIn, ls.units, ls.init ?? defaultInit(ls.activation.type), rng);
+        initWeights(layer.weights, fanIn, ls.units, ls.init, rng);
       }
       if (ls.bias) layer.bias.set(ls.bias);
       fanIn = ls.units;

@@ -4,17 +4,11 @@
  * data order (the last may be smaller), reshuffled with a seeded permutation per pass when `shuffle`.
  */
 import { clipGradients } from './clip';
-import { activationPercentiles, deadUnits, saturatedUnits } from '../diagnosis/layerHealth';
 import { Network } from './network';
 import { Optimizer } from './optimizers';
-import { StepRecord } from '../diagnosis/report';
 import { Rng, createRng } from './rng';
 import { Dataset, NetworkSpec } from '../format/spec';
 
-/** Percentiles recorded per layer and step: p5, p25, median, p75, p95. */
-export const RECORDED_PERCENTILES = [5, 25, 50, 75, 95] as const;
-/** Saturation as recorded over time: f'(z) < 1% of its peak for ≥ 95% of the minibatch. */
-const STEP_SATURATION = { relativeThreshold: 0.01, sampleFraction: 0.95 } as const;
 /** Seed offset of the shuffling stream, so shuffling never correlates with initialisation. */
 const SHUFFLE_STREAM = 0x51f15e;
 
@@ -28,7 +22,10 @@ export class Trainer {
   private readonly shuffleRng: Rng | undefined;
   private readonly batchInputs: Float64Array;
   private readonly batchTargets: Float64Array;
-  private readonly updateSquares: Float64Array;
+  /** ‖ΔW‖² of each layer's weights at the last update. */
+  readonly updateSquares: Float64Array;
+  /** Rows in the minibatch of the last `gradients()` call. */
+  batchRows = 0;
   private position = 0;
 
   constructor(readonly spec: NetworkSpec, readonly network: Network, readonly dataset: Dataset) {
@@ -59,54 +56,21 @@ export class Trainer {
     return size;
   }
 
-  /** One training step; the record's figures are measured before the update (the loss E and ∂E/∂W that produced it). */
-  step(): StepRecord {
-    const { network } = this;
-    const size = this.nextBatch();
-    const loss = network.lossAndGradients(this.batchInputs, this.batchTargets, size);
-    const layers = network.layers;
-    const gradNorms = layers.map((l) => norm(l.gradWeights));
-    const deadFractions = layers.map((l) => deadUnits(l, size).length / l.units);
-    const saturatedFractions = layers.map(
-      (l) => saturatedUnits(l, size, STEP_SATURATION.relativeThreshold, STEP_SATURATION.sampleFraction).length / l.units,
-    );
-    const activationPercentilesPerLayer = layers.map((l) => activationPercentiles(l, size, RECORDED_PERCENTILES));
-    const weightNorms = layers.map((l) => norm(l.weights));
-    clipGradients(layers, this.spec.training.clip);
-    this.optimizer.step(layers, this.updateSquares);
-    const updateRatios = layers.map((_, l) => Math.sqrt(this.updateSquares[l]) / weightNorms[l]);
-    return {
-      step: this.stepsDone++, loss, gradNorms, updateRatios, deadFractions, saturatedFractions,
-      activationPercentiles: activationPercentilesPerLayer,
-    };
+  /**
+   * Forward, loss and backward on the next minibatch: fills every layer's ∂E/∂W and ∂E/∂b (and the
+   * forward caches) for `batchRows` samples. Returns E, measured before any update.
+   */
+  gradients(): number {
+    this.batchRows = this.nextBatch();
+    return this.network.lossAndGradients(this.batchInputs, this.batchTargets, this.batchRows);
   }
 
-  /** One step without the per-layer record: the hot loop for long runs and benchmarks. Returns the loss. */
-  stepQuietly(): number {
-    const size = this.nextBatch();
-    const loss = this.network.lossAndGradients(this.batchInputs, this.batchTargets, size);
+  /** Clips the gradients `gradients()` left and applies one optimizer step; ‖ΔW‖² per layer goes to `updateSquares`. */
+  update(): void {
     clipGradients(this.network.layers, this.spec.training.clip);
     this.optimizer.step(this.network.layers, this.updateSquares);
     this.stepsDone++;
-    return loss;
   }
-}
-
-/**
- * Trains `network` for `steps` steps of `spec.training`; `onStep` sees each record and may return
- * false to stop early (the state reached so far is kept). Returns the records.
- */
-export function train(
-  spec: NetworkSpec, network: Network, dataset: Dataset, steps: number, onStep?: (r: StepRecord) => void | boolean,
-): StepRecord[] {
-  const trainer = new Trainer(spec, network, dataset);
-  const history: StepRecord[] = [];
-  for (let i = 0; i < steps; i++) {
-    const record = trainer.step();
-    history.push(record);
-    if (onStep?.(record) === false) break;
-  }
-  return history;
 }
 
 /** Euclidean (Frobenius) norm √(Σ v²). */

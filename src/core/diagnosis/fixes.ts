@@ -1,0 +1,51 @@
+/** The repairs the rules offer, built in one place so that every rule words and edits them alike. */
+import { activationFacts } from '../format/activationFacts';
+import { Fix } from '../format/fixEdits';
+import { NetworkSpec } from '../format/spec';
+
+/** "'h1'", "'h1' and 'h2'", or "'h1'–'h4'" for a run of layers. */
+export function layerSpan(spec: NetworkSpec, layers: readonly number[]): string {
+  const names = layers.map((l) => `'${spec.layers[l].name}'`);
+  return names.length <= 2 ? names.join(' and ') : `${names[0]}–${names[names.length - 1]}`;
+}
+
+/** Layers grouped by the initialiser their activation recommends (facts table). */
+export function byRecommendedInit(spec: NetworkSpec, layers: readonly number[]): { he: number[]; xavier: number[] } {
+  const recommended = (l: number): string => activationFacts(spec.layers[l].activation.type).recommendedInit;
+  return { he: layers.filter((l) => recommended(l) === 'he'), xavier: layers.filter((l) => recommended(l) === 'xavier') };
+}
+
+/** Each layer re-initialised as its activation recommends: He for relu-like units, Xavier otherwise. */
+export function initFix(spec: NetworkSpec, layers: readonly number[], title?: string): Fix {
+  const { he, xavier } = byRecommendedInit(spec, layers);
+  const actions = [
+    ...(he.length ? [{ kind: 'set_init' as const, layers: he, init: 'he' }] : []),
+    ...(xavier.length ? [{ kind: 'set_init' as const, layers: xavier, init: 'xavier' }] : []),
+  ];
+  const what = he.length && xavier.length ? 'He/Xavier init' : he.length ? 'He init' : 'Xavier init';
+  return { title: title ?? `Use ${what} in ${layerSpan(spec, layers)}`, actions };
+}
+
+/** The learning rate scaled by `factor` (3 significant digits). */
+export function learningRateFix(spec: NetworkSpec, factor: number): Fix {
+  const lr = Number((spec.training.learningRate * factor).toPrecision(3));
+  return { title: `Lower the learning rate to ${lr}`, actions: [{ kind: 'set_learning_rate', learningRate: lr }] };
+}
+
+/** The total gradient norm clipped at 1 (torch.nn.utils.clip_grad_norm_). */
+export function clipFix(): Fix {
+  return { title: 'Clip the gradient norm at 1', actions: [{ kind: 'set_clip', norm: 1 }] };
+}
+
+/** ReLU units with He initialisation in place of `layers`' activations. */
+export function reluHeFix(spec: NetworkSpec, layers: readonly number[]): Fix {
+  return { title: `Use ReLU with He init in ${layerSpan(spec, layers)}`, actions: [{ kind: 'set_activation', layers, activation: 'relu', init: 'he' }] };
+}
+
+/** Leaky ReLU (α = 0.01, a small slope for z < 0 keeps a gradient) in one layer. */
+export function leakyReluFix(spec: NetworkSpec, layer: number): Fix {
+  return {
+    title: `Use leaky ReLU in '${spec.layers[layer].name}'`,
+    actions: [{ kind: 'set_activation', layers: [layer], activation: 'leaky_relu', alpha: 0.01 }],
+  };
+}
