@@ -26,7 +26,7 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.languages.registerCodeLensProvider(NETWORK_FILES, new LayerLensProvider(session)),
     vscode.languages.registerHoverProvider(NETWORK_FILES, new WeightHoverProvider(training)),
   );
-  registerCommands(context, session, panel, training, output);
+  registerCommands({ context, session, panel, training, output });
 }
 
 export function deactivate(): void {}

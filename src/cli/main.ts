@@ -5,9 +5,10 @@ import { gradientCheck } from '../core/gradcheck';
 import { LoadedNetwork, loadNetwork, resolveCsvPath } from '../core/load';
 import { WARNING_KINDS, Warning, WarningKind } from '../core/diagnosis/report';
 import { TrainingRun } from '../core/trainingRun';
+import { formatNumber, toJsonText } from '../shared/numbers';
 import { ParsedArgs, USAGE, parseArgs } from './args';
 import { CliIo } from './io';
-import { analysisText, num, paint, table, toJson, warningBlocks } from './output';
+import { analysisText, paint, table, warningBlocks } from './output';
 
 /** Exit codes. */
 export const EXIT = { ok: 0, failed: 1, invalid: 2 } as const;
@@ -39,7 +40,7 @@ export function runCli(argv: readonly string[], io: CliIo, version = '0.0.0'): n
     if (args.json) jsonResults.push({ file: display, ...result });
     else io.out(`${files.length > 1 ? '\n' : ''}${paint(io.color, 'bold', display)}\n${text}\n`);
   }
-  if (args.json) io.out(`${toJson(files.length === 1 && jsonResults.length === 1 ? jsonResults[0] : { files: jsonResults })}\n`);
+  if (args.json) io.out(`${toJsonText(files.length === 1 && jsonResults.length === 1 ? jsonResults[0] : { files: jsonResults }, 2)}\n`);
   return code;
 }
 
@@ -90,7 +91,7 @@ function runCommand(args: ParsedArgs, loaded: LoadedNetwork, failOn: readonly Wa
     case 'analyze': {
       const report = analyze(loaded);
       const gradients = args.gradients ? gradientsOf(loaded) : undefined;
-      const text = analysisText(report, color) + (gradients ? `\n\n${toJson(gradients)}` : '');
+      const text = analysisText(report, color) + (gradients ? `\n\n${toJsonText(gradients, 2)}` : '');
       return { result: { ...report, ...(gradients ? { gradients } : {}) }, text, failed: failing(report.warnings) };
     }
     case 'train': {
@@ -103,9 +104,9 @@ function runCommand(args: ParsedArgs, loaded: LoadedNetwork, failOn: readonly Wa
     }
     case 'check': {
       const check = gradientCheck(loaded, args.tolerance !== undefined ? { tolerance: args.tolerance } : {});
-      const rows = check.layers.map((l) => [l.layer, num(l.maxRelativeError), String(l.checked), String(l.skipped)]);
+      const rows = check.layers.map((l) => [l.layer, formatNumber(l.maxRelativeError), String(l.checked), String(l.skipped)]);
       const text = `${table(['layer', 'max rel. error', 'checked', 'skipped (kinks)'], rows, [false, true, true, true])}\n\n`
-        + `${check.passed ? 'passed' : paint(color, 'red', 'FAILED')}: max relative error ${num(check.maxRelativeError)} (tolerance ${check.tolerance}, central differences with h = ${check.epsilon})`;
+        + `${check.passed ? 'passed' : paint(color, 'red', 'FAILED')}: max relative error ${formatNumber(check.maxRelativeError)} (tolerance ${check.tolerance}, central differences with h = ${check.epsilon})`;
       return { result: check, text, failed: !check.passed };
     }
     default:
@@ -134,8 +135,8 @@ function trainingText(run: TrainingRun, steps: number, warnings: readonly Warnin
   const every = Math.max(1, Math.ceil(steps / 10));
   const picked = h.filter((_, i) => i % every === 0 || i === h.length - 1);
   const names = run.loaded.network.layers.map((l) => `‖∇W‖ ${l.name}`);
-  const rows = picked.map((r) => [String(r.step), num(r.loss, 5), ...r.gradNorms.map((g) => num(g))]);
+  const rows = picked.map((r) => [String(r.step), formatNumber(r.loss, 5), ...r.gradNorms.map((g) => formatNumber(g))]);
   const last = h[h.length - 1];
-  const final = last ? `trained ${run.stepsDone} steps; loss ${num(h[0].loss, 5)} → ${num(last.loss, 5)} (before the last update)` : 'no steps run';
+  const final = last ? `trained ${run.stepsDone} steps; loss ${formatNumber(h[0].loss, 5)} → ${formatNumber(last.loss, 5)} (before the last update)` : 'no steps run';
   return `${table(['step', 'loss', ...names], rows, [true, true, ...names.map(() => true)])}\n\n${final}\n\n${warningBlocks(warnings, color)}`;
 }

@@ -1,18 +1,6 @@
-/** Text and JSON rendering for the CLI. */
+/** Text rendering for the CLI: colours, aligned tables, warning blocks (JSON goes through toJsonText). */
 import { AnalysisReport, LayerReport, Warning } from '../core/diagnosis/report';
-
-/** JSON with NaN and ±Infinity kept as the strings "NaN", "Infinity", "-Infinity" (JSON has no literal for them). */
-export function toJson(value: unknown): string {
-  return JSON.stringify(value, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 2);
-}
-
-/** Compact number: fixed for ordinary magnitudes, scientific for tiny or huge ones. */
-export function num(v: number, digits = 3): string {
-  if (!Number.isFinite(v)) return String(v);
-  if (v === 0) return '0';
-  const a = Math.abs(v);
-  return a >= 1e4 || a < 1e-3 ? v.toExponential(digits - 1) : Number(v.toPrecision(digits)).toString();
-}
+import { formatNumber } from '../shared/numbers';
 
 const ESC = { bold: '\u001b[1m', red: '\u001b[31m', yellow: '\u001b[33m', cyan: '\u001b[36m', dim: '\u001b[2m', reset: '\u001b[0m' };
 
@@ -31,8 +19,8 @@ export function table(header: string[], rows: string[][], numeric: boolean[]): s
 /** The per-layer table of an analysis. */
 export function layerTable(layers: readonly LayerReport[]): string {
   const rows = layers.map((l) => [
-    String(l.index), l.name, String(l.units), l.activation, num(l.derivatives.meanAbs), num(l.gradients.weightNorm),
-    num(l.gradients.biasNorm), num(l.gradients.updateRatio), String(l.deadUnits.length), String(l.saturatedUnits.length),
+    String(l.index), l.name, String(l.units), l.activation, formatNumber(l.derivatives.meanAbs), formatNumber(l.gradients.weightNorm),
+    formatNumber(l.gradients.biasNorm), formatNumber(l.gradients.updateRatio), String(l.deadUnits.length), String(l.saturatedUnits.length),
   ]);
   return table(['#', 'layer', 'units', 'activation', "mean|f'(z)|", '‖∂E/∂W‖', '‖∂E/∂b‖', 'lr·‖∇W‖/‖W‖', 'dead', 'saturated'], rows,
     [true, false, true, false, true, true, true, true, true, true]);
@@ -59,7 +47,7 @@ export function warningBlocks(warnings: readonly Warning[], color: boolean): str
 export function analysisText(report: AnalysisReport, color: boolean): string {
   return [
     report.network,
-    `loss ${num(report.loss, 6)} · ${report.samples} sample${report.samples === 1 ? '' : 's'} · ${report.parameters} parameters`,
+    `loss ${formatNumber(report.loss, 6)} · ${report.samples} sample${report.samples === 1 ? '' : 's'} · ${report.parameters} parameters`,
     '',
     layerTable(report.layers),
     '',

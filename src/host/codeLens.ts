@@ -1,10 +1,9 @@
 /** CodeLens above each layer: its gradient norm, update ratio, dead/saturated units and warnings. */
 import { findNodeAtLocation, parseTree } from 'jsonc-parser';
 import * as vscode from 'vscode';
+import { formatNumber } from '../shared/numbers';
 import { readSettings } from './config';
 import { NetworkSession } from './session';
-
-const fmt = (v: number): string => (!Number.isFinite(v) ? String(v) : v === 0 ? '0' : Math.abs(v) >= 1e4 || Math.abs(v) < 1e-3 ? v.toExponential(1) : Number(v.toPrecision(3)).toString());
 
 export class LayerLensProvider implements vscode.CodeLensProvider {
   private readonly changed = new vscode.EventEmitter<void>();
@@ -26,9 +25,9 @@ export class LayerLensProvider implements vscode.CodeLensProvider {
       const l = report.layers[i];
       const warnings = report.warnings.filter((w) => w.layerIndex === i).map((w) => `⚠ ${w.kind.replace(/_/g, ' ')}`);
       const parts = [
-        `‖∂E/∂W‖ ${fmt(l.gradients.weightNorm)}`,
-        `update ${fmt(l.gradients.updateRatio)}`,
-        `mean |f'(z)| ${fmt(l.derivatives.meanAbs)}`,
+        `‖∂E/∂W‖ ${formatNumber(l.gradients.weightNorm)}`,
+        `update ${formatNumber(l.gradients.updateRatio)}`,
+        `mean |f'(z)| ${formatNumber(l.derivatives.meanAbs)}`,
         ...(l.deadUnits.length ? [`${l.deadUnits.length} dead`] : []),
         ...(l.saturatedUnits.length ? [`${l.saturatedUnits.length} saturated`] : []),
         ...warnings,

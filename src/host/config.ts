@@ -1,6 +1,6 @@
 /** Typed readers for the extension's settings (contributes.configuration). */
 import * as vscode from 'vscode';
-import { Thresholds } from '../core/diagnosis/thresholds';
+import { DEFAULT_THRESHOLDS, Thresholds } from '../core/diagnosis/thresholds';
 
 const SECTION = 'gradientDebugger';
 
@@ -13,7 +13,8 @@ export interface Settings {
   readonly updatesPerSecond: number;
 }
 
-const THRESHOLD_KEYS = ['vanishingRatio', 'vanishingNorm', 'stalledUpdateRatio', 'explodingRatio', 'explodingUpdateRatio', 'deadFraction', 'saturatedFraction'] as const;
+/** Every key of the threshold table is settable as `gradientDebugger.thresholds.<key>`. */
+const THRESHOLD_KEYS = Object.keys(DEFAULT_THRESHOLDS) as (keyof Thresholds)[];
 
 /** The current settings, with defaults for anything unset or of the wrong type. */
 export function readSettings(): Settings {
@@ -22,7 +23,7 @@ export function readSettings(): Settings {
     const v = c.get<unknown>(key);
     return typeof v === 'number' && Number.isFinite(v) ? v : fallback;
   };
-  const thresholds: Partial<Record<(typeof THRESHOLD_KEYS)[number], number>> = {};
+  const thresholds: { -readonly [K in keyof Thresholds]?: number } = {};
   for (const k of THRESHOLD_KEYS) {
     const v = c.get<unknown>(`thresholds.${k}`);
     if (typeof v === 'number' && Number.isFinite(v)) thresholds[k] = v;
@@ -35,11 +36,4 @@ export function readSettings(): Settings {
     thresholds,
     updatesPerSecond: Math.min(30, Math.max(1, num('training.updatesPerSecond', 5))),
   };
-}
-
-/** Fires when any of the extension's settings change. */
-export function onDidChangeSettings(listener: () => void): vscode.Disposable {
-  return vscode.workspace.onDidChangeConfiguration((e) => {
-    if (e.affectsConfiguration(SECTION)) listener();
-  });
 }

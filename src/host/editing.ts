@@ -1,7 +1,7 @@
 /** Edits of network files (always one undoable WorkspaceEdit, formatting kept) and revealing ranges. */
 import * as vscode from 'vscode';
-import { TextEdit, diffEdit, fixToEdit, withParameters } from '../core/format/fixEdits';
-import { Fix, LayerParameters } from '../core/diagnosis/report';
+import { Fix, TextEdit, diffEdit, fixToEdit, withParameters } from '../core/format/fixEdits';
+import { LayerParameters } from '../core/format/spec';
 import { layerRange } from './documents';
 
 /** Applies a text edit of the core's kind to a document as one undoable edit. */

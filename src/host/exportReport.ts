@@ -1,15 +1,10 @@
 /** Export Report: Markdown with the charts as SVG images, plus the report as JSON and the training history as CSV. */
 import * as vscode from 'vscode';
 import { AnalysisReport, StepRecord, Warning } from '../core/diagnosis/report';
+import { formatNumber, toJsonText } from '../shared/numbers';
 import { lineChartSvg } from './svgCharts';
 
-const fmt = (v: number): string => (!Number.isFinite(v) ? String(v) : v === 0 ? '0' : Math.abs(v) >= 1e4 || Math.abs(v) < 1e-3 ? v.toExponential(2) : Number(v.toPrecision(4)).toString());
 const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
-
-/** JSON with NaN/±Infinity as strings, as the CLI writes them. */
-export function reportJson(value: unknown): string {
-  return JSON.stringify(value, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 2);
-}
 
 /** The training history as CSV: step, loss, then ‖∇W‖ and the update ratio of each layer. */
 export function historyCsv(layers: readonly string[], history: readonly StepRecord[]): string {
@@ -32,13 +27,13 @@ export async function exportReport(target: vscode.Uri, source: string, report: A
   const md = [
     `# Gradient report: ${report.network}`,
     '',
-    `Source: \`${source}\` · loss ${fmt(report.loss)} · ${report.samples} samples · ${report.parameters} parameters · ${new Date().toISOString()}`,
+    `Source: \`${source}\` · loss ${formatNumber(report.loss, 4)} · ${report.samples} samples · ${report.parameters} parameters · ${new Date().toISOString()}`,
     '',
     `![gradient flow](${name}-gradient-flow.svg)`,
     '',
     '| # | layer | units | activation | mean \\|f\'(z)\\| | ‖∂E/∂W‖ | ‖∂E/∂b‖ | update ratio | dead | saturated |',
     '|---|---|---|---|---|---|---|---|---|---|',
-    ...report.layers.map((l) => `| ${l.index} | ${cell(l.name)} | ${l.units} | ${l.activation} | ${fmt(l.derivatives.meanAbs)} | ${fmt(l.gradients.weightNorm)} | ${fmt(l.gradients.biasNorm)} | ${fmt(l.gradients.updateRatio)} | ${l.deadUnits.length} | ${l.saturatedUnits.length} |`),
+    ...report.layers.map((l) => `| ${l.index} | ${cell(l.name)} | ${l.units} | ${l.activation} | ${formatNumber(l.derivatives.meanAbs, 4)} | ${formatNumber(l.gradients.weightNorm, 4)} | ${formatNumber(l.gradients.biasNorm, 4)} | ${formatNumber(l.gradients.updateRatio, 4)} | ${l.deadUnits.length} | ${l.saturatedUnits.length} |`),
     '',
     '## Warnings',
     '',
@@ -50,9 +45,9 @@ export async function exportReport(target: vscode.Uri, source: string, report: A
     await write(file('-grad-norms.svg'), lineChartSvg('‖∂E/∂W‖ per layer over training (log scale)', steps, names.map((n, i) => ({ name: n, values: history.map((r) => r.gradNorms[i]) })), true, 'step'));
     await write(file('-history.csv'), historyCsv(names, history));
     written.push(file('-loss.svg'), file('-grad-norms.svg'), file('-history.csv'));
-    md.push('', '## Training', '', `${history.length} steps; loss ${fmt(history[0].loss)} → ${fmt(history[history.length - 1].loss)}.`, '', `![loss](${name}-loss.svg)`, '', `![gradient norms](${name}-grad-norms.svg)`, '', `History: [${name}-history.csv](${name}-history.csv)`);
+    md.push('', '## Training', '', `${history.length} steps; loss ${formatNumber(history[0].loss, 4)} → ${formatNumber(history[history.length - 1].loss, 4)}.`, '', `![loss](${name}-loss.svg)`, '', `![gradient norms](${name}-grad-norms.svg)`, '', `History: [${name}-history.csv](${name}-history.csv)`);
   }
-  await write(file('.json'), reportJson({ report, training: { history, warnings: trainingWarnings } }));
+  await write(file('.json'), toJsonText({ report, training: { history, warnings: trainingWarnings } }, 2));
   await write(target, `${md.join('\n')}\n`);
   written.push(file('.json'), target);
   return written;

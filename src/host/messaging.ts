@@ -1,11 +1,12 @@
 /** Typed posting to webviews, and the runtime guard for what they send back (untrusted input). */
 import * as vscode from 'vscode';
 import { encodeNonFinite } from '../shared/numbers';
-import { FromWebview, ToWebview, WEBVIEW_COMMANDS, WebviewCommand } from '../shared/protocol';
+import { FromWebview, HostMessage, ToWebview, WEBVIEW_COMMANDS, WebviewCommand } from '../shared/protocol';
 
-/** Posts a typed message (NaN/±Infinity as strings, which JSON transport would turn into null); a hidden or disposed webview drops it and is replayed on ready. */
-export function post(webview: vscode.Webview, message: ToWebview): void {
-  void webview.postMessage(encodeNonFinite(message)).then(undefined, () => undefined);
+/** Posts a message as a ToWebview (NaN/±Infinity as strings, which JSON transport would turn into null); a hidden or disposed webview drops it and is replayed on ready. */
+export function post(webview: vscode.Webview, message: HostMessage): void {
+  const wire: ToWebview = encodeNonFinite(message);
+  void webview.postMessage(wire).then(undefined, () => undefined);
 }
 
 const isIndex = (v: unknown, min = 0): v is number => typeof v === 'number' && Number.isInteger(v) && v >= min && v <= 1_000_000;

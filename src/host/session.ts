@@ -8,9 +8,10 @@ import { analyze } from '../core/analysis';
 import { LoadedNetwork } from '../core/load';
 import { AnalysisReport } from '../core/diagnosis/report';
 import { SpecProblem } from '../core/format/spec';
-import { DocumentState, ProblemView } from '../shared/protocol';
+import { DocumentState } from '../shared/protocol';
 import { readSettings } from './config';
 import { isNetworkDocument, loadDocument } from './documents';
+import { problemView, shapeView } from './stateViews';
 
 /** What the session knows about one network file. */
 export interface Analysed {
@@ -103,9 +104,8 @@ export class NetworkSession implements vscode.Disposable {
       uri: key,
       fileName: doc.uri.path.split('/').pop() ?? key,
       report,
-      shape: analysed && { input: analysed.spec.input, layers: analysed.spec.layers.map((l) => ({ name: l.name, units: l.units, activation: l.activation.type })) },
+      shape: analysed && shapeView(analysed.spec),
       problems: problems.filter((p) => p.severity === 'error').map(problemView),
-      learningRate: analysed?.spec.training.learningRate,
     };
     const entry: Analysed = { state, loaded: analysed, csv: loaded ? csv : previous?.csv ?? csv, version };
     this.entries.set(key, entry);
@@ -141,8 +141,4 @@ export class NetworkSession implements vscode.Disposable {
     for (const t of this.timers.values()) clearTimeout(t);
     for (const d of this.disposables) d.dispose();
   }
-}
-
-function problemView(p: SpecProblem): ProblemView {
-  return { message: p.message, path: p.path.join('.'), line: p.start.line, character: p.start.character };
 }

@@ -3,6 +3,7 @@
  * DOM). Log-scale line charts of per-layer series; colours are fixed here because exported files
  * have no theme.
  */
+import { formatNumber } from '../shared/numbers';
 
 const PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
 
@@ -24,7 +25,7 @@ export function lineChartSvg(title: string, xs: readonly number[], series: reado
     `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="11">`,
     `<rect width="${W}" height="${H}" fill="#ffffff"/>`,
     `<text x="${L}" y="18" font-size="13" font-weight="bold">${esc(title)}</text>`,
-    ...ticks.map((t) => `<line x1="${L}" x2="${W - R}" y1="${py(t)}" y2="${py(t)}" stroke="#ddd"/><text x="${L - 6}" y="${py(t) + 4}" text-anchor="end">${log ? `1e${t}` : Number(t.toPrecision(3))}</text>`),
+    ...ticks.map((t) => `<line x1="${L}" x2="${W - R}" y1="${py(t)}" y2="${py(t)}" stroke="#ddd"/><text x="${L - 6}" y="${py(t) + 4}" text-anchor="end">${log ? `1e${t}` : formatNumber(t)}</text>`),
     `<text x="${(L + W - R) / 2}" y="${H - 8}" text-anchor="middle">${esc(xLabel)}</text>`,
   ];
   series.forEach((s, k) => {

@@ -1,6 +1,6 @@
 /** What a webview (panel or side view) may ask for, handled the same way for both. */
 import * as vscode from 'vscode';
-import { FromWebview, ToWebview } from '../shared/protocol';
+import { FromWebview } from '../shared/protocol';
 import { applyFixToDocument, revealLayer } from './editing';
 import { WEBVIEW_COMMAND_IDS, isFromWebview, post } from './messaging';
 import { NetworkSession } from './session';
@@ -38,7 +38,7 @@ export async function handleWebviewMessage(raw: unknown, webview: vscode.Webview
       if (!uri) return;
       try {
         const explanation = await training.explain(uri, msg.layerIndex, msg.unit, msg.input);
-        if (explanation) post(webview, { type: 'explanation', explanation } satisfies ToWebview);
+        if (explanation) post(webview, { type: 'explanation', explanation });
       } catch (e) {
         void vscode.window.showWarningMessage(e instanceof Error ? e.message : String(e));
       }

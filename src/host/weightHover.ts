@@ -1,9 +1,8 @@
 /** Hover on a weight or bias in the file: its gradient and the update one SGD step would make, with a link to the full chain-rule breakdown. */
 import { getLocation } from 'jsonc-parser';
 import * as vscode from 'vscode';
+import { formatNumber } from '../shared/numbers';
 import { TrainingController } from './training/trainingController';
-
-const fmt = (v: number): string => (Number.isFinite(v) ? Number(v.toPrecision(6)).toString() : String(v));
 
 export class WeightHoverProvider implements vscode.HoverProvider {
   constructor(private readonly training: TrainingController) {}
@@ -20,8 +19,8 @@ export class WeightHoverProvider implements vscode.HoverProvider {
     if (!e) return undefined;
     const name = input < 0 ? `b_${unit}` : `w_${unit},${input}`;
     const md = new vscode.MarkdownString(undefined, true);
-    md.appendMarkdown(`**∂E/∂${name} = ${fmt(e.gradient)}** (sum over ${e.samples} sample${e.samples === 1 ? '' : 's'})\n\n`);
-    md.appendMarkdown(`one SGD step: ${fmt(e.weight)} − ${e.learningRate} × ${fmt(e.gradient)} = ${fmt(e.updated)}\n\n`);
+    md.appendMarkdown(`**∂E/∂${name} = ${formatNumber(e.gradient, 6)}** (sum over ${e.samples} sample${e.samples === 1 ? '' : 's'})\n\n`);
+    md.appendMarkdown(`one SGD step: ${formatNumber(e.weight, 6)} − ${e.learningRate} × ${formatNumber(e.gradient, 6)} = ${formatNumber(e.updated, 6)}\n\n`);
     md.appendMarkdown(`[Explain this weight](command:gradientDebugger.explainWeight?${encodeURIComponent(JSON.stringify([layer, unit, input]))} "The chain rule with the actual numbers")`);
     md.isTrusted = { enabledCommands: ['gradientDebugger.explainWeight'] };
     return new vscode.Hover(md);

@@ -3,7 +3,9 @@
  * Type-only: adds nothing to either bundle. The host validates every FromWebview message with
  * `isFromWebview` (src/host/messaging.ts) before use: webview messages are untrusted.
  */
-import type { AnalysisReport, FixAction, StepRecord, Warning, WeightExplanation } from '../core/diagnosis/report';
+import type { AnalysisReport, LayerReport, StepRecord, Warning, WeightExplanation } from '../core/diagnosis/report';
+import type { FixAction } from '../core/format/fixEdits';
+import type { Wire, WireNumber } from './numbers';
 
 /** A validation error with its position in the file (0-based line/character, as vscode.Range). */
 export interface ProblemView {
@@ -13,10 +15,21 @@ export interface ProblemView {
   readonly character: number;
 }
 
+/** One layer of the diagram, with its activation's formulas (so the webviews need no core code). */
+export interface LayerShapeView {
+  readonly name: string;
+  readonly units: number;
+  readonly activation: string;
+  /** f(z), e.g. "relu(z) = max(0, z)". */
+  readonly formula: string;
+  /** f'(z), e.g. "relu'(z) = 1 if z > 0, else 0". */
+  readonly derFormula: string;
+}
+
 /** Network structure for the diagram: units per layer, input first. */
 export interface ShapeView {
   readonly input: number;
-  readonly layers: readonly { readonly name: string; readonly units: number; readonly activation: string }[];
+  readonly layers: readonly LayerShapeView[];
 }
 
 /** Everything a webview needs to draw the current state of one network file. */
@@ -30,8 +43,6 @@ export interface DocumentState {
   readonly shape?: ShapeView;
   /** Current validation errors; non-empty means `report` is stale. */
   readonly problems: readonly ProblemView[];
-  /** Learning rate from the file, for the update-ratio band. */
-  readonly learningRate?: number;
 }
 
 /** Training progress for the over-time charts. */
@@ -51,12 +62,15 @@ export interface TrainingView {
   };
 }
 
-/** Host → webview. */
-export type ToWebview =
+/** Host → webview as the host builds it, with plain numbers; `post` (src/host/messaging.ts) encodes it. */
+export type HostMessage =
   | { readonly type: 'state'; readonly state: DocumentState | undefined }
   | { readonly type: 'training'; readonly training: TrainingView }
   | { readonly type: 'explanation'; readonly explanation: WeightExplanation }
   | { readonly type: 'busy'; readonly busy: boolean; readonly label?: string };
+
+/** Host → webview as the webview receives it: through `encodeNonFinite`, so any number may be "NaN" or "±Infinity". */
+export type ToWebview = Wire<HostMessage>;
 
 /** Webview → host. Untrusted: checked by the host's runtime guard. */
 export type FromWebview =
@@ -70,5 +84,5 @@ export type FromWebview =
 export const WEBVIEW_COMMANDS = ['analyze', 'gradientCheck', 'train', 'step', 'pause', 'reset', 'openPanel', 'exportReport'] as const;
 export type WebviewCommand = (typeof WEBVIEW_COMMANDS)[number];
 
-/** Re-exported so webview code imports report types from one place. */
-export type { AnalysisReport, FixAction, StepRecord, Warning, WeightExplanation };
+/** Re-exported so webview code imports report and wire types from one place. */
+export type { AnalysisReport, FixAction, LayerReport, StepRecord, Warning, WeightExplanation, Wire, WireNumber };

@@ -1,11 +1,12 @@
 /** Receives host messages for a webview: one exhaustive switch over the protocol, each kind to its handler, then a render. */
-import type { DocumentState, ToWebview, TrainingView, WeightExplanation } from '../shared/protocol';
+import type { DocumentState, ToWebview, TrainingView, WeightExplanation, Wire } from '../shared/protocol';
 
+/** One handler per kind of host message; every number in what they receive may be a wire string. */
 export interface HostMessageHandlers {
-  state(state: DocumentState | undefined): void;
-  training(training: TrainingView): void;
+  state(state: Wire<DocumentState> | undefined): void;
+  training(training: Wire<TrainingView>): void;
   /** Absent in views that do not show explanations (the message is then ignored). */
-  explanation?(explanation: WeightExplanation): void;
+  explanation?(explanation: Wire<WeightExplanation>): void;
   busy?(busy: boolean): void;
 }
 

@@ -5,7 +5,8 @@
 import * as vscode from 'vscode';
 import { Worker } from 'worker_threads';
 import { explainWeight } from '../../core/explain';
-import { LayerParameters, StepRecord, Warning, WeightExplanation } from '../../core/diagnosis/report';
+import { StepRecord, Warning, WeightExplanation } from '../../core/diagnosis/report';
+import { LayerParameters } from '../../core/format/spec';
 import { DecisionSurface } from '../../core/surface';
 import { TrainingView } from '../../shared/protocol';
 import { readSettings } from '../config';
@@ -131,7 +132,7 @@ export class TrainingController implements vscode.Disposable {
       current.onStopped?.();
     });
     this.runs.set(key, run);
-    const loaded = await this.request(run, { type: 'load', text, csv: entry.csv }, 'loaded');
+    const loaded = await this.request(run, { type: 'load', text, csv: entry.csv, thresholds: readSettings().thresholds }, 'loaded');
     if (loaded.type === 'loaded' && loaded.problems.some((p) => p.severity === 'error')) return undefined;
     return run;
   }
@@ -162,7 +163,6 @@ export class TrainingController implements vscode.Disposable {
         return;
       case 'loaded':
       case 'parameters':
-      case 'report':
       case 'explanation':
         return;
       default: {

@@ -3,7 +3,6 @@
  * in time slices so that pause and other requests are handled between them.
  */
 import { parentPort } from 'worker_threads';
-import { analyze } from '../../core/analysis';
 import { explainWeight } from '../../core/explain';
 import { loadNetwork } from '../../core/load';
 import { decisionSurface } from '../../core/surface';
@@ -59,7 +58,7 @@ function handle(msg: ToWorker): void {
     case 'load': {
       running = false;
       const { loaded, problems } = loadNetwork(msg.text, { readCsv: (p) => msg.csv[p] });
-      run = loaded ? new TrainingRun(loaded) : undefined;
+      run = loaded ? new TrainingRun(loaded, msg.thresholds) : undefined;
       post({ type: 'loaded', problems });
       return;
     }
@@ -76,9 +75,6 @@ function handle(msg: ToWorker): void {
       return;
     case 'getParameters':
       if (run) post({ type: 'parameters', parameters: run.loaded.network.parameters() });
-      return;
-    case 'analyze':
-      if (run) post({ type: 'report', report: analyze(run.loaded) });
       return;
     case 'explain':
       if (run) post({ type: 'explanation', explanation: explainWeight(run.loaded, msg.layerIndex, msg.unit, msg.input) });

@@ -1,22 +1,22 @@
 /** The Gradient panel: renders the host's state; every user action becomes a typed message. */
-import { ACTIVATIONS } from '../../core/nn/activations';
-import type { ActivationName } from '../../core/format/spec';
-import type { DocumentState, TrainingView, WeightExplanation } from '../../shared/protocol';
+import { toNumber } from '../../shared/numbers';
+import type { DocumentState, TrainingView, WeightExplanation, Wire } from '../../shared/protocol';
 import { listen } from '../messages';
 import { getUiState, post, setUiState } from '../vscodeApi';
+import { AnalysisViewHandlers, gradientFlow, header, layerTable, problems, warnings } from '../render/analysisView';
 import { diagram } from '../render/diagram';
 import { el, replaceChildren, section } from '../render/dom';
 import { explanation } from '../render/explanation';
-import { ReportHandlers, gradientFlow, header, layerDetail, layerTable, problems, warnings } from '../render/report';
+import { layerDetail } from '../render/layerDetail';
 import { trainingCharts } from '../render/training';
 
-let state: DocumentState | undefined;
-let training: TrainingView | undefined;
-let explained: WeightExplanation | undefined;
+let state: Wire<DocumentState> | undefined;
+let training: Wire<TrainingView> | undefined;
+let explained: Wire<WeightExplanation> | undefined;
 
 const app = document.getElementById('app')!;
 
-const handlers: ReportHandlers = {
+const handlers: AnalysisViewHandlers = {
   reveal: (layerIndex, warningIndex) => post({ type: 'reveal', layerIndex, ...(warningIndex !== undefined ? { warningIndex } : {}) }),
   applyFix: (warningIndex, fixIndex) => post({ type: 'applyFix', warningIndex, fixIndex }),
   selectLayer: (layerIndex) => {
@@ -62,13 +62,10 @@ function render(): void {
   const report = state.report;
   const ui = getUiState();
   // details for one layer at a time: the one chosen, else where the first warning starts, else the first
-  const firstFlagged = report?.warnings.find((w) => w.layerIndex >= 0)?.layerIndex ?? 0;
+  const firstFlagged = toNumber(report?.warnings.find((w) => toNumber(w.layerIndex) >= 0)?.layerIndex ?? 0);
   const selected = report ? (ui.selectedLayer !== undefined && ui.selectedLayer < report.layers.length ? ui.selectedLayer : firstFlagged) : undefined;
   const names = report?.layers.map((l) => l.name) ?? state.shape?.layers.map((l) => l.name) ?? [];
-  const formulas = (id: string): { f: string; d: string } | undefined => {
-    const a = ACTIVATIONS[id as ActivationName];
-    return a && { f: a.formula, d: a.derFormula };
-  };
+  const shapeLayers = state.shape?.layers ?? [];
   replaceChildren(app,
     header(state, report),
     toolbar(),
@@ -76,11 +73,11 @@ function render(): void {
     report ? collapsible('warnings-section', `Warnings (${report.warnings.length})`, warnings(report.warnings, handlers)) : undefined,
     report ? collapsible('flow-section', 'Gradient flow', gradientFlow(report)) : undefined,
     report ? collapsible('layers-section', 'Layers', layerTable(report, selected, handlers),
-      ...report.layers.filter((l) => l.index === selected).map((l) => layerDetail(l, formulas(l.activation)))) : undefined,
+      ...report.layers.filter((l) => l.index === selected).map((l) => layerDetail(l, shapeLayers[toNumber(l.index)]))) : undefined,
     state.shape ? collapsible('diagram-section', 'Network', diagram(state.shape, report, ui.colorBy ?? 'derivative',
       (layerIndex, unit, input) => post({ type: 'explainWeight', layerIndex, unit, input }),
       (colorBy) => { setUiState({ colorBy }); render(); })) : undefined,
-    explained ? collapsible('explanation-section', 'Explain this weight', el('div', { id: 'explanation' }, explanation(explained, names[explained.layerIndex] ?? ''))) : undefined,
+    explained ? collapsible('explanation-section', 'Explain this weight', el('div', { id: 'explanation' }, explanation(explained, names[toNumber(explained.layerIndex)] ?? ''))) : undefined,
     collapsible('training-section', 'Training over time', el('div', { id: 'training' },
       training ? trainingCharts(training, names, selected ?? 0) : el('p', { id: 'training-status' }, 'Not trained yet: press Train to watch the loss, gradient norms and update ratios step by step.'),
       training?.warnings.length ? warnings(training.warnings, handlers, 'training-warnings', true) : undefined)),

@@ -1,6 +1,6 @@
 /** Training over time: loss, per-layer gradient norms, update ratios with the healthy band, dead/saturated fractions, activation percentiles, decision surface. */
-import { formatNumber, toNumber } from '../../shared/numbers';
-import type { TrainingView } from '../../shared/protocol';
+import { WireNumber, displayNumber, toNumber } from '../../shared/numbers';
+import type { TrainingView, Wire } from '../../shared/protocol';
 import { legend, lineChart } from './charts';
 import { el } from './dom';
 
@@ -9,17 +9,18 @@ function figure(title: string, chart: Element, key?: HTMLElement): HTMLElement {
   return el('figure', {}, el('h4', { class: 'chart-title' }, title), chart, key);
 }
 
-export function trainingCharts(t: TrainingView, layerNames: readonly string[], selectedLayer: number): HTMLElement {
+/** One training run's charts under a status line; `selectedLayer` picks the layer whose activation percentiles are drawn. */
+export function trainingCharts(t: Wire<TrainingView>, layerNames: readonly string[], selectedLayer: number): HTMLElement {
   const h = t.history;
-  const xs = h.map((r) => r.step);
-  const perLayer = (pick: (r: TrainingView['history'][number]) => readonly unknown[]) => layerNames.map((name, l) => ({ name, values: h.map((r) => pick(r)[l] as number) }));
+  const xs = h.map((r) => toNumber(r.step));
+  const perLayer = (pick: (r: (typeof h)[number]) => readonly WireNumber[]) => layerNames.map((name, l) => ({ name, values: h.map((r) => pick(r)[l]) }));
   const grad = perLayer((r) => r.gradNorms);
   const upd = perLayer((r) => r.updateRatios);
-  const dead = perLayer((r) => r.deadFractions.map((f, i) => f + toNumber(r.saturatedFractions[i])));
+  const dead = perLayer((r) => r.deadFractions.map((f, i) => toNumber(f) + toNumber(r.saturatedFractions[i])));
   const sel = Math.min(Math.max(0, selectedLayer), layerNames.length - 1);
   const pct = ['p5', 'p25', 'median', 'p75', 'p95'].map((name, k) => ({ name, values: h.map((r) => r.activationPercentiles[sel]?.[k] ?? NaN) }));
   const last = h[h.length - 1];
-  const status = t.running ? `Training: step ${t.stepsDone} of ${t.stepsTotal}` : h.length ? `Trained ${t.stepsDone} steps; loss ${formatNumber(h[0].loss, 4)} → ${formatNumber(last.loss, 4)}` : 'Not trained yet.';
+  const status = t.running ? `Training: step ${t.stepsDone} of ${t.stepsTotal}` : h.length ? `Trained ${t.stepsDone} steps; loss ${displayNumber(h[0].loss, 4)} → ${displayNumber(last.loss, 4)}` : 'Not trained yet.';
   return el('div', { class: 'training-body' },
     el('p', { id: 'training-status', role: 'status' }, status),
     h.length ? el('div', { class: 'chart-grid' },
@@ -32,7 +33,7 @@ export function trainingCharts(t: TrainingView, layerNames: readonly string[], s
 }
 
 /** The decision surface on a canvas (colours read from the theme's chart variables). */
-function surfaceCanvas(s: NonNullable<TrainingView['surface']>): HTMLCanvasElement {
+function surfaceCanvas(s: NonNullable<Wire<TrainingView>['surface']>): HTMLCanvasElement {
   const size = 240;
   const canvas = el('canvas', { id: 'decision-surface', width: size, height: size, role: 'img', 'aria-label': 'decision surface of the network over its two inputs' });
   const ctx = canvas.getContext('2d');
@@ -41,12 +42,13 @@ function surfaceCanvas(s: NonNullable<TrainingView['surface']>): HTMLCanvasEleme
   const colour = (name: string, fallback: string): string => css.getPropertyValue(name).trim() || fallback;
   const palette = [colour('--vscode-charts-blue', '#3794ff'), colour('--vscode-charts-orange', '#d18616'), colour('--vscode-charts-green', '#89d185'), colour('--vscode-charts-purple', '#b180d7'), colour('--vscode-charts-red', '#f14c4c'), colour('--vscode-charts-yellow', '#cca700')];
   const values = s.values.map((v) => toNumber(v));
+  const res = toNumber(s.res);
   // one output: probabilities of class 1; several: the index of the winning class
   const binary = values.some((v) => Number.isFinite(v) && !Number.isInteger(v));
-  const cell = size / s.res;
-  for (let r = 0; r < s.res; r++) {
-    for (let c = 0; c < s.res; c++) {
-      const v = values[r * s.res + c];
+  const cell = size / res;
+  for (let r = 0; r < res; r++) {
+    for (let c = 0; c < res; c++) {
+      const v = values[r * res + c];
       ctx.globalAlpha = binary ? 0.15 + 0.55 * Math.abs(v - 0.5) * 2 : 0.45;
       ctx.fillStyle = binary ? palette[v >= 0.5 ? 1 : 0] : palette[Math.max(0, Math.round(v)) % palette.length];
       ctx.fillRect(c * cell, r * cell, cell + 0.5, cell + 0.5);
@@ -54,9 +56,10 @@ function surfaceCanvas(s: NonNullable<TrainingView['surface']>): HTMLCanvasEleme
   }
   ctx.globalAlpha = 1;
   ctx.strokeStyle = colour('--vscode-editor-background', '#1e1e1e');
+  const [xMin, xMax, yMin, yMax] = [s.xMin, s.xMax, s.yMin, s.yMax].map(toNumber);
   for (const p of s.points) {
-    const x = ((p.x - s.xMin) / (s.xMax - s.xMin)) * size, y = ((s.yMax - p.y) / (s.yMax - s.yMin)) * size;
-    ctx.fillStyle = palette[Math.max(0, Math.round(p.label)) % palette.length];
+    const x = ((toNumber(p.x) - xMin) / (xMax - xMin)) * size, y = ((yMax - toNumber(p.y)) / (yMax - yMin)) * size;
+    ctx.fillStyle = palette[Math.max(0, Math.round(toNumber(p.label))) % palette.length];
     ctx.beginPath();
     ctx.arc(x, y, 3, 0, 2 * Math.PI);
     ctx.fill();

@@ -1,0 +1,12 @@
+/** Registers every command of the palette; each module keeps its handlers thin, delegating to the session, panel, training or an edit. */
+import * as vscode from 'vscode';
+import { analysisCommands } from './analysisCommands';
+import { fileCommands } from './fileCommands';
+import { CommandServices } from './services';
+import { trainingCommands } from './trainingCommands';
+
+/** Registers every command id contributed in package.json; each registration is disposed with the extension. */
+export function registerCommands(services: CommandServices): void {
+  const commands = { ...analysisCommands(services), ...fileCommands(services), ...trainingCommands(services) };
+  for (const [id, handler] of Object.entries(commands)) services.context.subscriptions.push(vscode.commands.registerCommand(id, handler));
+}

@@ -1,0 +1,11 @@
+/** What each warning kind is called on screen (panel and side view). */
+export const KIND_TITLES: Record<string, string> = {
+  vanishing_gradient: 'Vanishing gradient',
+  exploding_gradient: 'Exploding gradient',
+  dead_relu: 'Dead ReLU units',
+  saturated_activation: 'Saturated units',
+  non_finite: 'NaN or infinity',
+  bad_init: 'Badly scaled initialisation',
+  output_mismatch: 'Output cannot reach the targets',
+  loss_diverging: 'Loss diverging',
+};
