@@ -11,7 +11,8 @@ export function heapBytesPerCall(step: () => void, windows = 40, calls = 2000): 
     const grown = process.memoryUsage().heapUsed - before;
     if (grown >= 0) per.push(grown / calls);
   }
-  if (per.length < windows / 4) throw new Error(`heap growth: only ${per.length} of ${windows} windows ran without a collection`);
+  if (per.length < windows / 4)
+    throw new Error(`heap growth: only ${per.length} of ${windows} windows ran without a collection`);
   per.sort((a, b) => a - b);
   return per[per.length >> 1];
 }

@@ -15,20 +15,32 @@ export interface TfjsModel {
 export function tfjsModel(w: Workload, net: Network, x: Float64Array, t: Float64Array): TfjsModel {
   const vars = net.layers.flatMap((l, i) => {
     const wt = new Float32Array(l.inSize * l.units);
-    for (let j = 0; j < l.units; j++) for (let k = 0; k < l.inSize; k++) wt[k * l.units + j] = l.weights[j * l.inSize + k];
-    return [tf.variable(tf.tensor2d(wt, [l.inSize, l.units]), true, `w${i}`), tf.variable(tf.tensor1d(Float32Array.from(l.bias)), true, `b${i}`)];
+    for (let j = 0; j < l.units; j++)
+      for (let k = 0; k < l.inSize; k++) wt[k * l.units + j] = l.weights[j * l.inSize + k];
+    return [
+      tf.variable(tf.tensor2d(wt, [l.inSize, l.units]), true, `w${i}`),
+      tf.variable(tf.tensor1d(Float32Array.from(l.bias)), true, `b${i}`),
+    ];
   });
   const xs = tf.tensor2d(Float32Array.from(x), [w.batch, w.input]);
   const ts = tf.tensor2d(Float32Array.from(t), [w.batch, w.layers[w.layers.length - 1].units]);
-  const loss = (): tf.Scalar => tf.tidy(() => {
-    let a: tf.Tensor2D = xs;
-    w.layers.forEach((l, i) => {
-      const z = tf.add(tf.matMul(a, vars[2 * i] as tf.Tensor2D), vars[2 * i + 1]) as tf.Tensor2D;
-      if (i === w.layers.length - 1 && w.loss === 'cross_entropy') { a = z; return; }
-      a = (l.activation === 'relu' ? tf.relu(z) : l.activation === 'tanh' ? tf.tanh(z) : tf.sigmoid(z)) as tf.Tensor2D;
+  const loss = (): tf.Scalar =>
+    tf.tidy(() => {
+      let a: tf.Tensor2D = xs;
+      w.layers.forEach((l, i) => {
+        const z = tf.add(tf.matMul(a, vars[2 * i] as tf.Tensor2D), vars[2 * i + 1]) as tf.Tensor2D;
+        if (i === w.layers.length - 1 && w.loss === 'cross_entropy') {
+          a = z;
+          return;
+        }
+        a = (
+          l.activation === 'relu' ? tf.relu(z) : l.activation === 'tanh' ? tf.tanh(z) : tf.sigmoid(z)
+        ) as tf.Tensor2D;
+      });
+      return w.loss === 'cross_entropy'
+        ? (tf.losses.softmaxCrossEntropy(ts, a) as tf.Scalar)
+        : (tf.mean(tf.square(tf.sub(a, ts))) as tf.Scalar);
     });
-    return w.loss === 'cross_entropy' ? tf.losses.softmaxCrossEntropy(ts, a) as tf.Scalar : tf.mean(tf.square(tf.sub(a, ts))) as tf.Scalar;
-  });
   const optimizer = tf.train.sgd(0.01);
   return {
     step: () => {
@@ -51,6 +63,11 @@ export function tfjsModel(w: Workload, net: Network, x: Float64Array, t: Float64
       Object.values(grads).forEach((g) => g.dispose());
       return out;
     },
-    dispose: () => { vars.forEach((v) => v.dispose()); xs.dispose(); ts.dispose(); optimizer.dispose(); },
+    dispose: () => {
+      vars.forEach((v) => v.dispose());
+      xs.dispose();
+      ts.dispose();
+      optimizer.dispose();
+    },
   };
 }

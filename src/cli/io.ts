@@ -22,10 +22,18 @@ export function nodeIo(): CliIo {
     out: (t) => process.stdout.write(t),
     err: (t) => process.stderr.write(t),
     readFile: (f) => {
-      try { return fs.readFileSync(f, 'utf8'); } catch { return undefined; }
+      try {
+        return fs.readFileSync(f, 'utf8');
+      } catch {
+        return undefined;
+      }
     },
     isDirectory: (f) => {
-      try { return fs.statSync(f).isDirectory(); } catch { return false; }
+      try {
+        return fs.statSync(f).isDirectory();
+      } catch {
+        return false;
+      }
     },
     listNetworks: (dir) => listNetworks(dir),
     exists: (f) => fs.existsSync(f),

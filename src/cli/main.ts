@@ -17,11 +17,18 @@ export const EXIT = { ok: 0, failed: 1, invalid: 2 } as const;
 export function runCli(argv: readonly string[], io: CliIo, version = '0.0.0'): number {
   const { args, error } = parseArgs(argv);
   if (!args) return usageError(io, error!);
-  if (args.version) { io.out(`${version}\n`); return EXIT.ok; }
-  if (args.help || !args.command) { io.out(USAGE); return args.help ? EXIT.ok : EXIT.invalid; }
+  if (args.version) {
+    io.out(`${version}\n`);
+    return EXIT.ok;
+  }
+  if (args.help || !args.command) {
+    io.out(USAGE);
+    return args.help ? EXIT.ok : EXIT.invalid;
+  }
   if (!args.files.length) return usageError(io, `${args.command} needs a FILE or a folder`);
   const failOn = parseFailOn(args.failOn);
-  if (failOn === 'invalid') return usageError(io, `--fail-on takes "any" or a comma list of: ${WARNING_KINDS.join(', ')}`);
+  if (failOn === 'invalid')
+    return usageError(io, `--fail-on takes "any" or a comma list of: ${WARNING_KINDS.join(', ')}`);
 
   const files = args.files.flatMap((f) => {
     const abs = path.resolve(io.cwd, f);
@@ -34,13 +41,19 @@ export function runCli(argv: readonly string[], io: CliIo, version = '0.0.0'): n
   for (const file of files) {
     const display = path.relative(io.cwd, file) || file;
     const loaded = load(file, display, args, io);
-    if (!loaded) { code = EXIT.invalid; continue; }
+    if (!loaded) {
+      code = EXIT.invalid;
+      continue;
+    }
     const { result, text, failed } = runCommand(args, loaded, failOn, io.color);
     if (failed && code === EXIT.ok) code = EXIT.failed;
     if (args.json) jsonResults.push({ file: display, ...result });
     else io.out(`${files.length > 1 ? '\n' : ''}${paint(io.color, 'bold', display)}\n${text}\n`);
   }
-  if (args.json) io.out(`${toJsonText(files.length === 1 && jsonResults.length === 1 ? jsonResults[0] : { files: jsonResults }, 2)}\n`);
+  if (args.json)
+    io.out(
+      `${toJsonText(files.length === 1 && jsonResults.length === 1 ? jsonResults[0] : { files: jsonResults }, 2)}\n`,
+    );
   return code;
 }
 
@@ -53,8 +66,13 @@ function usageError(io: CliIo, message: string): number {
 function parseFailOn(value: string | undefined): readonly WarningKind[] | 'invalid' {
   if (value === undefined) return [];
   if (value === 'any') return WARNING_KINDS;
-  const kinds = value.split(',').map((k) => k.trim()).filter(Boolean);
-  return kinds.length && kinds.every((k) => (WARNING_KINDS as readonly string[]).includes(k)) ? (kinds as WarningKind[]) : 'invalid';
+  const kinds = value
+    .split(',')
+    .map((k) => k.trim())
+    .filter(Boolean);
+  return kinds.length && kinds.every((k) => (WARNING_KINDS as readonly string[]).includes(k))
+    ? (kinds as WarningKind[])
+    : 'invalid';
 }
 
 /** Reads and loads one file; prints every problem as file:line:column and returns undefined on errors. */
@@ -72,7 +90,8 @@ function load(file: string, display: string, args: ParsedArgs, io: CliIo): Loade
       return csv === undefined ? undefined : io.readFile(csv);
     },
   });
-  for (const p of problems) io.err(`${display}:${p.start.line + 1}:${p.start.character + 1}: ${p.severity}: ${p.message}\n`);
+  for (const p of problems)
+    io.err(`${display}:${p.start.line + 1}:${p.start.character + 1}: ${p.severity}: ${p.message}\n`);
   return loaded;
 }
 
@@ -85,7 +104,12 @@ function workspaceRoot(dir: string, io: CliIo): string {
 }
 
 /** Runs the command on one network: JSON-ready result, text, and whether it failed. */
-function runCommand(args: ParsedArgs, loaded: LoadedNetwork, failOn: readonly WarningKind[], color: boolean): { result: object; text: string; failed: boolean } {
+function runCommand(
+  args: ParsedArgs,
+  loaded: LoadedNetwork,
+  failOn: readonly WarningKind[],
+  color: boolean,
+): { result: object; text: string; failed: boolean } {
   const failing = (warnings: readonly Warning[]): boolean => warnings.some((w) => failOn.includes(w.kind));
   switch (args.command) {
     case 'analyze': {
@@ -99,14 +123,25 @@ function runCommand(args: ParsedArgs, loaded: LoadedNetwork, failOn: readonly Wa
       const run = new TrainingRun(loaded);
       run.advance(steps);
       const warnings = mergeWarnings(run.warnings(), analyze(run.loaded).warnings);
-      const result = { steps: run.stepsDone, history: run.history, parameters: run.loaded.network.parameters(), warnings };
+      const result = {
+        steps: run.stepsDone,
+        history: run.history,
+        parameters: run.loaded.network.parameters(),
+        warnings,
+      };
       return { result, text: trainingText(run, steps, warnings, color), failed: failing(warnings) };
     }
     case 'check': {
       const check = gradientCheck(loaded, args.tolerance !== undefined ? { tolerance: args.tolerance } : {});
-      const rows = check.layers.map((l) => [l.layer, formatNumber(l.maxRelativeError), String(l.checked), String(l.skipped)]);
-      const text = `${table(['layer', 'max rel. error', 'checked', 'skipped (kinks)'], rows, [false, true, true, true])}\n\n`
-        + `${check.passed ? 'passed' : paint(color, 'red', 'FAILED')}: max relative error ${formatNumber(check.maxRelativeError)} (tolerance ${check.tolerance}, central differences with h = ${check.epsilon})`;
+      const rows = check.layers.map((l) => [
+        l.layer,
+        formatNumber(l.maxRelativeError),
+        String(l.checked),
+        String(l.skipped),
+      ]);
+      const text =
+        `${table(['layer', 'max rel. error', 'checked', 'skipped (kinks)'], rows, [false, true, true, true])}\n\n` +
+        `${check.passed ? 'passed' : paint(color, 'red', 'FAILED')}: max relative error ${formatNumber(check.maxRelativeError)} (tolerance ${check.tolerance}, central differences with h = ${check.epsilon})`;
       return { result: check, text, failed: !check.passed };
     }
     default:
@@ -118,7 +153,9 @@ function runCommand(args: ParsedArgs, loaded: LoadedNetwork, failOn: readonly Wa
 function gradientsOf(loaded: LoadedNetwork): { layer: string; weights: number[][]; bias: number[] }[] {
   return loaded.network.layers.map((l) => ({
     layer: l.name,
-    weights: Array.from({ length: l.units }, (_, j) => Array.from(l.gradWeights.subarray(j * l.inSize, (j + 1) * l.inSize))),
+    weights: Array.from({ length: l.units }, (_, j) =>
+      Array.from(l.gradWeights.subarray(j * l.inSize, (j + 1) * l.inSize)),
+    ),
     bias: Array.from(l.gradBias),
   }));
 }
@@ -137,6 +174,8 @@ function trainingText(run: TrainingRun, steps: number, warnings: readonly Warnin
   const names = run.loaded.network.layers.map((l) => `‖∇W‖ ${l.name}`);
   const rows = picked.map((r) => [String(r.step), formatNumber(r.loss, 5), ...r.gradNorms.map((g) => formatNumber(g))]);
   const last = h[h.length - 1];
-  const final = last ? `trained ${run.stepsDone} steps; loss ${formatNumber(h[0].loss, 5)} → ${formatNumber(last.loss, 5)} (before the last update)` : 'no steps run';
+  const final = last
+    ? `trained ${run.stepsDone} steps; loss ${formatNumber(h[0].loss, 5)} → ${formatNumber(last.loss, 5)} (before the last update)`
+    : 'no steps run';
   return `${table(['step', 'loss', ...names], rows, [true, true, ...names.map(() => true)])}\n\n${final}\n\n${warningBlocks(warnings, color)}`;
 }

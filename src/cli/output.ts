@@ -2,7 +2,14 @@
 import { AnalysisReport, LayerReport, Warning } from '../core/diagnosis/report';
 import { formatNumber } from '../shared/numbers';
 
-const ESC = { bold: '\u001b[1m', red: '\u001b[31m', yellow: '\u001b[33m', cyan: '\u001b[36m', dim: '\u001b[2m', reset: '\u001b[0m' };
+const ESC = {
+  bold: '\u001b[1m',
+  red: '\u001b[31m',
+  yellow: '\u001b[33m',
+  cyan: '\u001b[36m',
+  dim: '\u001b[2m',
+  reset: '\u001b[0m',
+};
 
 /** Wraps text in an ANSI style when colour is on. */
 export function paint(color: boolean, style: keyof typeof ESC, text: string): string {
@@ -12,35 +19,52 @@ export function paint(color: boolean, style: keyof typeof ESC, text: string): st
 /** Left-aligned text columns and right-aligned number columns, padded to their widest cell. */
 export function table(header: string[], rows: string[][], numeric: boolean[]): string {
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
-  const line = (cells: string[]): string => cells.map((cell, c) => (numeric[c] ? cell.padStart(widths[c]) : cell.padEnd(widths[c]))).join('  ').trimEnd();
+  const line = (cells: string[]): string =>
+    cells
+      .map((cell, c) => (numeric[c] ? cell.padStart(widths[c]) : cell.padEnd(widths[c])))
+      .join('  ')
+      .trimEnd();
   return [line(header), ...rows.map(line)].join('\n');
 }
 
 /** The per-layer table of an analysis. */
 export function layerTable(layers: readonly LayerReport[]): string {
   const rows = layers.map((l) => [
-    String(l.index), l.name, String(l.units), l.activation, formatNumber(l.derivatives.meanAbs), formatNumber(l.gradients.weightNorm),
-    formatNumber(l.gradients.biasNorm), formatNumber(l.gradients.updateRatio), String(l.deadUnits.length), String(l.saturatedUnits.length),
+    String(l.index),
+    l.name,
+    String(l.units),
+    l.activation,
+    formatNumber(l.derivatives.meanAbs),
+    formatNumber(l.gradients.weightNorm),
+    formatNumber(l.gradients.biasNorm),
+    formatNumber(l.gradients.updateRatio),
+    String(l.deadUnits.length),
+    String(l.saturatedUnits.length),
   ]);
-  return table(['#', 'layer', 'units', 'activation', "mean|f'(z)|", '‖∂E/∂W‖', '‖∂E/∂b‖', 'lr·‖∇W‖/‖W‖', 'dead', 'saturated'], rows,
-    [true, false, true, false, true, true, true, true, true, true]);
+  return table(
+    ['#', 'layer', 'units', 'activation', "mean|f'(z)|", '‖∂E/∂W‖', '‖∂E/∂b‖', 'lr·‖∇W‖/‖W‖', 'dead', 'saturated'],
+    rows,
+    [true, false, true, false, true, true, true, true, true, true],
+  );
 }
 
 /** Warnings as readable blocks: title, message, cause, fix, and the one-click fixes. */
 export function warningBlocks(warnings: readonly Warning[], color: boolean): string {
   if (!warnings.length) return paint(color, 'dim', 'no warnings');
-  return warnings.map((w) => {
-    const style = w.severity === 'error' ? 'red' : w.severity === 'warning' ? 'yellow' : 'cyan';
-    const where = w.layerIndex >= 0 ? ` in layer '${w.layer}'` : '';
-    const when = w.firstStep !== undefined ? ` from step ${w.firstStep}` : '';
-    return [
-      paint(color, style, `${w.severity === 'error' ? '✖' : '⚠'} ${w.kind}${where}${when}`),
-      `  ${w.message}`,
-      `  ${paint(color, 'dim', 'cause:')} ${w.cause}`,
-      `  ${paint(color, 'dim', 'fix:  ')} ${w.fix}`,
-      ...w.fixes.map((f) => `  ${paint(color, 'dim', '  →')} ${f.title}`),
-    ].join('\n');
-  }).join('\n\n');
+  return warnings
+    .map((w) => {
+      const style = w.severity === 'error' ? 'red' : w.severity === 'warning' ? 'yellow' : 'cyan';
+      const where = w.layerIndex >= 0 ? ` in layer '${w.layer}'` : '';
+      const when = w.firstStep !== undefined ? ` from step ${w.firstStep}` : '';
+      return [
+        paint(color, style, `${w.severity === 'error' ? '✖' : '⚠'} ${w.kind}${where}${when}`),
+        `  ${w.message}`,
+        `  ${paint(color, 'dim', 'cause:')} ${w.cause}`,
+        `  ${paint(color, 'dim', 'fix:  ')} ${w.fix}`,
+        ...w.fixes.map((f) => `  ${paint(color, 'dim', '  →')} ${f.title}`),
+      ].join('\n');
+    })
+    .join('\n\n');
 }
 
 /** The whole text report of one analysis. */

@@ -51,9 +51,18 @@ function layerReport(layer: DenseLayer, index: number, n: number, lr: number, t:
     name: layer.name,
     units: layer.units,
     activation: layer.activation.id,
-    activations: { ...statsOf(layer.out, cells), histogram: histogramOf(layer.out, cells), fractionZero: cells ? zeros / cells : 0 },
+    activations: {
+      ...statsOf(layer.out, cells),
+      histogram: histogramOf(layer.out, cells),
+      fractionZero: cells ? zeros / cells : 0,
+    },
     preactivations: statsOf(layer.pre, cells),
-    derivatives: { meanAbs: derStats.mean, min: derStats.min, max: derStats.max, histogram: histogramOf(layer.der, cells, 20, Math.abs) },
+    derivatives: {
+      meanAbs: derStats.mean,
+      min: derStats.min,
+      max: derStats.max,
+      histogram: histogramOf(layer.der, cells, 20, Math.abs),
+    },
     gradients: {
       weightNorm: gradWeightNorm,
       biasNorm: norm(layer.gradBias),

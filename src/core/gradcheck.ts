@@ -24,7 +24,12 @@ export interface GradientCheckResult {
     /** Entries skipped because ±h crossed a kink. */
     readonly skipped: number;
     /** Where the largest error is: parameter kind and flat index. */
-    readonly worst?: { readonly param: 'weight' | 'bias'; readonly index: number; readonly analytic: number; readonly numeric: number };
+    readonly worst?: {
+      readonly param: 'weight' | 'bias';
+      readonly index: number;
+      readonly analytic: number;
+      readonly numeric: number;
+    };
   }[];
 }
 
@@ -49,9 +54,13 @@ export function gradientCheck(loaded: LoadedNetwork, options: GradientCheckOptio
   const { inputs: x, targets: t, samples: n } = dataset;
   const loss = network.lossAndGradients(x, t, n);
   const floor = FLOOR * Math.max(1, Math.abs(loss));
-  const analytic = network.layers.map((l) => ({ w: Float64Array.from(l.gradWeights), b: Float64Array.from(l.gradBias) }));
+  const analytic = network.layers.map((l) => ({
+    w: Float64Array.from(l.gradWeights),
+    b: Float64Array.from(l.gradBias),
+  }));
   const rng = createRng(12345);
-  const kinkPattern = (): string => network.layers.map((l) => (activationFacts(l.activation.id).kink ? signature(l, n) : '')).join('|');
+  const kinkPattern = (): string =>
+    network.layers.map((l) => (activationFacts(l.activation.id).kink ? signature(l, n) : '')).join('|');
 
   const layers = network.layers.map((layer, li) => {
     const params: { param: 'weight' | 'bias'; array: Float64Array; grad: Float64Array }[] = [
@@ -59,8 +68,13 @@ export function gradientCheck(loaded: LoadedNetwork, options: GradientCheckOptio
       { param: 'bias', array: layer.bias, grad: analytic[li].b },
     ];
     const total = layer.weights.length + layer.bias.length;
-    const picks = total <= maxPerLayer ? Array.from({ length: total }, (_, i) => i) : Array.from({ length: maxPerLayer }, () => rng.int(total));
-    let maxErr = 0, checked = 0, skipped = 0;
+    const picks =
+      total <= maxPerLayer
+        ? Array.from({ length: total }, (_, i) => i)
+        : Array.from({ length: maxPerLayer }, () => rng.int(total));
+    let maxErr = 0,
+      checked = 0,
+      skipped = 0;
     let worst: GradientCheckResult['layers'][number]['worst'];
     for (const flat of picks) {
       const { param, array, grad } = flat < layer.weights.length ? params[0] : params[1];
@@ -73,17 +87,26 @@ export function gradientCheck(loaded: LoadedNetwork, options: GradientCheckOptio
       const down = network.lossValue(x, t, n);
       const downPattern = kinkPattern();
       array[i] = w;
-      if (upPattern !== downPattern) { skipped++; continue; }
+      if (upPattern !== downPattern) {
+        skipped++;
+        continue;
+      }
       const numeric = (up - down) / (2 * epsilon);
       const a = grad[i];
       const err = a === numeric ? 0 : Math.abs(a - numeric) / Math.max(Math.abs(a), Math.abs(numeric), floor);
       checked++;
-      if (!Number.isNaN(maxErr) && (Number.isNaN(err) || err > maxErr)) { maxErr = err; worst = { param, index: i, analytic: a, numeric }; }
+      if (!Number.isNaN(maxErr) && (Number.isNaN(err) || err > maxErr)) {
+        maxErr = err;
+        worst = { param, index: i, analytic: a, numeric };
+      }
     }
     return { layer: layer.name, index: li, maxRelativeError: maxErr, checked, skipped, ...(worst ? { worst } : {}) };
   });
   network.lossAndGradients(x, t, n); // leave the caches as the analytic pass left them
-  const maxRelativeError = layers.reduce((m, l) => (l.maxRelativeError > m || Number.isNaN(l.maxRelativeError) ? l.maxRelativeError : m), 0);
+  const maxRelativeError = layers.reduce(
+    (m, l) => (l.maxRelativeError > m || Number.isNaN(l.maxRelativeError) ? l.maxRelativeError : m),
+    0,
+  );
   return { passed: maxRelativeError <= tolerance, tolerance, epsilon, maxRelativeError, layers };
 }
 
@@ -94,7 +117,10 @@ function signature(layer: DenseLayer, n: number): string {
   let word = 0;
   for (let i = 0; i < cells; i++) {
     word = (word << 1) | (layer.pre[i] > 0 ? 1 : 0);
-    if (i % 30 === 29 || i === cells - 1) { s += word.toString(36) + ','; word = 0; }
+    if (i % 30 === 29 || i === cells - 1) {
+      s += word.toString(36) + ',';
+      word = 0;
+    }
   }
   return s;
 }

@@ -29,7 +29,10 @@ export interface LoadOptions {
 const DATA_STREAM = 0xda7a;
 
 /** Parses, builds the data set and the network; `loaded` is present only when there is no error. */
-export function loadNetwork(text: string, options: LoadOptions = {}): { loaded?: LoadedNetwork; problems: readonly SpecProblem[] } {
+export function loadNetwork(
+  text: string,
+  options: LoadOptions = {},
+): { loaded?: LoadedNetwork; problems: readonly SpecProblem[] } {
   const parsed = parseNetworkText(text);
   if (!parsed.spec) return { problems: parsed.problems };
   const problems = new ProblemList(new LineIndex(text));
@@ -39,16 +42,25 @@ export function loadNetwork(text: string, options: LoadOptions = {}): { loaded?:
 }
 
 /** The samples a validated spec describes, or undefined with a problem at the data source. */
-function buildDataset(spec: NetworkSpec, tree: Node | undefined, problems: ProblemList, options: LoadOptions): Dataset | undefined {
+function buildDataset(
+  spec: NetworkSpec,
+  tree: Node | undefined,
+  problems: ProblemList,
+  options: LoadOptions,
+): Dataset | undefined {
   const outputs = spec.layers[spec.layers.length - 1].units;
   const data = spec.data;
-  const at = (path: (string | number)[]): { offset: number; length: number } => nodeAt(tree, path) ?? { offset: 0, length: 1 };
+  const at = (path: (string | number)[]): { offset: number; length: number } =>
+    nodeAt(tree, path) ?? { offset: 0, length: 1 };
   let dataset: Dataset;
   switch (data.kind) {
     case 'inline':
       dataset = {
-        samples: data.inputs.length, inputSize: spec.input, targetSize: outputs,
-        inputs: Float64Array.from(data.inputs.flat()), targets: Float64Array.from(data.targets.flat()),
+        samples: data.inputs.length,
+        inputSize: spec.input,
+        targetSize: outputs,
+        inputs: Float64Array.from(data.inputs.flat()),
+        targets: Float64Array.from(data.targets.flat()),
       };
       break;
     case 'generate':
@@ -57,11 +69,19 @@ function buildDataset(spec: NetworkSpec, tree: Node | undefined, problems: Probl
     case 'csv': {
       const text = options.readCsv?.(data.path);
       if (text === undefined) {
-        problems.add(['data', 'csv'], `cannot read "${data.path}": the file is missing, unreadable, or outside the workspace folder`, at(['data', 'csv']));
+        problems.add(
+          ['data', 'csv'],
+          `cannot read "${data.path}": the file is missing, unreadable, or outside the workspace folder`,
+          at(['data', 'csv']),
+        );
         return undefined;
       }
       if (data.targets.length !== outputs) {
-        problems.add(['data', 'targets'], `${data.targets.length} target column${data.targets.length === 1 ? '' : 's'} for an output layer of ${outputs} unit${outputs === 1 ? '' : 's'}`, at(['data', 'targets']));
+        problems.add(
+          ['data', 'targets'],
+          `${data.targets.length} target column${data.targets.length === 1 ? '' : 's'} for an output layer of ${outputs} unit${outputs === 1 ? '' : 's'}`,
+          at(['data', 'targets']),
+        );
         return undefined;
       }
       const { dataset: csv, error } = parseCsv(text, data.targets, spec.input);
@@ -69,31 +89,53 @@ function buildDataset(spec: NetworkSpec, tree: Node | undefined, problems: Probl
         problems.add(['data', 'csv'], `${data.path}:${error!.line}: ${error!.message}`, at(['data', 'csv']));
         return undefined;
       }
-      if (csv.samples > LIMITS.maxSamples || csv.samples * Math.max(spec.input, ...spec.layers.map((l) => l.units)) > LIMITS.maxActivationCells) {
-        problems.add(['data', 'csv'], `${data.path} has ${csv.samples} rows, beyond the limits of ${LIMITS.maxSamples} samples and ${LIMITS.maxActivationCells} values per pass`, at(['data', 'csv']));
+      if (
+        csv.samples > LIMITS.maxSamples ||
+        csv.samples * Math.max(spec.input, ...spec.layers.map((l) => l.units)) > LIMITS.maxActivationCells
+      ) {
+        problems.add(
+          ['data', 'csv'],
+          `${data.path} has ${csv.samples} rows, beyond the limits of ${LIMITS.maxSamples} samples and ${LIMITS.maxActivationCells} values per pass`,
+          at(['data', 'csv']),
+        );
         return undefined;
       }
       if (spec.training.batchSize !== undefined && spec.training.batchSize > csv.samples) {
-        problems.add(['training', 'batchSize'], `"batchSize" ${spec.training.batchSize} is larger than the ${csv.samples} samples in ${data.path}`, at(['training', 'batchSize']));
+        problems.add(
+          ['training', 'batchSize'],
+          `"batchSize" ${spec.training.batchSize} is larger than the ${csv.samples} samples in ${data.path}`,
+          at(['training', 'batchSize']),
+        );
         return undefined;
       }
       dataset = csv;
       break;
     }
   }
-  return options.maxSamples !== undefined && dataset.samples > options.maxSamples ? firstSamples(dataset, options.maxSamples) : dataset;
+  return options.maxSamples !== undefined && dataset.samples > options.maxSamples
+    ? firstSamples(dataset, options.maxSamples)
+    : dataset;
 }
 
 /** The first `n` samples of a data set. */
 function firstSamples(d: Dataset, n: number): Dataset {
-  return { ...d, samples: n, inputs: d.inputs.slice(0, n * d.inputSize), targets: d.targets.slice(0, n * d.targetSize) };
+  return {
+    ...d,
+    samples: n,
+    inputs: d.inputs.slice(0, n * d.inputSize),
+    targets: d.targets.slice(0, n * d.targetSize),
+  };
 }
 
 /**
  * Absolute path of a CSV written as `relativePath` in a network file in `networkFileDir`, or undefined
  * when it is absolute or leaves `workspaceRoot` (pure string logic; `/` and `\\` separators both accepted).
  */
-export function resolveCsvPath(networkFileDir: string, workspaceRoot: string, relativePath: string): string | undefined {
+export function resolveCsvPath(
+  networkFileDir: string,
+  workspaceRoot: string,
+  relativePath: string,
+): string | undefined {
   if (/^([a-zA-Z]:)?[\\/]/.test(relativePath) || /^[a-zA-Z]+:/.test(relativePath)) return undefined;
   const root = normalise(workspaceRoot);
   const joined = normalise(`${networkFileDir}/${relativePath}`);

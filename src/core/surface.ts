@@ -29,13 +29,24 @@ function labelOf(dataset: Dataset, s: number): number {
 /** Evaluates the network over the input plane; undefined unless it has exactly 2 inputs. Overwrites the layers' forward caches. */
 export function decisionSurface(network: Network, dataset: Dataset, res = 48): DecisionSurface | undefined {
   if (network.inputSize !== 2 || dataset.samples === 0) return undefined;
-  let xMin = Infinity, xMax = -Infinity, yMin = Infinity, yMax = -Infinity;
+  let xMin = Infinity,
+    xMax = -Infinity,
+    yMin = Infinity,
+    yMax = -Infinity;
   for (let s = 0; s < dataset.samples; s++) {
-    const x = dataset.inputs[2 * s], y = dataset.inputs[2 * s + 1];
-    xMin = Math.min(xMin, x); xMax = Math.max(xMax, x); yMin = Math.min(yMin, y); yMax = Math.max(yMax, y);
+    const x = dataset.inputs[2 * s],
+      y = dataset.inputs[2 * s + 1];
+    xMin = Math.min(xMin, x);
+    xMax = Math.max(xMax, x);
+    yMin = Math.min(yMin, y);
+    yMax = Math.max(yMax, y);
   }
-  const padX = 0.1 * (xMax - xMin || 1), padY = 0.1 * (yMax - yMin || 1);
-  xMin -= padX; xMax += padX; yMin -= padY; yMax += padY;
+  const padX = 0.1 * (xMax - xMin || 1),
+    padY = 0.1 * (yMax - yMin || 1);
+  xMin -= padX;
+  xMax += padX;
+  yMin -= padY;
+  yMax += padY;
   const grid = new Float64Array(res * res * 2);
   for (let r = 0; r < res; r++) {
     for (let c = 0; c < res; c++) {

@@ -31,7 +31,12 @@ export function measuredStep(trainer: Trainer, t: Thresholds = DEFAULT_THRESHOLD
   trainer.update();
   const updateRatios = layers.map((_, l) => Math.sqrt(trainer.updateSquares[l]) / weightNorms[l]);
   return {
-    step, loss, gradNorms, updateRatios, deadFractions, saturatedFractions,
+    step,
+    loss,
+    gradNorms,
+    updateRatios,
+    deadFractions,
+    saturatedFractions,
     activationPercentiles: activationPercentilesPerLayer,
   };
 }
@@ -41,7 +46,11 @@ export function measuredStep(trainer: Trainer, t: Thresholds = DEFAULT_THRESHOLD
  * false to stop early (the state reached so far is kept). Returns the records.
  */
 export function train(
-  spec: NetworkSpec, network: Network, dataset: Dataset, steps: number, onStep?: (r: StepRecord) => void | boolean,
+  spec: NetworkSpec,
+  network: Network,
+  dataset: Dataset,
+  steps: number,
+  onStep?: (r: StepRecord) => void | boolean,
 ): StepRecord[] {
   const trainer = new Trainer(spec, network, dataset);
   const history: StepRecord[] = [];

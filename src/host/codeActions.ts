@@ -11,7 +11,11 @@ export class FixProvider implements vscode.CodeActionProvider {
 
   constructor(private readonly session: NetworkSession) {}
 
-  provideCodeActions(doc: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
+  provideCodeActions(
+    doc: vscode.TextDocument,
+    _range: vscode.Range,
+    context: vscode.CodeActionContext,
+  ): vscode.CodeAction[] {
     const report = this.session.entry(doc.uri)?.state.report;
     if (!report) return [];
     const actions: vscode.CodeAction[] = [];
@@ -33,7 +37,11 @@ export class FixProvider implements vscode.CodeActionProvider {
 }
 
 /** The warning a diagnostic stands for: same kind (its code) and same layer range. */
-export function findWarning(doc: vscode.TextDocument, warnings: readonly Warning[], diagnostic: vscode.Diagnostic): Warning | undefined {
+export function findWarning(
+  doc: vscode.TextDocument,
+  warnings: readonly Warning[],
+  diagnostic: vscode.Diagnostic,
+): Warning | undefined {
   const code = typeof diagnostic.code === 'object' ? diagnostic.code.value : diagnostic.code;
   return warnings.find((w) => w.kind === code && layerRange(doc, w.layerIndex).isEqual(diagnostic.range));
 }

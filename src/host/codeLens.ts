@@ -33,7 +33,11 @@ export class LayerLensProvider implements vscode.CodeLensProvider {
         ...warnings,
       ];
       const range = new vscode.Range(doc.positionAt(node.offset), doc.positionAt(node.offset));
-      return new vscode.CodeLens(range, { title: parts.join(' · '), command: 'gradientDebugger.openPanel', tooltip: 'Open the Gradient panel' });
+      return new vscode.CodeLens(range, {
+        title: parts.join(' · '),
+        command: 'gradientDebugger.openPanel',
+        tooltip: 'Open the Gradient panel',
+      });
     });
   }
 }

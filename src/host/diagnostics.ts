@@ -31,15 +31,20 @@ export class NetworkDiagnostics implements vscode.Disposable {
       return;
     }
     const problems = this.session.problemsOf(uri).map((p) => {
-      const d = new vscode.Diagnostic(new vscode.Range(p.start.line, p.start.character, p.end.line, p.end.character), p.message,
-        p.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning);
+      const d = new vscode.Diagnostic(
+        new vscode.Range(p.start.line, p.start.character, p.end.line, p.end.character),
+        p.message,
+        p.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning,
+      );
       d.source = DIAGNOSTIC_SOURCE;
       d.code = INVALID_CODE;
       return d;
     });
     // while the file has errors its report is stale: positions would point at the wrong text
     const tree = parseTree(doc.getText());
-    const warnings = entry.state.problems.length ? [] : (entry.state.report?.warnings ?? []).map((w) => warningDiagnostic(doc, w, tree));
+    const warnings = entry.state.problems.length
+      ? []
+      : (entry.state.report?.warnings ?? []).map((w) => warningDiagnostic(doc, w, tree));
     this.collection.set(uri, [...problems, ...warnings]);
   }
 
@@ -50,9 +55,17 @@ export class NetworkDiagnostics implements vscode.Disposable {
 }
 
 /** A warning as a diagnostic on its layer's JSON object. */
-export function warningDiagnostic(doc: vscode.TextDocument, w: Warning, tree?: ReturnType<typeof parseTree>): vscode.Diagnostic {
+export function warningDiagnostic(
+  doc: vscode.TextDocument,
+  w: Warning,
+  tree?: ReturnType<typeof parseTree>,
+): vscode.Diagnostic {
   const when = w.firstStep !== undefined ? ` (from step ${w.firstStep})` : '';
-  const d = new vscode.Diagnostic(layerRange(doc, w.layerIndex, tree), `${w.message}${when}\n${w.cause}\nFix: ${w.fix}`, SEVERITY[w.severity]);
+  const d = new vscode.Diagnostic(
+    layerRange(doc, w.layerIndex, tree),
+    `${w.message}${when}\n${w.cause}\nFix: ${w.fix}`,
+    SEVERITY[w.severity],
+  );
   d.source = DIAGNOSTIC_SOURCE;
   d.code = w.kind;
   return d;

@@ -26,7 +26,10 @@ async function readCsvFor(doc: vscode.TextDocument, relativePath: string): Promi
 }
 
 /** Loads a network document (its CSV read first, asynchronously); never throws on user input. */
-export async function loadDocument(doc: vscode.TextDocument, maxSamples?: number): Promise<{ loaded?: LoadedNetwork; problems: readonly SpecProblem[]; csv: Record<string, string> }> {
+export async function loadDocument(
+  doc: vscode.TextDocument,
+  maxSamples?: number,
+): Promise<{ loaded?: LoadedNetwork; problems: readonly SpecProblem[]; csv: Record<string, string> }> {
   const text = doc.getText();
   const csv: Record<string, string> = {};
   const parsed = parseNetworkText(text);
@@ -39,7 +42,11 @@ export async function loadDocument(doc: vscode.TextDocument, maxSamples?: number
 }
 
 /** The range of the JSON value at `path` in a document (the whole document when absent). */
-export function rangeOf(doc: vscode.TextDocument, path: readonly (string | number)[], tree: Node | undefined = parseTree(doc.getText())): vscode.Range {
+export function rangeOf(
+  doc: vscode.TextDocument,
+  path: readonly (string | number)[],
+  tree: Node | undefined = parseTree(doc.getText()),
+): vscode.Range {
   const node = tree ? findNodeAtLocation(tree, [...path]) : undefined;
   if (!node) return new vscode.Range(0, 0, 0, 1);
   return new vscode.Range(doc.positionAt(node.offset), doc.positionAt(node.offset + node.length));

@@ -8,7 +8,12 @@ import { layerRange } from './documents';
 async function applyTextEdit(doc: vscode.TextDocument, edit: TextEdit | undefined, label: string): Promise<boolean> {
   if (!edit) return false;
   const we = new vscode.WorkspaceEdit();
-  we.replace(doc.uri, new vscode.Range(doc.positionAt(edit.offset), doc.positionAt(edit.offset + edit.length)), edit.content, { label, needsConfirmation: false });
+  we.replace(
+    doc.uri,
+    new vscode.Range(doc.positionAt(edit.offset), doc.positionAt(edit.offset + edit.length)),
+    edit.content,
+    { label, needsConfirmation: false },
+  );
   return vscode.workspace.applyEdit(we);
 }
 
@@ -17,7 +22,11 @@ export function fixWorkspaceEdit(doc: vscode.TextDocument, fix: Fix): vscode.Wor
   const edit = fixToEdit(doc.getText(), fix);
   if (!edit) return undefined;
   const we = new vscode.WorkspaceEdit();
-  we.replace(doc.uri, new vscode.Range(doc.positionAt(edit.offset), doc.positionAt(edit.offset + edit.length)), edit.content);
+  we.replace(
+    doc.uri,
+    new vscode.Range(doc.positionAt(edit.offset), doc.positionAt(edit.offset + edit.length)),
+    edit.content,
+  );
   return we;
 }
 
@@ -40,7 +49,10 @@ export async function writeParameters(uri: vscode.Uri, parameters: readonly Laye
 export async function revealLayer(uri: vscode.Uri, layerIndex: number): Promise<void> {
   const doc = await vscode.workspace.openTextDocument(uri);
   const visible = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === uri.toString());
-  const editor = await vscode.window.showTextDocument(doc, { viewColumn: visible?.viewColumn ?? vscode.ViewColumn.One, preserveFocus: false });
+  const editor = await vscode.window.showTextDocument(doc, {
+    viewColumn: visible?.viewColumn ?? vscode.ViewColumn.One,
+    preserveFocus: false,
+  });
   const range = layerRange(doc, layerIndex);
   editor.selection = new vscode.Selection(range.start, range.end);
   editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);

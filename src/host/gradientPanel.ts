@@ -12,7 +12,11 @@ export class GradientPanel implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
   private readonly disposables: vscode.Disposable[] = [];
 
-  constructor(private readonly extensionUri: vscode.Uri, private readonly session: NetworkSession, private readonly training: TrainingController) {
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly session: NetworkSession,
+    private readonly training: TrainingController,
+  ) {
     this.disposables.push(
       vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
         deserializeWebviewPanel: async (panel) => this.attach(panel),
@@ -20,7 +24,8 @@ export class GradientPanel implements vscode.Disposable {
       session.onDidChange(() => this.refresh()),
       training.onDidChange((uri) => {
         const view = training.view(uri);
-        if (this.panel && view && uri.toString() === session.active?.toString()) post(this.panel.webview, { type: 'training', training: view });
+        if (this.panel && view && uri.toString() === session.active?.toString())
+          post(this.panel.webview, { type: 'training', training: view });
       }),
     );
   }
@@ -31,10 +36,15 @@ export class GradientPanel implements vscode.Disposable {
       this.panel.reveal(undefined, true);
       return;
     }
-    const panel = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, this.title(), { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {
-      ...webviewOptions(this.extensionUri),
-      retainContextWhenHidden: false, // state is replayed on ready; the webview keeps its UI state with setState
-    });
+    const panel = vscode.window.createWebviewPanel(
+      PANEL_VIEW_TYPE,
+      this.title(),
+      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+      {
+        ...webviewOptions(this.extensionUri),
+        retainContextWhenHidden: false, // state is replayed on ready; the webview keeps its UI state with setState
+      },
+    );
     this.attach(panel);
   }
 
@@ -55,7 +65,9 @@ export class GradientPanel implements vscode.Disposable {
     panel.webview.html = renderShell(panel.webview, this.extensionUri, 'panel', panel.title);
     const subscriptions = [
       panel.webview.onDidReceiveMessage((m) => handleWebviewMessage(m, panel.webview, this.session, this.training)),
-      panel.onDidChangeViewState(() => { if (panel.visible) replay(panel.webview, this.session, this.training); }),
+      panel.onDidChangeViewState(() => {
+        if (panel.visible) replay(panel.webview, this.session, this.training);
+      }),
     ];
     panel.onDidDispose(() => {
       subscriptions.forEach((d) => d.dispose());

@@ -9,7 +9,8 @@ export function post(webview: vscode.Webview, message: HostMessage): void {
   void webview.postMessage(wire).then(undefined, () => undefined);
 }
 
-const isIndex = (v: unknown, min = 0): v is number => typeof v === 'number' && Number.isInteger(v) && v >= min && v <= 1_000_000;
+const isIndex = (v: unknown, min = 0): v is number =>
+  typeof v === 'number' && Number.isInteger(v) && v >= min && v <= 1_000_000;
 
 /** Whether `x` is exactly one of the FromWebview messages, with every field of the right type and range. */
 export function isFromWebview(x: unknown): x is FromWebview {
@@ -20,11 +21,19 @@ export function isFromWebview(x: unknown): x is FromWebview {
     case 'ready':
       return keys === 'type';
     case 'reveal':
-      return (keys === 'layerIndex,type' || keys === 'layerIndex,type,warningIndex') && isIndex(m.layerIndex, -1) && (m.warningIndex === undefined || isIndex(m.warningIndex));
+      return (
+        (keys === 'layerIndex,type' || keys === 'layerIndex,type,warningIndex') &&
+        isIndex(m.layerIndex, -1) &&
+        (m.warningIndex === undefined || isIndex(m.warningIndex))
+      );
     case 'applyFix':
       return keys === 'fixIndex,type,warningIndex' && isIndex(m.warningIndex) && isIndex(m.fixIndex);
     case 'command':
-      return keys === 'command,type' && typeof m.command === 'string' && (WEBVIEW_COMMANDS as readonly string[]).includes(m.command);
+      return (
+        keys === 'command,type' &&
+        typeof m.command === 'string' &&
+        (WEBVIEW_COMMANDS as readonly string[]).includes(m.command)
+      );
     case 'explainWeight':
       return keys === 'input,layerIndex,type,unit' && isIndex(m.layerIndex) && isIndex(m.unit) && isIndex(m.input, -1);
     default:

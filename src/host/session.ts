@@ -37,7 +37,9 @@ export class NetworkSession implements vscode.Disposable {
     this.disposables.push(
       vscode.window.onDidChangeActiveTextEditor((e) => this.follow(e?.document)),
       vscode.workspace.onDidChangeTextDocument((e) => this.scheduleAnalysis(e.document)),
-      vscode.workspace.onDidOpenTextDocument((d) => { if (isNetworkDocument(d)) void this.analyzeNow(d); }),
+      vscode.workspace.onDidOpenTextDocument((d) => {
+        if (isNetworkDocument(d)) void this.analyzeNow(d);
+      }),
       vscode.workspace.onDidCloseTextDocument((d) => this.forget(d.uri)),
     );
     this.follow(vscode.window.activeTextEditor?.document);
@@ -80,10 +82,13 @@ export class NetworkSession implements vscode.Disposable {
     if (!settings.liveUpdate) return;
     const key = doc.uri.toString();
     clearTimeout(this.timers.get(key));
-    this.timers.set(key, setTimeout(() => {
-      this.timers.delete(key);
-      void this.analyzeNow(doc);
-    }, settings.updateDelay));
+    this.timers.set(
+      key,
+      setTimeout(() => {
+        this.timers.delete(key);
+        void this.analyzeNow(doc);
+      }, settings.updateDelay),
+    );
   }
 
   /** Loads and analyses `doc` now; keeps the previous report when the file has errors. */
@@ -107,7 +112,7 @@ export class NetworkSession implements vscode.Disposable {
       shape: analysed && shapeView(analysed.spec),
       problems: problems.filter((p) => p.severity === 'error').map(problemView),
     };
-    const entry: Analysed = { state, loaded: analysed, csv: loaded ? csv : previous?.csv ?? csv, version };
+    const entry: Analysed = { state, loaded: analysed, csv: loaded ? csv : (previous?.csv ?? csv), version };
     this.entries.set(key, entry);
     // the raw problems (warnings included) go to the diagnostics through `problemsOf`
     this.rawProblems.set(key, problems);
@@ -134,7 +139,11 @@ export class NetworkSession implements vscode.Disposable {
   private updateContext(): void {
     const report = this.activeState()?.report;
     void vscode.commands.executeCommand('setContext', 'gradientDebugger.hasReport', !!report);
-    void vscode.commands.executeCommand('setContext', 'gradientDebugger.hasFix', !!report?.warnings.some((w) => w.fixes.length));
+    void vscode.commands.executeCommand(
+      'setContext',
+      'gradientDebugger.hasFix',
+      !!report?.warnings.some((w) => w.fixes.length),
+    );
   }
 
   dispose(): void {

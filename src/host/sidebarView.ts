@@ -12,9 +12,15 @@ export class SummaryViewProvider implements vscode.WebviewViewProvider, vscode.D
   private view: vscode.WebviewView | undefined;
   private readonly disposables: vscode.Disposable[] = [];
 
-  constructor(private readonly extensionUri: vscode.Uri, private readonly session: NetworkSession, private readonly training: TrainingController) {
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly session: NetworkSession,
+    private readonly training: TrainingController,
+  ) {
     this.disposables.push(
-      session.onDidChange(() => { if (this.view?.visible) post(this.view.webview, { type: 'state', state: session.activeState() }); }),
+      session.onDidChange(() => {
+        if (this.view?.visible) post(this.view.webview, { type: 'state', state: session.activeState() });
+      }),
       training.onDidChange(() => {
         const t = training.view(session.active);
         if (this.view?.visible && t) post(this.view.webview, { type: 'training', training: t });
@@ -28,7 +34,9 @@ export class SummaryViewProvider implements vscode.WebviewViewProvider, vscode.D
     view.webview.html = renderShell(view.webview, this.extensionUri, 'sidebar', 'Gradient summary');
     const subscriptions = [
       view.webview.onDidReceiveMessage((m) => handleWebviewMessage(m, view.webview, this.session, this.training)),
-      view.onDidChangeVisibility(() => { if (view.visible) replay(view.webview, this.session, this.training); }),
+      view.onDidChangeVisibility(() => {
+        if (view.visible) replay(view.webview, this.session, this.training);
+      }),
     ];
     view.onDidDispose(() => {
       subscriptions.forEach((d) => d.dispose());

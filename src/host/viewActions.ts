@@ -14,7 +14,12 @@ export function replay(webview: vscode.Webview, session: NetworkSession, trainin
 }
 
 /** Validates and handles one message from a webview. */
-export async function handleWebviewMessage(raw: unknown, webview: vscode.Webview, session: NetworkSession, training: TrainingController): Promise<void> {
+export async function handleWebviewMessage(
+  raw: unknown,
+  webview: vscode.Webview,
+  session: NetworkSession,
+  training: TrainingController,
+): Promise<void> {
   if (!isFromWebview(raw)) return; // untrusted: anything else is ignored
   const msg: FromWebview = raw;
   const uri = session.active;

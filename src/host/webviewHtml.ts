@@ -6,12 +6,20 @@ import * as vscode from 'vscode';
 export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
   return {
     enableScripts: true,
-    localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'media'), vscode.Uri.joinPath(extensionUri, 'dist', 'webview')],
+    localResourceRoots: [
+      vscode.Uri.joinPath(extensionUri, 'media'),
+      vscode.Uri.joinPath(extensionUri, 'dist', 'webview'),
+    ],
   };
 }
 
 /** The shell for webview `entry` ('panel' or 'sidebar'). */
-export function renderShell(webview: vscode.Webview, extensionUri: vscode.Uri, entry: 'panel' | 'sidebar', title: string): string {
+export function renderShell(
+  webview: vscode.Webview,
+  extensionUri: vscode.Uri,
+  entry: 'panel' | 'sidebar',
+  title: string,
+): string {
   const nonce = randomBytes(16).toString('base64');
   const media = (file: string): vscode.Uri => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', file));
   const script = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', `${entry}.js`));

@@ -12,16 +12,23 @@ export class WeightHoverProvider implements vscode.HoverProvider {
     if (path[0] !== 'layers' || typeof path[1] !== 'number') return undefined;
     const layer = path[1];
     let unit: number, input: number;
-    if (path[2] === 'weights' && typeof path[3] === 'number' && typeof path[4] === 'number') [unit, input] = [path[3], path[4]];
+    if (path[2] === 'weights' && typeof path[3] === 'number' && typeof path[4] === 'number')
+      [unit, input] = [path[3], path[4]];
     else if (path[2] === 'bias' && typeof path[3] === 'number') [unit, input] = [path[3], -1];
     else return undefined;
     const e = await this.training.explain(doc.uri, layer, unit, input).catch(() => undefined);
     if (!e) return undefined;
     const name = input < 0 ? `b_${unit}` : `w_${unit},${input}`;
     const md = new vscode.MarkdownString(undefined, true);
-    md.appendMarkdown(`**∂E/∂${name} = ${formatNumber(e.gradient, 6)}** (sum over ${e.samples} sample${e.samples === 1 ? '' : 's'})\n\n`);
-    md.appendMarkdown(`one SGD step: ${formatNumber(e.weight, 6)} − ${e.learningRate} × ${formatNumber(e.gradient, 6)} = ${formatNumber(e.updated, 6)}\n\n`);
-    md.appendMarkdown(`[Explain this weight](command:gradientDebugger.explainWeight?${encodeURIComponent(JSON.stringify([layer, unit, input]))} "The chain rule with the actual numbers")`);
+    md.appendMarkdown(
+      `**∂E/∂${name} = ${formatNumber(e.gradient, 6)}** (sum over ${e.samples} sample${e.samples === 1 ? '' : 's'})\n\n`,
+    );
+    md.appendMarkdown(
+      `one SGD step: ${formatNumber(e.weight, 6)} − ${e.learningRate} × ${formatNumber(e.gradient, 6)} = ${formatNumber(e.updated, 6)}\n\n`,
+    );
+    md.appendMarkdown(
+      `[Explain this weight](command:gradientDebugger.explainWeight?${encodeURIComponent(JSON.stringify([layer, unit, input]))} "The chain rule with the actual numbers")`,
+    );
     md.isTrusted = { enabledCommands: ['gradientDebugger.explainWeight'] };
     return new vscode.Hover(md);
   }

@@ -35,7 +35,9 @@ export function formatNumber(v: WireNumber | undefined, digits = 3): string {
 
 /** `formatNumber` typeset for reading on screen: a true minus sign and ∞. */
 export function displayNumber(v: WireNumber | undefined, digits = 3): string {
-  return formatNumber(v, digits).replace(/Infinity/, '∞').replace(/-/g, '−');
+  return formatNumber(v, digits)
+    .replace(/Infinity/, '∞')
+    .replace(/-/g, '−');
 }
 
 /** Full precision, for hovers and data attributes (round-trips through Number()). */

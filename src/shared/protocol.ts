@@ -56,7 +56,10 @@ export interface TrainingView {
   /** Decision surface for 2-input networks: res × res outputs over [xMin,xMax]×[yMin,yMax]. */
   readonly surface?: {
     readonly res: number;
-    readonly xMin: number; readonly xMax: number; readonly yMin: number; readonly yMax: number;
+    readonly xMin: number;
+    readonly xMax: number;
+    readonly yMin: number;
+    readonly yMax: number;
     readonly values: readonly number[];
     readonly points: readonly { readonly x: number; readonly y: number; readonly label: number }[];
   };
@@ -81,7 +84,16 @@ export type FromWebview =
   | { readonly type: 'explainWeight'; readonly layerIndex: number; readonly unit: number; readonly input: number };
 
 /** Host commands a webview button may trigger (a fixed list, never a free-form command id). */
-export const WEBVIEW_COMMANDS = ['analyze', 'gradientCheck', 'train', 'step', 'pause', 'reset', 'openPanel', 'exportReport'] as const;
+export const WEBVIEW_COMMANDS = [
+  'analyze',
+  'gradientCheck',
+  'train',
+  'step',
+  'pause',
+  'reset',
+  'openPanel',
+  'exportReport',
+] as const;
 export type WebviewCommand = (typeof WEBVIEW_COMMANDS)[number];
 
 /** Re-exported so webview code imports report and wire types from one place. */

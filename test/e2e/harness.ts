@@ -33,38 +33,55 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 
 /** One running VS Code with the extension, a workspace copy of the examples, and a browser page on it. */
 export class VsCode {
-  private constructor(readonly page: Page, readonly workspace: string, private readonly server: ChildProcess, private readonly browser: Browser, private readonly tmp: string) {}
+  private constructor(
+    readonly page: Page,
+    readonly workspace: string,
+    private readonly server: ChildProcess,
+    private readonly browser: Browser,
+    private readonly tmp: string,
+  ) {}
 
   static async start(theme: Theme): Promise<VsCode> {
     for (const f of [NODE24, CODE_SERVER, '/usr/bin/chromium', path.join(ROOT, 'dist', 'extension.js')]) {
-      if (!fs.existsSync(f)) throw new Error(`end-to-end setup is incomplete: ${f} is missing (run npm run build and node scripts/setup-vscode.mjs)`);
+      if (!fs.existsSync(f))
+        throw new Error(
+          `end-to-end setup is incomplete: ${f} is missing (run npm run build and node scripts/setup-vscode.mjs)`,
+        );
     }
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'gd-e2e-'));
     const userData = path.join(tmp, 'user-data');
     const extensions = path.join(tmp, 'extensions');
     const workspace = path.join(tmp, 'workspace');
     fs.mkdirSync(path.join(userData, 'User'), { recursive: true });
-    fs.writeFileSync(path.join(userData, 'User', 'settings.json'), JSON.stringify({
-      'workbench.colorTheme': theme,
-      'workbench.startupEditor': 'none',
-      'workbench.tips.enabled': false,
-      'workbench.enableExperiments': false,
-      'security.workspace.trust.enabled': false,
-      'telemetry.telemetryLevel': 'off',
-      'extensions.autoUpdate': false,
-      'extensions.autoCheckUpdates': false,
-      'extensions.ignoreRecommendations': true,
-      'update.mode': 'none',
-      'git.enabled': false,
-      'editor.minimap.enabled': false,
-      'window.commandCenter': false,
-      'chat.disableAIFeatures': true,
-      'gradientDebugger.updateDelay': 100,
-    }, null, 2));
+    fs.writeFileSync(
+      path.join(userData, 'User', 'settings.json'),
+      JSON.stringify(
+        {
+          'workbench.colorTheme': theme,
+          'workbench.startupEditor': 'none',
+          'workbench.tips.enabled': false,
+          'workbench.enableExperiments': false,
+          'security.workspace.trust.enabled': false,
+          'telemetry.telemetryLevel': 'off',
+          'extensions.autoUpdate': false,
+          'extensions.autoCheckUpdates': false,
+          'extensions.ignoreRecommendations': true,
+          'update.mode': 'none',
+          'git.enabled': false,
+          'editor.minimap.enabled': false,
+          'window.commandCenter': false,
+          'chat.disableAIFeatures': true,
+          'gradientDebugger.updateDelay': 100,
+        },
+        null,
+        2,
+      ),
+    );
     const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
     const ext = path.join(extensions, `${pkg.publisher}.${pkg.name}-${pkg.version}`);
     fs.mkdirSync(ext, { recursive: true });
-    for (const item of ['package.json', 'README.md', 'LICENSE', 'dist', 'media', 'examples']) fs.cpSync(path.join(ROOT, item), path.join(ext, item), { recursive: true });
+    for (const item of ['package.json', 'README.md', 'LICENSE', 'dist', 'media', 'examples'])
+      fs.cpSync(path.join(ROOT, item), path.join(ext, item), { recursive: true });
     fs.cpSync(path.join(ROOT, 'examples'), workspace, { recursive: true });
     // the examples name their schema as "../media/network.schema.json", as in the repository
     fs.cpSync(path.join(ROOT, 'media'), path.join(tmp, 'media'), { recursive: true });
@@ -73,20 +90,53 @@ export class VsCode {
     fs.writeFileSync(config, '');
     const port = await freePort();
     const log = fs.openSync(path.join(tmp, 'code-server.log'), 'w');
-    const server = spawn(NODE24, [CODE_SERVER, '--config', config, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check',
-      '--disable-workspace-trust', '--user-data-dir', userData, '--extensions-dir', extensions, workspace], { detached: true, stdio: ['ignore', log, log], env: { ...process.env, PATH: `${path.dirname(NODE24)}:${process.env.PATH}` } });
+    const server = spawn(
+      NODE24,
+      [
+        CODE_SERVER,
+        '--config',
+        config,
+        '--auth',
+        'none',
+        '--bind-addr',
+        `127.0.0.1:${port}`,
+        '--disable-telemetry',
+        '--disable-update-check',
+        '--disable-workspace-trust',
+        '--user-data-dir',
+        userData,
+        '--extensions-dir',
+        extensions,
+        workspace,
+      ],
+      {
+        detached: true,
+        stdio: ['ignore', log, log],
+        env: { ...process.env, PATH: `${path.dirname(NODE24)}:${process.env.PATH}` },
+      },
+    );
     const url = `http://127.0.0.1:${port}`;
     let browser: Browser | undefined;
     try {
       await waitFor(async () => (await fetch(`${url}/healthz`)).ok, 60_000, 'code-server did not become healthy');
       browser = await chromium.launch({
         executablePath: '/usr/bin/chromium',
-        args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+        args: [
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-quic',
+          '--no-first-run',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+        ],
       });
       const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
       if (process.env.E2E_DEBUG) {
         page.on('requestfailed', (r) => console.log(`[e2e] request failed ${r.url()} ${r.failure()?.errorText}`));
-        page.on('console', (m) => { if (m.type() === 'error') console.log(`[e2e] console ${m.text().slice(0, 300)}`); });
+        page.on('console', (m) => {
+          if (m.type() === 'error') console.log(`[e2e] console ${m.text().slice(0, 300)}`);
+        });
       }
       await page.goto(`${url}/?folder=${encodeURIComponent(workspace)}`);
       await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
@@ -96,7 +146,9 @@ export class VsCode {
     } catch (e) {
       await browser?.close().catch(() => undefined);
       killGroup(server);
-      throw new Error(`${(e as Error).message}\n--- code-server log ---\n${fs.readFileSync(path.join(tmp, 'code-server.log'), 'utf8').slice(-3000)}`);
+      throw new Error(
+        `${(e as Error).message}\n--- code-server log ---\n${fs.readFileSync(path.join(tmp, 'code-server.log'), 'utf8').slice(-3000)}`,
+      );
     }
   }
 
@@ -155,7 +207,14 @@ export class VsCode {
   /** Shows the Explorer in the side bar. */
   async showExplorer(): Promise<void> {
     await this.page.keyboard.press('Escape');
-    if (!(await this.page.locator('.explorer-folders-view').first().isVisible().catch(() => false))) await this.runCommand('View: Show Explorer');
+    if (
+      !(await this.page
+        .locator('.explorer-folders-view')
+        .first()
+        .isVisible()
+        .catch(() => false))
+    )
+      await this.runCommand('View: Show Explorer');
     await this.page.locator('.explorer-folders-view').first().waitFor({ timeout: 10_000 });
   }
 
@@ -164,7 +223,11 @@ export class VsCode {
     await this.showExplorer();
     const parts = relative.split('/');
     for (const [i, part] of parts.entries()) {
-      const row = this.page.locator(`.explorer-folders-view .monaco-list-row[aria-label="${part}"], .explorer-folders-view .monaco-list-row[aria-label^="${part} "], .explorer-folders-view .monaco-list-row[aria-label^="${part},"]`).first();
+      const row = this.page
+        .locator(
+          `.explorer-folders-view .monaco-list-row[aria-label="${part}"], .explorer-folders-view .monaco-list-row[aria-label^="${part} "], .explorer-folders-view .monaco-list-row[aria-label^="${part},"]`,
+        )
+        .first();
       await row.waitFor({ state: 'visible', timeout: 15_000 });
       const isFolder = i < parts.length - 1;
       if (isFolder && (await row.getAttribute('aria-expanded')) === 'true') continue;
@@ -172,22 +235,29 @@ export class VsCode {
       if (!isFolder) await row.dblclick(); // pin it instead of a preview that the next open would replace
     }
     const name = parts[parts.length - 1];
-    await this.page.locator(`.editor-group-container.active .tab.active[aria-label^="${name}"]`).first().waitFor({ timeout: 15_000 });
+    await this.page
+      .locator(`.editor-group-container.active .tab.active[aria-label^="${name}"]`)
+      .first()
+      .waitFor({ timeout: 15_000 });
   }
 
   /** The webview frame (panel or side view) whose document contains `selector` (searched afresh: webviews reload when shown again). */
   async webview(selector: string, timeout = 30_000): Promise<Frame> {
     let found: Frame | undefined;
-    await waitFor(async () => {
-      for (const frame of this.page.frames()) {
-        if (frame === this.page.mainFrame() || frame.isDetached()) continue;
-        if (await frame.$(selector).catch(() => null)) {
-          found = frame;
-          return true;
+    await waitFor(
+      async () => {
+        for (const frame of this.page.frames()) {
+          if (frame === this.page.mainFrame() || frame.isDetached()) continue;
+          if (await frame.$(selector).catch(() => null)) {
+            found = frame;
+            return true;
+          }
         }
-      }
-      return false;
-    }, timeout, `no webview shows ${selector}`);
+        return false;
+      },
+      timeout,
+      `no webview shows ${selector}`,
+    );
     return found!;
   }
 

@@ -35,7 +35,7 @@ suite('activations', () => {
     });
   }
 
-  test('kinks follow PyTorch: relu\'(0) = 0, leaky_relu\'(0) = α, elu\'(0) = α', () => {
+  test("kinks follow PyTorch: relu'(0) = 0, leaky_relu'(0) = α, elu'(0) = α", () => {
     assert.strictEqual(ACTIVATIONS.relu.der(0, 0), 0);
     const leaky = getActivation({ type: 'leaky_relu', alpha: 0.2 });
     assert.strictEqual(leaky.der(0, 0), 0.2);
@@ -44,12 +44,12 @@ suite('activations', () => {
     assert.strictEqual(elu.der(0, 0), 1.5);
   });
 
-  test('default alphas are PyTorch\'s (leaky 0.01, elu 1)', () => {
+  test("default alphas are PyTorch's (leaky 0.01, elu 1)", () => {
     assert.strictEqual(ACTIVATIONS.leaky_relu.alpha, 0.01);
     assert.strictEqual(ACTIVATIONS.elu.alpha, 1);
   });
 
-  test('sigmoid\' = σ(1−σ) and tanh\' = 1−tanh² exactly as written', () => {
+  test("sigmoid' = σ(1−σ) and tanh' = 1−tanh² exactly as written", () => {
     const s = ACTIVATIONS.sigmoid.output(0.7);
     assert.strictEqual(ACTIVATIONS.sigmoid.der(0.7, s), s * (1 - s));
     const t = Math.tanh(-0.4);

@@ -24,9 +24,16 @@ function load(json: object): LoadedNetwork {
 /** A regression network of `depth` identical hidden layers. */
 function stack(activation: string, depth: number, units: number, init: unknown, extra: object = {}) {
   return {
-    name: 'stack', seed: 1, input: 2,
-    layers: [...Array.from({ length: depth }, (_, i) => ({ name: `h${i + 1}`, units, activation, init })), { name: 'out', units: 1, activation: 'linear', init }],
-    loss: 'mse', data: { generate: 'gauss', samples: 64, noise: 0.1 }, ...extra,
+    name: 'stack',
+    seed: 1,
+    input: 2,
+    layers: [
+      ...Array.from({ length: depth }, (_, i) => ({ name: `h${i + 1}`, units, activation, init })),
+      { name: 'out', units: 1, activation: 'linear', init },
+    ],
+    loss: 'mse',
+    data: { generate: 'gauss', samples: 64, noise: 0.1 },
+    ...extra,
   };
 }
 
@@ -42,7 +49,10 @@ suite('analysis and warnings', () => {
   };
   for (const [file, kinds] of Object.entries(expected)) {
     test(`example ${file} raises exactly ${kinds.length ? kinds.join(', ') : 'no warnings'}`, () => {
-      assert.deepStrictEqual(analyze(loadExample(file)).warnings.map((w) => w.kind), kinds);
+      assert.deepStrictEqual(
+        analyze(loadExample(file)).warnings.map((w) => w.kind),
+        kinds,
+      );
     });
   }
 
@@ -55,7 +65,12 @@ suite('analysis and warnings', () => {
     assert.strictEqual(w.layer, report.layers[w.layerIndex].name);
     assert.match(w.cause, /0\.24\d × /); // the product of the mean σ'(z) it crossed
     const hidden = report.layers.slice(0, -1).map((l) => l.index);
-    assert.deepStrictEqual(w.fixes[0].actions[0], { kind: 'set_activation', layers: hidden, activation: 'relu', init: 'he' });
+    assert.deepStrictEqual(w.fixes[0].actions[0], {
+      kind: 'set_activation',
+      layers: hidden,
+      activation: 'relu',
+      init: 'he',
+    });
   });
 
   test('uniformly enormous gradients (first/last ratio ≈ 1, which AutoTrainer misses) are still exploding', () => {
@@ -64,7 +79,10 @@ suite('analysis and warnings', () => {
     const ratio = norms[0] / norms[norms.length - 1];
     assert.ok(ratio < 70, `ratio ${ratio} must be below AutoTrainer's 70 for this case to mean anything`);
     assert.ok(Math.min(...norms) > 1e4, `norms ${norms}`);
-    assert.ok(report.warnings.some((w) => w.kind === 'exploding_gradient'), JSON.stringify(report.warnings.map((w) => w.kind)));
+    assert.ok(
+      report.warnings.some((w) => w.kind === 'exploding_gradient'),
+      JSON.stringify(report.warnings.map((w) => w.kind)),
+    );
   });
 
   test('dead ReLU units are exactly the units with z ≤ 0 for every sample', () => {
@@ -83,7 +101,10 @@ suite('analysis and warnings', () => {
     net.layers[0] = { ...net.layers[0], bias: [0, 0, 0, 0, 0, 0, 0, -50] } as never;
     const report = analyze(load(net));
     assert.deepStrictEqual(report.layers[0].deadUnits, [7]);
-    assert.deepStrictEqual(report.warnings.map((w) => w.kind), []);
+    assert.deepStrictEqual(
+      report.warnings.map((w) => w.kind),
+      [],
+    );
   });
 
   test('overflow to infinity is non_finite, named at the first layer whose activations overflow', () => {
@@ -92,11 +113,14 @@ suite('analysis and warnings', () => {
     net.layers[1] = { name: 'h2', units: 4, activation: 'relu', weights: huge } as never;
     net.layers[2] = { name: 'h3', units: 4, activation: 'relu', weights: huge } as never;
     const report = analyze(load(net));
-    assert.deepStrictEqual(report.warnings.map((w) => w.kind), ['non_finite']);
+    assert.deepStrictEqual(
+      report.warnings.map((w) => w.kind),
+      ['non_finite'],
+    );
     assert.strictEqual(report.warnings[0].layer, 'h3');
   });
 
-  test('saturation is measured per unit from f\'(z), and the layer figures agree with it', () => {
+  test("saturation is measured per unit from f'(z), and the layer figures agree with it", () => {
     const report = analyze(loadExample('saturated-tanh.net.json'));
     const hidden = report.layers[0];
     assert.ok(hidden.saturatedUnits.length >= 4);
@@ -116,7 +140,12 @@ suite('analysis and warnings', () => {
   });
 
   test('zero-initialised hidden layers are told the initialiser their activation recommends, and the fix applies that one (elu: He)', () => {
-    for (const [activation, init, name] of [['elu', 'he', 'He'], ['leaky_relu', 'he', 'He'], ['tanh', 'xavier', 'Xavier'], ['gelu', 'xavier', 'Xavier']]) {
+    for (const [activation, init, name] of [
+      ['elu', 'he', 'He'],
+      ['leaky_relu', 'he', 'He'],
+      ['tanh', 'xavier', 'Xavier'],
+      ['gelu', 'xavier', 'Xavier'],
+    ]) {
       const report = analyze(load(stack(activation, 1, 4, 'zeros')));
       const bad = report.warnings.find((w) => w.kind === 'bad_init');
       assert.ok(bad, `${activation}: no bad_init warning`);

@@ -8,7 +8,7 @@ const SRC = path.join(ROOT, 'src');
 
 /** Where a source file sits in the layering, from the bottom (numbers) to the top (entry points). */
 type Layer =
-  | 'numbers' | 'format' | 'kernels' | 'nn' | 'diagnosis' | 'core' | 'protocol' | 'host' | 'cli' | 'webview' | 'entry';
+  'numbers' | 'format' | 'kernels' | 'nn' | 'diagnosis' | 'core' | 'protocol' | 'host' | 'cli' | 'webview' | 'entry';
 
 /** What each layer may import as a value; `import type` of any core layer is also allowed in `protocol` and `webview`. */
 const MAY_IMPORT: Record<Layer, readonly Layer[]> = {
@@ -50,10 +50,17 @@ function sources(dir: string): string[] {
 
 /** `base`.ts, or `base`/index.ts for a folder. */
 function resolveRelative(base: string): string {
-  return fs.existsSync(`${base}.ts`) || !fs.existsSync(path.join(base, 'index.ts')) ? `${base}.ts` : path.join(base, 'index.ts');
+  return fs.existsSync(`${base}.ts`) || !fs.existsSync(path.join(base, 'index.ts'))
+    ? `${base}.ts`
+    : path.join(base, 'index.ts');
 }
 
-interface ImportEdge { readonly from: string; readonly to: string; readonly typeOnly: boolean; readonly line: number }
+interface ImportEdge {
+  readonly from: string;
+  readonly to: string;
+  readonly typeOnly: boolean;
+  readonly line: number;
+}
 
 /** The imports and re-exports of one file: relative ones resolved to files, packages by name. */
 function importsOf(file: string): ImportEdge[] {
@@ -76,22 +83,31 @@ const where = (e: ImportEdge): string => `${path.relative(ROOT, e.from)}:${e.lin
 suite('architecture: imports run one way', () => {
   test('every source file is classified and every relative import resolves', () => {
     assert.ok(FILES.length > 50, `only ${FILES.length} source files found under ${SRC}`);
-    const missing = EDGES.filter((e) => path.isAbsolute(e.to) && !fs.existsSync(e.to) && !e.to.endsWith('.generated.ts'));
+    const missing = EDGES.filter(
+      (e) => path.isAbsolute(e.to) && !fs.existsSync(e.to) && !e.to.endsWith('.generated.ts'),
+    );
     assert.deepStrictEqual(missing.map(where), []);
   });
 
   test('no layer imports a value from a layer above it', () => {
     const upward = EDGES.filter((e) => {
       if (!path.isAbsolute(e.to)) return false;
-      const from = layerOf(e.from), to = layerOf(e.to);
+      const from = layerOf(e.from),
+        to = layerOf(e.to);
       if (e.typeOnly && (from === 'protocol' || from === 'webview') && CORE_LAYERS.includes(to)) return false;
       return !MAY_IMPORT[from].includes(to);
     });
-    assert.deepStrictEqual(upward.map((e) => `${where(e)} (${layerOf(e.from)} may not import ${layerOf(e.to)})`), []);
+    assert.deepStrictEqual(
+      upward.map((e) => `${where(e)} (${layerOf(e.from)} may not import ${layerOf(e.to)})`),
+      [],
+    );
   });
 
   test('the webview imports nothing from core but types', () => {
-    const values = EDGES.filter((e) => layerOf(e.from) === 'webview' && path.isAbsolute(e.to) && CORE_LAYERS.includes(layerOf(e.to)) && !e.typeOnly);
+    const values = EDGES.filter(
+      (e) =>
+        layerOf(e.from) === 'webview' && path.isAbsolute(e.to) && CORE_LAYERS.includes(layerOf(e.to)) && !e.typeOnly,
+    );
     assert.deepStrictEqual(values.map(where), []);
   });
 
@@ -132,7 +148,12 @@ const MAX_FUNCTION_LINES = 60;
 /** Kernel functions may be longer, when a comment within the three lines above says why (`long kernel: …`). */
 const KERNEL_EXEMPTION = /long kernel: \S/;
 
-interface FunctionSpan { readonly file: string; readonly name: string; readonly start: number; readonly lines: number }
+interface FunctionSpan {
+  readonly file: string;
+  readonly name: string;
+  readonly start: number;
+  readonly lines: number;
+}
 
 /** Every function, method, constructor, accessor and arrow function with a body, and its length in lines. */
 function functionSpans(file: string): FunctionSpan[] {
@@ -162,7 +183,10 @@ function exempt(span: FunctionSpan): boolean {
 suite('architecture: short functions', () => {
   test(`no function is over ${MAX_FUNCTION_LINES} lines (kernels exempt with a written reason)`, () => {
     const long = FILES.flatMap(functionSpans).filter((s) => s.lines > MAX_FUNCTION_LINES && !exempt(s));
-    assert.deepStrictEqual(long.map((s) => `${path.relative(ROOT, s.file)}:${s.start} ${s.name} (${s.lines} lines)`), []);
+    assert.deepStrictEqual(
+      long.map((s) => `${path.relative(ROOT, s.file)}:${s.start} ${s.name} (${s.lines} lines)`),
+      [],
+    );
   });
 
   test('the measure finds a long function', () => {

@@ -12,7 +12,17 @@ function cli(...args: string[]): { code: number; out: string; err: string } {
   let out = '';
   let err = '';
   const real = nodeIo();
-  const io: CliIo = { ...real, out: (t) => { out += t; }, err: (t) => { err += t; }, cwd: ROOT, color: false };
+  const io: CliIo = {
+    ...real,
+    out: (t) => {
+      out += t;
+    },
+    err: (t) => {
+      err += t;
+    },
+    cwd: ROOT,
+    color: false,
+  };
   const code = runCli(args, io, '9.9.9');
   return { code, out, err };
 }
@@ -31,18 +41,34 @@ suite('command line', () => {
     const j = JSON.parse(r.out);
     assert.strictEqual(typeof j.loss, 'number');
     const layer = j.layers[0];
-    for (const key of ['index', 'name', 'units', 'activation', 'activations', 'derivatives', 'gradients', 'deadUnits', 'saturatedUnits']) assert.ok(key in layer, key);
+    for (const key of [
+      'index',
+      'name',
+      'units',
+      'activation',
+      'activations',
+      'derivatives',
+      'gradients',
+      'deadUnits',
+      'saturatedUnits',
+    ])
+      assert.ok(key in layer, key);
     for (const key of ['meanAbs', 'min', 'max']) assert.strictEqual(typeof layer.derivatives[key], 'number');
-    for (const key of ['weightNorm', 'biasNorm', 'ratioToWeights']) assert.strictEqual(typeof layer.gradients[key], 'number');
+    for (const key of ['weightNorm', 'biasNorm', 'ratioToWeights'])
+      assert.strictEqual(typeof layer.gradients[key], 'number');
     const w = j.warnings[0];
-    for (const key of ['kind', 'severity', 'layer', 'layerIndex', 'units', 'message', 'cause', 'fix']) assert.ok(key in w, key);
+    for (const key of ['kind', 'severity', 'layer', 'layerIndex', 'units', 'message', 'cause', 'fix'])
+      assert.ok(key in w, key);
     assert.strictEqual(w.kind, 'vanishing_gradient');
     assert.strictEqual(j.gradients, undefined);
   });
 
   test('analyze --gradients adds ∂loss/∂W in the file layout (units × inputs) and ∂loss/∂b', () => {
     const j = JSON.parse(cli('analyze', 'examples/xor-healthy.net.json', '--json', '--gradients').out);
-    assert.deepStrictEqual(j.gradients.map((g: { layer: string }) => g.layer), ['hidden', 'out']);
+    assert.deepStrictEqual(
+      j.gradients.map((g: { layer: string }) => g.layer),
+      ['hidden', 'out'],
+    );
     assert.strictEqual(j.gradients[0].weights.length, 4);
     assert.strictEqual(j.gradients[0].weights[0].length, 2);
     assert.strictEqual(j.gradients[1].bias.length, 1);
@@ -52,7 +78,10 @@ suite('command line', () => {
 
   test('--fail-on exits 1 only for the listed kinds; "any" for all; unknown kinds are a usage error', () => {
     assert.strictEqual(cli('analyze', 'examples/dead-relu.net.json', '--fail-on', 'dead_relu').code, EXIT.failed);
-    assert.strictEqual(cli('analyze', 'examples/dead-relu.net.json', '--fail-on', 'vanishing_gradient,exploding_gradient').code, EXIT.ok);
+    assert.strictEqual(
+      cli('analyze', 'examples/dead-relu.net.json', '--fail-on', 'vanishing_gradient,exploding_gradient').code,
+      EXIT.ok,
+    );
     assert.strictEqual(cli('analyze', 'examples/xor-healthy.net.json', '--fail-on', 'any').code, EXIT.ok);
     const bad = cli('analyze', 'examples/xor-healthy.net.json', '--fail-on', 'dead');
     assert.strictEqual(bad.code, EXIT.invalid);
@@ -71,9 +100,15 @@ suite('command line', () => {
   test('a directory analyses every network in it; one invalid file makes the run exit 2', () => {
     const r = cli('analyze', 'examples', '--json');
     const j = JSON.parse(r.out);
-    assert.strictEqual(j.files.length, fs.readdirSync(path.join(ROOT, 'examples')).filter((f) => f.endsWith('.net.json')).length);
+    assert.strictEqual(
+      j.files.length,
+      fs.readdirSync(path.join(ROOT, 'examples')).filter((f) => f.endsWith('.net.json')).length,
+    );
     assert.strictEqual(r.code, EXIT.ok);
-    assert.strictEqual(cli('analyze', 'examples/xor-healthy.net.json', 'test/fixtures/invalid/nan-literal.net.json').code, EXIT.invalid);
+    assert.strictEqual(
+      cli('analyze', 'examples/xor-healthy.net.json', 'test/fixtures/invalid/nan-literal.net.json').code,
+      EXIT.invalid,
+    );
   });
 
   test('train --json: history with the loss before each update, final parameters, warnings', () => {
@@ -89,13 +124,32 @@ suite('command line', () => {
     const dir = fs.mkdtempSync(path.join(require('os').tmpdir(), 'gd-'));
     const file = path.join(dir, 'blowup.net.json');
     const spec = JSON.parse(fs.readFileSync(path.join(ROOT, 'examples', 'xor-healthy.net.json'), 'utf8'));
-    spec.layers = [{ name: 'h', units: 8, activation: 'linear' }, { name: 'out', units: 1, activation: 'linear' }];
+    spec.layers = [
+      { name: 'h', units: 8, activation: 'linear' },
+      { name: 'out', units: 1, activation: 'linear' },
+    ];
     spec.loss = 'mse';
-    spec.data = { inputs: [[1, 2], [3, 4], [5, 6], [7, 8]], targets: [[10], [20], [30], [40]] };
+    spec.data = {
+      inputs: [
+        [1, 2],
+        [3, 4],
+        [5, 6],
+        [7, 8],
+      ],
+      targets: [[10], [20], [30], [40]],
+    };
     spec.training = { learningRate: 0.5 };
     delete spec.$schema;
     fs.writeFileSync(file, JSON.stringify(spec));
-    const r = cli('train', file, '--steps', '100', '--fail-on', 'non_finite,exploding_gradient,loss_diverging', '--json');
+    const r = cli(
+      'train',
+      file,
+      '--steps',
+      '100',
+      '--fail-on',
+      'non_finite,exploding_gradient,loss_diverging',
+      '--json',
+    );
     assert.strictEqual(r.code, EXIT.failed);
     assert.ok(JSON.parse(r.out).warnings.some((w: { kind: string; firstStep?: number }) => w.firstStep !== undefined));
   });
@@ -122,7 +176,12 @@ suite('command line', () => {
     fs.mkdirSync(path.join(dir, 'ws'));
     fs.writeFileSync(path.join(dir, 'secret.csv'), 'a,b\n1,2\n');
     fs.writeFileSync(path.join(dir, 'ws', 'package.json'), '{}');
-    const spec = { input: 1, layers: [{ units: 1, activation: 'linear' }], loss: 'mse', data: { csv: '../secret.csv', targets: ['b'] } };
+    const spec = {
+      input: 1,
+      layers: [{ units: 1, activation: 'linear' }],
+      loss: 'mse',
+      data: { csv: '../secret.csv', targets: ['b'] },
+    };
     fs.writeFileSync(path.join(dir, 'ws', 'n.net.json'), JSON.stringify(spec, null, 2));
     const r = cli('analyze', path.join(dir, 'ws', 'n.net.json'));
     assert.strictEqual(r.code, EXIT.invalid);
@@ -133,8 +192,15 @@ suite('command line', () => {
     const dir = fs.mkdtempSync(path.join(require('os').tmpdir(), 'gd-'));
     const huge = Array.from({ length: 4 }, () => [1e200, 1e200, 1e200, 1e200]);
     const spec = {
-      input: 2, loss: 'mse', data: { inputs: [[1, 1]], targets: [[0]] },
-      layers: [{ units: 4, activation: 'relu', init: 'he' }, { units: 4, activation: 'relu', weights: huge }, { units: 4, activation: 'relu', weights: huge }, { units: 1, activation: 'linear' }],
+      input: 2,
+      loss: 'mse',
+      data: { inputs: [[1, 1]], targets: [[0]] },
+      layers: [
+        { units: 4, activation: 'relu', init: 'he' },
+        { units: 4, activation: 'relu', weights: huge },
+        { units: 4, activation: 'relu', weights: huge },
+        { units: 1, activation: 'linear' },
+      ],
     };
     fs.writeFileSync(path.join(dir, 'nan.net.json'), JSON.stringify(spec));
     const r = cli('analyze', path.join(dir, 'nan.net.json'), '--json', '--fail-on', 'non_finite');
@@ -149,7 +215,10 @@ suite('command line', () => {
     const ok = spawnSync(bin, ['analyze', 'examples/xor-healthy.net.json', '--json'], { cwd: ROOT, encoding: 'utf8' });
     assert.strictEqual(ok.status, 0, ok.stderr);
     assert.strictEqual(JSON.parse(ok.stdout).layers.length, 2);
-    const bad = spawnSync(bin, ['check', 'test/fixtures/invalid/nan-literal.net.json'], { cwd: ROOT, encoding: 'utf8' });
+    const bad = spawnSync(bin, ['check', 'test/fixtures/invalid/nan-literal.net.json'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
     assert.strictEqual(bad.status, 2);
     assert.match(bad.stderr, /nan-literal\.net\.json:7:28: error: JSON syntax error/);
   });

@@ -8,8 +8,18 @@ suite('data sources', () => {
   test('CSV: quoted fields with commas, doubled quotes, CRLF and blank lines', () => {
     const records = parseCsvRecords('a,"b, c",d\r\n1,"say ""hi""",3\r\n\r\n4,5,6');
     assert.ok(Array.isArray(records));
-    assert.deepStrictEqual(records.map((r) => r.fields), [['a', 'b, c', 'd'], ['1', 'say "hi"', '3'], ['4', '5', '6']]);
-    assert.deepStrictEqual(records.map((r) => r.line), [1, 2, 4]);
+    assert.deepStrictEqual(
+      records.map((r) => r.fields),
+      [
+        ['a', 'b, c', 'd'],
+        ['1', 'say "hi"', '3'],
+        ['4', '5', '6'],
+      ],
+    );
+    assert.deepStrictEqual(
+      records.map((r) => r.line),
+      [1, 2, 4],
+    );
   });
 
   test('CSV: target columns by name, the others are inputs in file order', () => {
@@ -20,10 +30,19 @@ suite('data sources', () => {
   });
 
   test('CSV errors: unknown column, wrong input count, ragged row, non-number — each with its line', () => {
-    assert.deepStrictEqual(parseCsv('a,b\n1,2\n', ['z'], 1).error, { message: "no column named 'z' in the header (columns: a, b)", line: 1 });
+    assert.deepStrictEqual(parseCsv('a,b\n1,2\n', ['z'], 1).error, {
+      message: "no column named 'z' in the header (columns: a, b)",
+      line: 1,
+    });
     assert.match(parseCsv('a,b,c\n1,2,3\n', ['c'], 1).error!.message, /2 input columns \(a, b\) but "input" is 1/);
-    assert.deepStrictEqual(parseCsv('a,b\n1,2\n3\n', ['b'], 1).error, { message: 'expected 2 fields, found 1', line: 3 });
-    assert.deepStrictEqual(parseCsv('a,b\n1,2\n3,NaN\n', ['b'], 1).error, { message: `column 'b' has "NaN", not a finite number`, line: 3 });
+    assert.deepStrictEqual(parseCsv('a,b\n1,2\n3\n', ['b'], 1).error, {
+      message: 'expected 2 fields, found 1',
+      line: 3,
+    });
+    assert.deepStrictEqual(parseCsv('a,b\n1,2\n3,NaN\n', ['b'], 1).error, {
+      message: `column 'b' has "NaN", not a finite number`,
+      line: 3,
+    });
     assert.deepStrictEqual(parseCsvRecords('a,"b\n'), { message: 'unterminated quoted field', line: 1 });
   });
 
@@ -36,7 +55,10 @@ suite('data sources', () => {
       if (name !== 'spiral') assert.notDeepStrictEqual(a.inputs, c.inputs);
       const ones = Array.from(a.targets).filter((t) => t === 1).length;
       assert.strictEqual(ones, 100);
-      assert.ok(Array.from(a.inputs).every((v) => Math.abs(v) < 1.6), 'features in range');
+      assert.ok(
+        Array.from(a.inputs).every((v) => Math.abs(v) < 1.6),
+        'features in range',
+      );
     });
   }
 
@@ -45,7 +67,10 @@ suite('data sources', () => {
     assert.strictEqual(d.targetSize, 3);
     for (let s = 0; s < 9; s++) {
       const row = Array.from(d.targets.subarray(3 * s, 3 * s + 3));
-      assert.deepStrictEqual(row, [0, 1, 2].map((k) => (k === s % 3 ? 1 : 0)));
+      assert.deepStrictEqual(
+        row,
+        [0, 1, 2].map((k) => (k === s % 3 ? 1 : 0)),
+      );
     }
   });
 

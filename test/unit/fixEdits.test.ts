@@ -17,7 +17,10 @@ suite('fixes as edits of the file', () => {
     const after = applyFix(text, fix);
     const { loaded, problems } = loadNetwork(after);
     assert.ok(loaded, JSON.stringify(problems));
-    assert.deepStrictEqual(loaded.spec.layers.slice(0, 5).map((l) => [l.activation.type, l.init.type]), Array(5).fill(['relu', 'he']));
+    assert.deepStrictEqual(
+      loaded.spec.layers.slice(0, 5).map((l) => [l.activation.type, l.init.type]),
+      Array(5).fill(['relu', 'he']),
+    );
     assert.ok(!analyze(loaded).warnings.some((w) => w.kind === 'vanishing_gradient'));
   });
 
@@ -29,20 +32,48 @@ suite('fixes as edits of the file', () => {
     assert.strictEqual(after, applyFix(text, fix));
     assert.match(after, /"activation": \{\s*"type": "leaky_relu",\s*"alpha": 0\.01\s*\}/);
     // untouched lines stay identical
-    const untouched = (s: string): string[] => s.split('\n').filter((l) => !l.includes('activation') && !l.includes('leaky') && !l.includes('alpha') && l.trim() !== '}' && l.trim() !== '},');
+    const untouched = (s: string): string[] =>
+      s
+        .split('\n')
+        .filter(
+          (l) =>
+            !l.includes('activation') &&
+            !l.includes('leaky') &&
+            !l.includes('alpha') &&
+            l.trim() !== '}' &&
+            l.trim() !== '},',
+        );
     assert.deepStrictEqual(untouched(after), untouched(text));
   });
 
   test('clip and learning-rate fixes create or replace training keys', () => {
-    const text = '{\n    "input": 1,\n    "layers": [{ "units": 1, "activation": "linear" }],\n    "loss": "mse",\n    "data": { "inputs": [[1]], "targets": [[1]] }\n}\n';
-    const clipped = applyFix(text, { title: 'clip', actions: [{ kind: 'set_clip', norm: 1 }, { kind: 'set_learning_rate', learningRate: 0.01 }] });
+    const text =
+      '{\n    "input": 1,\n    "layers": [{ "units": 1, "activation": "linear" }],\n    "loss": "mse",\n    "data": { "inputs": [[1]], "targets": [[1]] }\n}\n';
+    const clipped = applyFix(text, {
+      title: 'clip',
+      actions: [
+        { kind: 'set_clip', norm: 1 },
+        { kind: 'set_learning_rate', learningRate: 0.01 },
+      ],
+    });
     assert.deepStrictEqual(JSON.parse(clipped).training, { clip: { norm: 1 }, learningRate: 0.01 });
     assert.match(clipped, /\n {4}"training": \{\n {8}"clip"/); // the file's 4-space indentation
   });
 
   test('setting an init removes explicit weights that would override it', () => {
-    const text = JSON.stringify({ input: 1, layers: [{ units: 1, activation: 'tanh', weights: [[5]] }], loss: 'mse', data: { inputs: [[1]], targets: [[1]] } }, null, 2);
-    const after = JSON.parse(applyFix(text, { title: 'init', actions: [{ kind: 'set_init', layers: [0], init: 'xavier' }] }));
+    const text = JSON.stringify(
+      {
+        input: 1,
+        layers: [{ units: 1, activation: 'tanh', weights: [[5]] }],
+        loss: 'mse',
+        data: { inputs: [[1]], targets: [[1]] },
+      },
+      null,
+      2,
+    );
+    const after = JSON.parse(
+      applyFix(text, { title: 'init', actions: [{ kind: 'set_init', layers: [0], init: 'xavier' }] }),
+    );
     assert.deepStrictEqual(after.layers[0], { units: 1, activation: 'tanh', init: 'xavier' });
   });
 
@@ -60,7 +91,11 @@ suite('fixes as edits of the file', () => {
     const trained = run.loaded.network.parameters();
     const after = withParameters(text, trained);
     const reloaded = loadNetwork(after).loaded!.network.parameters();
-    reloaded.forEach((p, i) => p.weights.flat().forEach((w, k) => assert.ok(Math.abs(w - trained[i].weights.flat()[k]) <= 1e-11 * Math.max(1, Math.abs(w)))));
+    reloaded.forEach((p, i) =>
+      p.weights
+        .flat()
+        .forEach((w, k) => assert.ok(Math.abs(w - trained[i].weights.flat()[k]) <= 1e-11 * Math.max(1, Math.abs(w)))),
+    );
     assert.match(after, /"loss": "binary_cross_entropy",/);
     assert.ok(after.startsWith('{\n  "$schema"'));
   });

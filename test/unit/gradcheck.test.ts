@@ -9,15 +9,32 @@ import { ACTIVATION_NAMES } from '../../src/core/format/activationFacts';
 function network(hidden: string, loss: string): LoadedNetwork {
   const out = loss === 'cross_entropy' ? 'softmax' : loss === 'binary_cross_entropy' ? 'sigmoid' : 'tanh';
   const units = loss === 'cross_entropy' ? 3 : 1;
-  const { loaded, problems } = loadNetwork(JSON.stringify({
-    name: `${hidden}/${loss}`, seed: 17, input: 2, loss,
-    layers: [
-      { name: 'h1', units: 5, activation: hidden, init: { type: 'normal', std: 0.9 }, bias: [0.1, -0.2, 0.3, 0.05, -0.15] },
-      { name: 'h2', units: 4, activation: hidden, init: { type: 'normal', std: 0.9 }, bias: [0.2, -0.1, 0.15, -0.25] },
-      { name: 'out', units, activation: out, init: 'xavier' },
-    ],
-    data: { generate: 'gauss', samples: 24, noise: 0.2 },
-  }));
+  const { loaded, problems } = loadNetwork(
+    JSON.stringify({
+      name: `${hidden}/${loss}`,
+      seed: 17,
+      input: 2,
+      loss,
+      layers: [
+        {
+          name: 'h1',
+          units: 5,
+          activation: hidden,
+          init: { type: 'normal', std: 0.9 },
+          bias: [0.1, -0.2, 0.3, 0.05, -0.15],
+        },
+        {
+          name: 'h2',
+          units: 4,
+          activation: hidden,
+          init: { type: 'normal', std: 0.9 },
+          bias: [0.2, -0.1, 0.15, -0.25],
+        },
+        { name: 'out', units, activation: out, init: 'xavier' },
+      ],
+      data: { generate: 'gauss', samples: 24, noise: 0.2 },
+    }),
+  );
   assert.ok(loaded, JSON.stringify(problems));
   return loaded;
 }
@@ -27,7 +44,10 @@ suite('gradient check', () => {
     test(`${hidden}: passes for every loss on a seeded random network`, () => {
       for (const loss of LOSS_NAMES) {
         const result = gradientCheck(network(hidden, loss));
-        assert.ok(result.passed, `${loss}: max relative error ${result.maxRelativeError} ${JSON.stringify(result.layers.map((l) => l.worst))}`);
+        assert.ok(
+          result.passed,
+          `${loss}: max relative error ${result.maxRelativeError} ${JSON.stringify(result.layers.map((l) => l.worst))}`,
+        );
         assert.ok(result.layers.every((l) => l.checked > 0));
       }
     });
@@ -59,14 +79,26 @@ suite('gradient check', () => {
 });
 
 suite('explain a weight', () => {
-  for (const [hidden, loss] of [['tanh', 'mse'], ['relu', 'cross_entropy'], ['sigmoid', 'binary_cross_entropy']]) {
+  for (const [hidden, loss] of [
+    ['tanh', 'mse'],
+    ['relu', 'cross_entropy'],
+    ['sigmoid', 'binary_cross_entropy'],
+  ]) {
     test(`${hidden}/${loss}: the chain-rule breakdown adds up to the backprop gradient, for hidden and output weights and biases`, () => {
       const loaded = network(hidden, loss);
-      for (const [layer, unit, input] of [[2, 0, 1], [1, 2, 3], [0, 4, 0], [0, 1, -1]]) {
+      for (const [layer, unit, input] of [
+        [2, 0, 1],
+        [1, 2, 3],
+        [0, 4, 0],
+        [0, 1, -1],
+      ]) {
         const e = explainWeight(loaded, layer, unit, input);
         const l = loaded.network.layers[layer];
         const expected = input < 0 ? l.gradBias[unit] : l.gradWeights[unit * l.inSize + input];
-        assert.ok(Math.abs(e.gradient - expected) <= 1e-12 * Math.max(1, Math.abs(expected)), `${layer}/${unit}/${input}: ${e.gradient} vs ${expected}`);
+        assert.ok(
+          Math.abs(e.gradient - expected) <= 1e-12 * Math.max(1, Math.abs(expected)),
+          `${layer}/${unit}/${input}: ${e.gradient} vs ${expected}`,
+        );
         assert.strictEqual(e.updated, e.weight - e.learningRate * e.gradient);
         assert.strictEqual(e.samples, 24);
         // each shown sample's share is the product of the terms before it

@@ -15,5 +15,8 @@ export function relativeError(a: number, b: number, floor = 1e-12): number {
 /** Asserts `actual` is within relative tolerance `tol` of `expected` (errors measured against at least `floor`), naming `what` on failure. */
 export function assertClose(actual: number, expected: number, tol: number, what: string, floor = 1e-12): void {
   const err = relativeError(actual, expected, floor);
-  assert.ok(err <= tol, `${what}: got ${actual}, expected ${expected} (relative error ${err.toExponential(2)} > ${tol})`);
+  assert.ok(
+    err <= tol,
+    `${what}: got ${actual}, expected ${expected} (relative error ${err.toExponential(2)} > ${tol})`,
+  );
 }

@@ -15,8 +15,10 @@ suite('losses', () => {
       loss.grad(Y, T, 2, 3, grad);
       for (let i = 0; i < 6; i++) {
         const h = 1e-7;
-        const plus = Float64Array.from(Y); plus[i] += h;
-        const minus = Float64Array.from(Y); minus[i] -= h;
+        const plus = Float64Array.from(Y);
+        plus[i] += h;
+        const minus = Float64Array.from(Y);
+        minus[i] -= h;
         const numeric = (loss.value(plus, T, 2, 3) - loss.value(minus, T, 2, 3)) / (2 * h);
         assertClose(grad[i], numeric, 1e-6, `${name} ∂E/∂y[${i}]`);
       }

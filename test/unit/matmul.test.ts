@@ -50,19 +50,43 @@ suite('matrix kernels', () => {
   });
 
   // every remainder of the 4-row, 2- and 4-column blocks and odd k, above the SIMD threshold (512 multiply-adds) too; k = 0
-  const shapes = [[1, 1, 1], [1, 1, 0], [3, 5, 7], [4, 4, 4], [5, 9, 2], [8, 3, 513], [7, 6, 1100], [17, 4, 1024], [6, 7, 3], [16, 32, 32], [13, 11, 9], [12, 6, 31], [9, 10, 64], [4, 2, 65], [7, 7, 11], [2, 3, 100], [1, 1, 600]];
+  const shapes = [
+    [1, 1, 1],
+    [1, 1, 0],
+    [3, 5, 7],
+    [4, 4, 4],
+    [5, 9, 2],
+    [8, 3, 513],
+    [7, 6, 1100],
+    [17, 4, 1024],
+    [6, 7, 3],
+    [16, 32, 32],
+    [13, 11, 9],
+    [12, 6, 31],
+    [9, 10, 64],
+    [4, 2, 65],
+    [7, 7, 11],
+    [2, 3, 100],
+    [1, 1, 600],
+  ];
   for (const [name, kind, kernel, alloc] of implementations()) {
     for (const [m, n, k] of shapes) {
       test(`${name}: ${kind} at ${m}×${n}×${k} equals the naive product`, () => {
         const a = alloc(m * k).map(() => rng.normal());
         const b = alloc(n * k).map(() => rng.normal());
-        const aIn = alloc(m * k), bIn = alloc(n * k), c = alloc(m * n);
+        const aIn = alloc(m * k),
+          bIn = alloc(n * k),
+          c = alloc(m * n);
         aIn.set(a);
         bIn.set(b);
         c.fill(NaN); // stale contents must be overwritten, never added to
         kernel(aIn, bIn, c, m, n, k);
         const expected = naive(kind, a, b, m, n, k);
-        for (let i = 0; i < m * n; i++) assert.ok(Math.abs(c[i] - expected[i]) <= 1e-12 * Math.max(1, Math.abs(expected[i])), `C[${i}]: ${c[i]} vs ${expected[i]}`);
+        for (let i = 0; i < m * n; i++)
+          assert.ok(
+            Math.abs(c[i] - expected[i]) <= 1e-12 * Math.max(1, Math.abs(expected[i])),
+            `C[${i}]: ${c[i]} vs ${expected[i]}`,
+          );
       });
     }
   }
@@ -77,7 +101,9 @@ suite('matrix kernels', () => {
     const c = ws.alloc(m * n);
     ws.abt(outside, b, c, m, n, k);
     const expected = naive('abt', outside, b, m, n, k);
-    expected.forEach((v, i) => assert.ok(Math.abs(c[i] - v) <= 1e-12 * Math.max(1, Math.abs(v)), `C[${i}]: ${c[i]} vs ${v}`));
+    expected.forEach((v, i) =>
+      assert.ok(Math.abs(c[i] - v) <= 1e-12 * Math.max(1, Math.abs(v)), `C[${i}]: ${c[i]} vs ${v}`),
+    );
   });
 
   test('setMatmulKernel switches the kernels of new workspaces and reports the previous choice', () => {
@@ -100,7 +126,10 @@ suite('workspace', () => {
     const last = ws.alloc(10);
     assert.strictEqual(first.length, 1000);
     assert.ok(first.every((v) => v === 2.5));
-    assert.ok(last.every((v) => v === 0), 'new buffers start at zero');
+    assert.ok(
+      last.every((v) => v === 0),
+      'new buffers start at zero',
+    );
     assert.ok(ws.holds(first) && ws.holds(big) && ws.holds(last));
     assert.strictEqual(big[big.length - 1], 7);
   });
@@ -109,12 +138,15 @@ suite('workspace', () => {
     const ws = Workspace.create();
     const spans = [3, 1, 8, 5, 2].map((n) => ws.alloc(n));
     spans.forEach((s) => assert.strictEqual(s.byteOffset % 16, 0));
-    for (let i = 1; i < spans.length; i++) assert.ok(spans[i].byteOffset >= spans[i - 1].byteOffset + spans[i - 1].byteLength);
+    for (let i = 1; i < spans.length; i++)
+      assert.ok(spans[i].byteOffset >= spans[i - 1].byteOffset + spans[i - 1].byteLength);
   });
 
   test("buffers stay resident when another workspace grows (V8 then renews every shared memory's buffer object)", () => {
     const ws = Workspace.create();
-    const a = ws.alloc(16 * 8), b = ws.alloc(8 * 8), c = ws.alloc(16 * 8);
+    const a = ws.alloc(16 * 8),
+      b = ws.alloc(8 * 8),
+      c = ws.alloc(16 * 8);
     Workspace.create().alloc(2_000_000); // another network's memory grows
     assert.ok(ws.address(a) >= 0 && ws.address(b) >= 0 && ws.address(c) >= 0);
     a.fill(1);
@@ -124,7 +156,8 @@ suite('workspace', () => {
   });
 
   test("another workspace's buffers are not held", () => {
-    const a = Workspace.create(), b = Workspace.create();
+    const a = Workspace.create(),
+      b = Workspace.create();
     assert.strictEqual(a.holds(b.alloc(4)), false);
   });
 });

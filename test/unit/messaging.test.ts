@@ -4,23 +4,40 @@ import { displayNumber, encodeNonFinite } from '../../src/shared/numbers';
 import { logAxis } from '../../src/webview/render/scales';
 
 suite('webview messages are untrusted', () => {
-  test('accepts exactly the protocol\'s messages', () => {
+  test("accepts exactly the protocol's messages", () => {
     for (const m of [
-      { type: 'ready' }, { type: 'reveal', layerIndex: 2 }, { type: 'reveal', layerIndex: -1, warningIndex: 0 },
-      { type: 'applyFix', warningIndex: 1, fixIndex: 0 }, { type: 'command', command: 'train' },
+      { type: 'ready' },
+      { type: 'reveal', layerIndex: 2 },
+      { type: 'reveal', layerIndex: -1, warningIndex: 0 },
+      { type: 'applyFix', warningIndex: 1, fixIndex: 0 },
+      { type: 'command', command: 'train' },
       { type: 'explainWeight', layerIndex: 0, unit: 3, input: -1 },
-    ]) assert.ok(isFromWebview(m), JSON.stringify(m));
+    ])
+      assert.ok(isFromWebview(m), JSON.stringify(m));
   });
 
   test('rejects anything else: unknown types and commands, wrong field types, extra fields, prototypes', () => {
     for (const m of [
-      null, undefined, 42, 'ready', [], {}, { type: 'nope' }, { type: 'ready', extra: 1 },
-      { type: 'reveal', layerIndex: '2' }, { type: 'reveal', layerIndex: 1.5 }, { type: 'reveal', layerIndex: -2 },
-      { type: 'applyFix', warningIndex: 0 }, { type: 'applyFix', warningIndex: 0, fixIndex: -1 },
-      { type: 'command', command: 'workbench.action.terminal.new' }, { type: 'command', command: 'toString' },
-      { type: 'explainWeight', layerIndex: 0, unit: 0 }, { type: 'explainWeight', layerIndex: 0, unit: 0, input: 1e9 },
+      null,
+      undefined,
+      42,
+      'ready',
+      [],
+      {},
+      { type: 'nope' },
+      { type: 'ready', extra: 1 },
+      { type: 'reveal', layerIndex: '2' },
+      { type: 'reveal', layerIndex: 1.5 },
+      { type: 'reveal', layerIndex: -2 },
+      { type: 'applyFix', warningIndex: 0 },
+      { type: 'applyFix', warningIndex: 0, fixIndex: -1 },
+      { type: 'command', command: 'workbench.action.terminal.new' },
+      { type: 'command', command: 'toString' },
+      { type: 'explainWeight', layerIndex: 0, unit: 0 },
+      { type: 'explainWeight', layerIndex: 0, unit: 0, input: 1e9 },
       JSON.parse('{"type":"ready","__proto__":{"x":1}}'),
-    ]) assert.strictEqual(isFromWebview(m), false, JSON.stringify(m));
+    ])
+      assert.strictEqual(isFromWebview(m), false, JSON.stringify(m));
   });
 });
 

@@ -7,9 +7,13 @@ import { setMatmulKernel } from '../../src/core/kernels/workspace';
 
 /** A 3-5-4-K network with every hidden layer of `hidden` and the loss's natural output activation. */
 function makeSpec(hidden: ActivationName, loss: LossName, seed = 7): NetworkSpec {
-  const outAct: ActivationName = loss === 'cross_entropy' ? 'softmax' : loss === 'binary_cross_entropy' ? 'sigmoid' : 'tanh';
+  const outAct: ActivationName =
+    loss === 'cross_entropy' ? 'softmax' : loss === 'binary_cross_entropy' ? 'sigmoid' : 'tanh';
   return {
-    name: `${hidden}-${loss}`, seed, input: 3, loss,
+    name: `${hidden}-${loss}`,
+    seed,
+    input: 3,
+    loss,
     layers: [
       { name: 'h1', units: 5, activation: { type: hidden }, init: { type: 'normal', std: 0.7 } },
       { name: 'h2', units: 4, activation: { type: hidden }, init: { type: 'normal', std: 0.7 } },
@@ -24,7 +28,8 @@ const BATCH = 6;
 const X = Float64Array.from({ length: BATCH * 3 }, (_, i) => 1.7 * Math.sin(1.3 * i + 0.4));
 function targets(loss: LossName): Float64Array {
   return Float64Array.from({ length: BATCH * 3 }, (_, i) =>
-    loss === 'cross_entropy' ? (i % 3 === Math.floor(i / 3) % 3 ? 1 : 0) : 0.5 + 0.4 * Math.cos(2.1 * i));
+    loss === 'cross_entropy' ? (i % 3 === Math.floor(i / 3) % 3 ? 1 : 0) : 0.5 + 0.4 * Math.cos(2.1 * i),
+  );
 }
 
 suite('network backpropagation', () => {
@@ -37,7 +42,10 @@ suite('network backpropagation', () => {
         const t = targets(loss);
         net.lossAndGradients(X, t, BATCH);
         for (const layer of net.layers) {
-          for (const [param, grad] of [[layer.weights, Float64Array.from(layer.gradWeights)], [layer.bias, Float64Array.from(layer.gradBias)]]) {
+          for (const [param, grad] of [
+            [layer.weights, Float64Array.from(layer.gradWeights)],
+            [layer.bias, Float64Array.from(layer.gradBias)],
+          ]) {
             for (let i = 0; i < param.length; i++) {
               const w = param[i];
               const h = 1e-6;
@@ -62,11 +70,26 @@ suite('network backpropagation', () => {
     const net = Network.fromSpec({
       ...spec,
       input: 2,
-      layers: [{ name: 'only', units: 2, activation: { type: 'linear' }, init: { type: 'zeros' }, weights: [[1, 2], [3, 4]], bias: [0.5, -1] }],
+      layers: [
+        {
+          name: 'only',
+          units: 2,
+          activation: { type: 'linear' },
+          init: { type: 'zeros' },
+          weights: [
+            [1, 2],
+            [3, 4],
+          ],
+          bias: [0.5, -1],
+        },
+      ],
     });
     const y = net.forward(Float64Array.from([10, 100]), 1);
     assert.deepStrictEqual(Array.from(y), [1 * 10 + 2 * 100 + 0.5, 3 * 10 + 4 * 100 - 1]);
-    assert.deepStrictEqual(net.parameters()[0].weights, [[1, 2], [3, 4]]);
+    assert.deepStrictEqual(net.parameters()[0].weights, [
+      [1, 2],
+      [3, 4],
+    ]);
   });
 
   test('the same seed gives the same initial weights; another seed does not', () => {
@@ -105,11 +128,20 @@ suite('network backpropagation', () => {
       x[pass] += 0.5; // the same array, changed: a stale copy would go unnoticed
       const e = simd.lossAndGradients(x, t, 4);
       assertClose(e, plain.lossAndGradients(x, t, 4), 1e-13, `E, pass ${pass}`);
-      simd.layers.forEach((l, i) => l.gradWeights.forEach((g, k) => assertClose(g, plain.layers[i].gradWeights[k], 1e-13, `∂E/∂W of layer ${i}, entry ${k}`)));
+      simd.layers.forEach((l, i) =>
+        l.gradWeights.forEach((g, k) =>
+          assertClose(g, plain.layers[i].gradWeights[k], 1e-13, `∂E/∂W of layer ${i}, entry ${k}`),
+        ),
+      );
     }
     const resident = simd.workspace.alloc(12);
     resident.set(x);
     assertClose(simd.lossValue(resident, t, 4), plain.lossValue(x, t, 4), 1e-13, 'E from a resident input');
-    assertClose(simd.lossValue(x.subarray(0, 6), t, 2), plain.lossValue(x.subarray(0, 6), t, 2), 1e-13, 'E from a view of part of x');
+    assertClose(
+      simd.lossValue(x.subarray(0, 6), t, 2),
+      plain.lossValue(x.subarray(0, 6), t, 2),
+      1e-13,
+      'E from a view of part of x',
+    );
   });
 });

@@ -33,14 +33,32 @@ function regression(n: number): Dataset {
 /** One ReLU hidden layer of 32 and a linear output, trained by full-batch SGD at `lr`. */
 function reluRegressor(lr: number): NetworkSpec {
   const base = mlp('relu', 1, 32, { type: 'he' }, { learningRate: lr });
-  return { ...base, layers: [base.layers[0], { name: 'out', units: 1, activation: { type: 'linear' }, init: { type: 'xavier' } }] };
+  return {
+    ...base,
+    layers: [base.layers[0], { name: 'out', units: 1, activation: { type: 'linear' }, init: { type: 'xavier' } }],
+  };
 }
 
-function mlp(hidden: ActivationName, depth: number, width: number, init: InitSpec, training: Partial<TrainingSpec>, loss: NetworkSpec['loss'] = 'mse'): NetworkSpec {
+function mlp(
+  hidden: ActivationName,
+  depth: number,
+  width: number,
+  init: InitSpec,
+  training: Partial<TrainingSpec>,
+  loss: NetworkSpec['loss'] = 'mse',
+): NetworkSpec {
   return {
-    name: 'run', seed: 3, input: 2, loss,
+    name: 'run',
+    seed: 3,
+    input: 2,
+    loss,
     layers: [
-      ...Array.from({ length: depth }, (_, i) => ({ name: `h${i + 1}`, units: width, activation: { type: hidden }, init })),
+      ...Array.from({ length: depth }, (_, i) => ({
+        name: `h${i + 1}`,
+        units: width,
+        activation: { type: hidden },
+        init,
+      })),
       { name: 'out', units: 1, activation: { type: 'sigmoid' as const }, init: { type: 'xavier' as const } },
     ],
     data: { kind: 'inline', inputs: [], targets: [] },
@@ -56,12 +74,17 @@ function run(spec: NetworkSpec, steps: number, data = blobs(64)) {
 suite('diagnosis over time', () => {
   test('a healthy run raises nothing', () => {
     const { warnings } = run(mlp('tanh', 2, 8, { type: 'xavier' }, { learningRate: 0.5 }), 300);
-    assert.deepStrictEqual(warnings.map((w) => w.kind), []);
+    assert.deepStrictEqual(
+      warnings.map((w) => w.kind),
+      [],
+    );
   });
 
   test('a learning rate that blows up: exploding first, then non_finite at the exact step the values overflowed', () => {
     const { history, warnings } = run(reluRegressor(0.3), 60, regression(64));
-    const firstBad = history.findIndex((r) => !Number.isFinite(r.loss) || r.activationPercentiles.some((p) => p.some((v) => !Number.isFinite(v))));
+    const firstBad = history.findIndex(
+      (r) => !Number.isFinite(r.loss) || r.activationPercentiles.some((p) => p.some((v) => !Number.isFinite(v))),
+    );
     assert.ok(firstBad > 0, 'the constructed run must overflow');
     const nan = warnings.find((w) => w.kind === 'non_finite');
     assert.ok(nan, JSON.stringify(warnings.map((w) => w.kind)));
@@ -93,28 +116,60 @@ suite('diagnosis over time', () => {
   test('a loss that falls and then climbs back above twice its best: loss_diverging at the step it crossed', () => {
     const spec = mlp('tanh', 1, 4, { type: 'xavier' }, {});
     // 40 steps falling from 1 to 0.1, then 40 steps rising linearly to 1
-    const losses = [...Array.from({ length: 40 }, (_, i) => 1 - (0.9 * i) / 39), ...Array.from({ length: 40 }, (_, i) => 0.1 + (0.9 * (i + 1)) / 40)];
+    const losses = [
+      ...Array.from({ length: 40 }, (_, i) => 1 - (0.9 * i) / 39),
+      ...Array.from({ length: 40 }, (_, i) => 0.1 + (0.9 * (i + 1)) / 40),
+    ];
     const history = losses.map((loss, step) => ({
-      step, loss, gradNorms: [0.1, 0.1], updateRatios: [1e-3, 1e-3], deadFractions: [0, 0], saturatedFractions: [0, 0],
-      activationPercentiles: [[0, 0, 0, 0, 0], [0, 0, 0, 0, 0]],
+      step,
+      loss,
+      gradNorms: [0.1, 0.1],
+      updateRatios: [1e-3, 1e-3],
+      deadFractions: [0, 0],
+      saturatedFractions: [0, 0],
+      activationPercentiles: [
+        [0, 0, 0, 0, 0],
+        [0, 0, 0, 0, 0],
+      ],
     }));
     const warnings = diagnoseHistory(spec, history);
-    assert.deepStrictEqual(warnings.map((w) => w.kind), ['loss_diverging']);
+    assert.deepStrictEqual(
+      warnings.map((w) => w.kind),
+      ['loss_diverging'],
+    );
     // window 10: the smoothed loss first reaches 2× its best (≈0.1) when it has climbed to about 0.2
     const step = warnings[0].firstStep!;
     const smoothed = losses.slice(step - 9, step + 1).reduce((a, b) => a + b, 0) / 10;
-    const best = Math.min(...losses.map((_, i) => (i >= 9 ? losses.slice(i - 9, i + 1).reduce((a, b) => a + b, 0) / 10 : Infinity)).slice(0, step + 1));
+    const best = Math.min(
+      ...losses
+        .map((_, i) => (i >= 9 ? losses.slice(i - 9, i + 1).reduce((a, b) => a + b, 0) / 10 : Infinity))
+        .slice(0, step + 1),
+    );
     assert.ok(smoothed >= 2 * best && step > 40, `step ${step}: smoothed ${smoothed}, best ${best}`);
   });
 
   test('the sustained exploding limit comes from the one threshold table and can be set', () => {
     const spec = mlp('tanh', 1, 4, { type: 'xavier' }, {});
     const history: StepRecord[] = Array.from({ length: 30 }, (_, step) => ({
-      step, loss: 0.5, gradNorms: [1, 1], updateRatios: [0.3, 0.001], deadFractions: [0, 0], saturatedFractions: [0, 0],
-      activationPercentiles: [[0, 0, 0, 0, 0], [0, 0, 0, 0, 0]],
+      step,
+      loss: 0.5,
+      gradNorms: [1, 1],
+      updateRatios: [0.3, 0.001],
+      deadFractions: [0, 0],
+      saturatedFractions: [0, 0],
+      activationPercentiles: [
+        [0, 0, 0, 0, 0],
+        [0, 0, 0, 0, 0],
+      ],
     }));
-    assert.deepStrictEqual(diagnoseHistory(spec, history).map((w) => w.kind), ['exploding_gradient']);
+    assert.deepStrictEqual(
+      diagnoseHistory(spec, history).map((w) => w.kind),
+      ['exploding_gradient'],
+    );
     const lenient = { ...DEFAULT_THRESHOLDS, sustainedExplodingUpdateRatio: 0.5 };
-    assert.deepStrictEqual(diagnoseHistory(spec, history, lenient).map((w) => w.kind), []);
+    assert.deepStrictEqual(
+      diagnoseHistory(spec, history, lenient).map((w) => w.kind),
+      [],
+    );
   });
 });

@@ -4,10 +4,21 @@ import { loadNetwork, resolveCsvPath } from '../../src/core/load';
 import { SpecProblem } from '../../src/core/format/spec';
 
 const VALID = {
-  name: 'ok', seed: 3, input: 2,
-  layers: [{ name: 'h', units: 3, activation: 'tanh' }, { name: 'out', units: 1, activation: 'sigmoid' }],
+  name: 'ok',
+  seed: 3,
+  input: 2,
+  layers: [
+    { name: 'h', units: 3, activation: 'tanh' },
+    { name: 'out', units: 1, activation: 'sigmoid' },
+  ],
   loss: 'binary_cross_entropy',
-  data: { inputs: [[0, 0], [1, 1]], targets: [[0], [1]] },
+  data: {
+    inputs: [
+      [0, 0],
+      [1, 1],
+    ],
+    targets: [[0], [1]],
+  },
 };
 
 /** The text of VALID with `patch` merged in, pretty-printed so lines are predictable. */
@@ -33,12 +44,25 @@ suite('network file parsing', () => {
     assert.deepStrictEqual(problems, []);
     assert.ok(spec);
     assert.deepStrictEqual(spec.layers[0].init, { type: 'xavier' });
-    assert.deepStrictEqual(spec.training, { optimizer: 'sgd', learningRate: 0.1, momentum: 0.9, steps: 100, shuffle: false });
+    assert.deepStrictEqual(spec.training, {
+      optimizer: 'sgd',
+      learningRate: 0.1,
+      momentum: 0.9,
+      steps: 100,
+      shuffle: false,
+    });
     assert.deepStrictEqual(spec.layers[1].activation, { type: 'sigmoid' });
   });
 
   test('defaults: he init for relu, alpha 0.01 for leaky_relu, layer names from their position', () => {
-    const { spec } = parseNetworkText(text({ layers: [{ units: 3, activation: 'leaky_relu' }, { units: 1, activation: 'sigmoid' }] }));
+    const { spec } = parseNetworkText(
+      text({
+        layers: [
+          { units: 3, activation: 'leaky_relu' },
+          { units: 1, activation: 'sigmoid' },
+        ],
+      }),
+    );
     assert.ok(spec);
     assert.deepStrictEqual(spec.layers[0].activation, { type: 'leaky_relu', alpha: 0.01 });
     assert.deepStrictEqual(spec.layers[0].init, { type: 'he' });
@@ -46,7 +70,12 @@ suite('network file parsing', () => {
   });
 
   test('an unknown activation is positioned on its value with a suggestion', () => {
-    const src = text({ layers: [{ name: 'h', units: 3, activation: 'rleu' }, { name: 'out', units: 1, activation: 'sigmoid' }] });
+    const src = text({
+      layers: [
+        { name: 'h', units: 3, activation: 'rleu' },
+        { name: 'out', units: 1, activation: 'sigmoid' },
+      ],
+    });
     const e = onlyError(src);
     assert.deepStrictEqual(e.path, ['layers', 0, 'activation']);
     assert.strictEqual(at(src, e), '"rleu"');
@@ -57,21 +86,61 @@ suite('network file parsing', () => {
   });
 
   test('weights of the wrong shape name both shapes (units × inputs)', () => {
-    const src = text({ layers: [{ name: 'h', units: 3, activation: 'tanh', weights: [[1, 2], [3, 4]] }, { name: 'out', units: 1, activation: 'sigmoid' }] });
+    const src = text({
+      layers: [
+        {
+          name: 'h',
+          units: 3,
+          activation: 'tanh',
+          weights: [
+            [1, 2],
+            [3, 4],
+          ],
+        },
+        { name: 'out', units: 1, activation: 'sigmoid' },
+      ],
+    });
     const e = onlyError(src);
     assert.deepStrictEqual(e.path, ['layers', 0, 'weights']);
     assert.match(e.message, /3 × 2 \(units × inputs.*got 2 × 2/);
   });
 
   test('a bias of the wrong length and a non-number weight are both reported', () => {
-    const src = text({ layers: [{ name: 'h', units: 2, activation: 'tanh', weights: [[1, 'x'], [3, 4]], bias: [1] }, { name: 'out', units: 1, activation: 'sigmoid' }] });
+    const src = text({
+      layers: [
+        {
+          name: 'h',
+          units: 2,
+          activation: 'tanh',
+          weights: [
+            [1, 'x'],
+            [3, 4],
+          ],
+          bias: [1],
+        },
+        { name: 'out', units: 1, activation: 'sigmoid' },
+      ],
+    });
     const errors = parseNetworkText(src).problems;
-    assert.deepStrictEqual(errors.map((e) => e.path), [['layers', 0, 'weights', 0, 1], ['layers', 0, 'bias']]);
+    assert.deepStrictEqual(
+      errors.map((e) => e.path),
+      [
+        ['layers', 0, 'weights', 0, 1],
+        ['layers', 0, 'bias'],
+      ],
+    );
     assert.strictEqual(at(src, errors[0]), '"x"');
   });
 
   test('softmax before the last layer is refused', () => {
-    const e = onlyError(text({ layers: [{ name: 'h', units: 3, activation: 'softmax' }, { name: 'out', units: 1, activation: 'sigmoid' }] }));
+    const e = onlyError(
+      text({
+        layers: [
+          { name: 'h', units: 3, activation: 'softmax' },
+          { name: 'out', units: 1, activation: 'sigmoid' },
+        ],
+      }),
+    );
     assert.deepStrictEqual(e.path, ['layers', 0, 'activation']);
     assert.match(e.message, /only allowed on the last layer/);
   });
@@ -99,9 +168,13 @@ suite('network file parsing', () => {
   });
 
   test('missing required keys are reported on the enclosing object', () => {
-    const src = '{ "layers": [ { "units": 1, "activation": "linear" } ], "data": { "inputs": [[1]], "targets": [[1]] } }';
+    const src =
+      '{ "layers": [ { "units": 1, "activation": "linear" } ], "data": { "inputs": [[1]], "targets": [[1]] } }';
     const errors = parseNetworkText(src).problems.filter((p) => p.severity === 'error');
-    assert.deepStrictEqual(errors.map((e) => e.path), [['input'], ['loss']]);
+    assert.deepStrictEqual(
+      errors.map((e) => e.path),
+      [['input'], ['loss']],
+    );
     assert.ok(errors.every((e) => e.offset === 0 && e.length === 1));
   });
 
@@ -113,16 +186,41 @@ suite('network file parsing', () => {
   });
 
   test('sizes beyond the documented caps are refused with the cap named', () => {
-    assert.match(onlyError(text({ layers: [{ units: 5000, activation: 'relu' }, { units: 1, activation: 'sigmoid' }] })).message, /≤ 4096/);
-    const big = onlyError(text({ layers: [{ units: 4000, activation: 'relu' }, { units: 4000, activation: 'relu' }, { units: 1, activation: 'sigmoid' }], data: { generate: 'xor' } }));
+    assert.match(
+      onlyError(
+        text({
+          layers: [
+            { units: 5000, activation: 'relu' },
+            { units: 1, activation: 'sigmoid' },
+          ],
+        }),
+      ).message,
+      /≤ 4096/,
+    );
+    const big = onlyError(
+      text({
+        layers: [
+          { units: 4000, activation: 'relu' },
+          { units: 4000, activation: 'relu' },
+          { units: 1, activation: 'sigmoid' },
+        ],
+        data: { generate: 'xor' },
+      }),
+    );
     assert.match(big.message, /parameters, more than the limit of 5,000,000/);
     assert.match(onlyError(text({ data: { generate: 'xor', samples: 1e6 } })).message, /≤ 100000/);
   });
 
   test('data sources: rows must match input and output sizes; generators need 2 inputs', () => {
-    assert.match(onlyError(text({ data: { inputs: [[0, 0, 0]], targets: [[1]] } })).message, /one row of 2 input values per sample, got 1 × 3/);
+    assert.match(
+      onlyError(text({ data: { inputs: [[0, 0, 0]], targets: [[1]] } })).message,
+      /one row of 2 input values per sample, got 1 × 3/,
+    );
     assert.match(onlyError(text({ data: { inputs: [[0, 0]], targets: [[1], [0]] } })).message, /1 row .* got 2 × 1/);
-    assert.match(onlyError(text({ input: 3, data: { generate: 'spiral' } })).message, /2 input features, but "input" is 3/);
+    assert.match(
+      onlyError(text({ input: 3, data: { generate: 'spiral' } })).message,
+      /2 input features, but "input" is 3/,
+    );
     assert.match(onlyError(text({ data: { generate: 'spirals' } })).message, /did you mean 'spiral'/);
     assert.match(onlyError(text({ data: { inputs: [[0, 0]], targets: [[2]] } })).message, /between 0 and 1/);
   });
@@ -130,7 +228,9 @@ suite('network file parsing', () => {
   test('training settings are validated: optimizer, batch size within the samples, one clip kind', () => {
     assert.match(onlyError(text({ training: { optimizer: 'adamw' } })).message, /did you mean 'adam'/);
     assert.match(onlyError(text({ training: { batchSize: 3 } })).message, /≤ 2/);
-    assert.deepStrictEqual(parseNetworkText(text({ training: { clip: { norm: 1 } } })).spec?.training.clip, { norm: 1 });
+    assert.deepStrictEqual(parseNetworkText(text({ training: { clip: { norm: 1 } } })).spec?.training.clip, {
+      norm: 1,
+    });
     assert.match(onlyError(text({ training: { clip: {} } })).message, /exactly one of/);
   });
 
@@ -165,13 +265,28 @@ suite('network file parsing', () => {
       const r = parseNetworkText(src.slice(0, i));
       assert.ok(r.problems.length > 0 || r.spec, `prefix ${i}`);
     }
-    for (const junk of ['', 'null', '42', '"x"', '[]', '{"layers": {}}', '{"input": "2"}', '{"layers": [null]}', '{"data": []}']) {
+    for (const junk of [
+      '',
+      'null',
+      '42',
+      '"x"',
+      '[]',
+      '{"layers": {}}',
+      '{"input": "2"}',
+      '{"layers": [null]}',
+      '{"data": []}',
+    ]) {
       assert.ok(parseNetworkText(junk).problems.length > 0, junk);
     }
   });
 
   test('positions count lines across CRLF line endings', () => {
-    const src = text({ layers: [{ name: 'h', units: 3, activation: 'rleu' }, { name: 'out', units: 1, activation: 'sigmoid' }] }).replace(/\n/g, '\r\n');
+    const src = text({
+      layers: [
+        { name: 'h', units: 3, activation: 'rleu' },
+        { name: 'out', units: 1, activation: 'sigmoid' },
+      ],
+    }).replace(/\n/g, '\r\n');
     const e = onlyError(src);
     const lines = src.split('\r\n');
     const line = lines.findIndex((l) => l.includes('"rleu"'));

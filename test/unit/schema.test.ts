@@ -6,7 +6,9 @@ import { LOSSES } from '../../src/core/nn/losses';
 import { GENERATOR_NAMES, INIT_NAMES, LOSS_NAMES, OPTIMIZER_NAMES } from '../../src/core/format/spec';
 import { ACTIVATION_NAMES } from '../../src/core/format/activationFacts';
 
-const schema = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', '..', 'media', 'network.schema.json'), 'utf8'));
+const schema = JSON.parse(
+  fs.readFileSync(path.join(__dirname, '..', '..', '..', 'media', 'network.schema.json'), 'utf8'),
+);
 
 suite('JSON schema agrees with the core registries', () => {
   test('activation enum = ACTIVATION_NAMES = the activation registry', () => {
@@ -24,7 +26,10 @@ suite('JSON schema agrees with the core registries', () => {
     assert.deepStrictEqual(schema.properties.training.properties.optimizer.enum, [...OPTIMIZER_NAMES]);
     assert.deepStrictEqual(schema.properties.data.oneOf[1].properties.generate.enum, [...GENERATOR_NAMES]);
     const init = schema.definitions.layer.properties.init.oneOf;
-    assert.deepStrictEqual([...init[0].enum, init[1].properties.type.const, init[2].properties.type.const], [...INIT_NAMES]);
+    assert.deepStrictEqual(
+      [...init[0].enum, init[1].properties.type.const, init[2].properties.type.const],
+      [...INIT_NAMES],
+    );
   });
 
   test('every property has a description (they are the editor hovers)', () => {

@@ -8,14 +8,19 @@ import { assertClose } from './helpers';
 import { heapBytesPerCall } from '../../bench/heapGrowth';
 
 const XOR: Dataset = {
-  samples: 4, inputSize: 2, targetSize: 1,
+  samples: 4,
+  inputSize: 2,
+  targetSize: 1,
   inputs: Float64Array.from([0, 0, 0, 1, 1, 0, 1, 1]),
   targets: Float64Array.from([0, 1, 1, 0]),
 };
 
 function xorSpec(training: Partial<TrainingSpec> = {}): NetworkSpec {
   return {
-    name: 'xor', seed: 1, input: 2, loss: 'mse',
+    name: 'xor',
+    seed: 1,
+    input: 2,
+    loss: 'mse',
     layers: [
       { name: 'hidden', units: 4, activation: { type: 'tanh' }, init: { type: 'xavier' } },
       { name: 'out', units: 1, activation: { type: 'sigmoid' }, init: { type: 'xavier' } },
@@ -102,7 +107,7 @@ suite('training', () => {
     const returned = clipGradients(net.layers, { norm: before / 4 });
     assert.strictEqual(returned, before);
     assertClose(totalGradNorm(net.layers), (before / 4) * (before / (before + 1e-6)), 1e-12, 'clipped norm');
-    assertClose(net.layers[0].gradWeights[0], copy[0] * ((before / 4) / (before + 1e-6)), 1e-14, 'scaled entry');
+    assertClose(net.layers[0].gradWeights[0], copy[0] * (before / 4 / (before + 1e-6)), 1e-14, 'scaled entry');
     clipGradients(net.layers, { value: 1e-4 });
     for (const l of net.layers) for (const g of l.gradWeights) assert.ok(Math.abs(g) <= 1e-4);
   });
@@ -114,14 +119,22 @@ suite('training step memory', () => {
   // one batch-sized buffer (16 samples × 4 units) would add 512 bytes and more.
   const samples = 256;
   const data: Dataset = {
-    samples, inputSize: 2, targetSize: 1,
+    samples,
+    inputSize: 2,
+    targetSize: 1,
     inputs: Float64Array.from({ length: 2 * samples }, (_, i) => Math.sin(i)),
     targets: Float64Array.from({ length: samples }, (_, i) => i % 2),
   };
   for (const [title, training] of [
     ['full-batch SGD', { optimizer: 'sgd' }],
-    ['shuffled minibatches, Adam, clipping by norm', { optimizer: 'adam', shuffle: true, batchSize: 16, clip: { norm: 1 } }],
-    ['momentum, a smaller last batch, clipping by value', { optimizer: 'momentum', batchSize: 100, clip: { value: 0.5 } }],
+    [
+      'shuffled minibatches, Adam, clipping by norm',
+      { optimizer: 'adam', shuffle: true, batchSize: 16, clip: { norm: 1 } },
+    ],
+    [
+      'momentum, a smaller last batch, clipping by value',
+      { optimizer: 'momentum', batchSize: 100, clip: { value: 0.5 } },
+    ],
   ] as const) {
     test(`${title}: a training step allocates no buffers (heap growth < 128 bytes a step)`, () => {
       const spec = xorSpec(training);
@@ -136,7 +149,10 @@ suite('training step memory', () => {
     const spec = xorSpec({ optimizer: 'sgd', batchSize: 16 });
     const trainer = new Trainer(spec, Network.fromSpec(spec), data);
     let sink = 0;
-    const leaky = (): void => { quietStep(trainer); sink += new Float64Array(16).length; };
+    const leaky = (): void => {
+      quietStep(trainer);
+      sink += new Float64Array(16).length;
+    };
     for (let i = 0; i < 20000; i++) leaky();
     assert.ok(heapBytesPerCall(leaky) >= 128);
     assert.ok(sink > 0);

@@ -12,7 +12,10 @@ export function layerSpan(spec: NetworkSpec, layers: readonly number[]): string 
 /** Layers grouped by the initialiser their activation recommends (facts table). */
 export function byRecommendedInit(spec: NetworkSpec, layers: readonly number[]): { he: number[]; xavier: number[] } {
   const recommended = (l: number): string => activationFacts(spec.layers[l].activation.type).recommendedInit;
-  return { he: layers.filter((l) => recommended(l) === 'he'), xavier: layers.filter((l) => recommended(l) === 'xavier') };
+  return {
+    he: layers.filter((l) => recommended(l) === 'he'),
+    xavier: layers.filter((l) => recommended(l) === 'xavier'),
+  };
 }
 
 /** Each layer re-initialised as its activation recommends: He for relu-like units, Xavier otherwise. */
@@ -39,7 +42,10 @@ export function clipFix(): Fix {
 
 /** ReLU units with He initialisation in place of `layers`' activations. */
 export function reluHeFix(spec: NetworkSpec, layers: readonly number[]): Fix {
-  return { title: `Use ReLU with He init in ${layerSpan(spec, layers)}`, actions: [{ kind: 'set_activation', layers, activation: 'relu', init: 'he' }] };
+  return {
+    title: `Use ReLU with He init in ${layerSpan(spec, layers)}`,
+    actions: [{ kind: 'set_activation', layers, activation: 'relu', init: 'he' }],
+  };
 }
 
 /** Leaky ReLU (α = 0.01, a small slope for z < 0 keeps a gradient) in one layer. */

@@ -24,7 +24,12 @@ export function peakDerivative(layer: DenseLayer): number {
  * Units (sigmoid/tanh only) whose f'(z) is below `relativeThreshold`·peak f' for at least
  * `sampleFraction` of the samples: the gradient through them is all but gone.
  */
-export function saturatedUnits(layer: DenseLayer, batch: number, relativeThreshold: number, sampleFraction: number): number[] {
+export function saturatedUnits(
+  layer: DenseLayer,
+  batch: number,
+  relativeThreshold: number,
+  sampleFraction: number,
+): number[] {
   if (layer.activation.family !== 'saturating' || batch === 0) return [];
   const { units, der } = layer;
   const limit = relativeThreshold * peakDerivative(layer);
@@ -38,7 +43,12 @@ export function saturatedUnits(layer: DenseLayer, batch: number, relativeThresho
 }
 
 /** Percentiles (0–100) of a layer's activations a, from at most `maxValues` evenly strided entries. */
-export function activationPercentiles(layer: DenseLayer, batch: number, percentiles: readonly number[], maxValues = 2048): number[] {
+export function activationPercentiles(
+  layer: DenseLayer,
+  batch: number,
+  percentiles: readonly number[],
+  maxValues = 2048,
+): number[] {
   const n = batch * layer.units;
   if (n === 0) return percentiles.map(() => NaN);
   const stride = Math.max(1, Math.floor(n / maxValues));

@@ -25,7 +25,11 @@ function median(values: number[]): number {
 }
 
 /** Every over-time warning the run's history shows, in the order a user should read them. */
-export function diagnoseHistory(spec: NetworkSpec, history: readonly StepRecord[], t: Thresholds = DEFAULT_THRESHOLDS): Warning[] {
+export function diagnoseHistory(
+  spec: NetworkSpec,
+  history: readonly StepRecord[],
+  t: Thresholds = DEFAULT_THRESHOLDS,
+): Warning[] {
   if (history.length === 0) return [];
   return [
     ...nonFinite(spec, history),
@@ -39,7 +43,8 @@ export function diagnoseHistory(spec: NetworkSpec, history: readonly StepRecord[
 /** The first step whose loss or gradients are NaN/Inf, and the first layer (forward order) whose activations were. */
 function nonFinite(spec: NetworkSpec, history: readonly StepRecord[]): Warning[] {
   const bad = (r: StepRecord): boolean =>
-    !Number.isFinite(r.loss) || r.gradNorms.some((g) => !Number.isFinite(g)) ||
+    !Number.isFinite(r.loss) ||
+    r.gradNorms.some((g) => !Number.isFinite(g)) ||
     r.activationPercentiles.some((p) => p.some((v) => !Number.isFinite(v)));
   const k = firstIndex(history, bad);
   if (k < 0) return [];
@@ -47,19 +52,30 @@ function nonFinite(spec: NetworkSpec, history: readonly StepRecord[]): Warning[]
   let layer = r.activationPercentiles.findIndex((p) => p.some((v) => !Number.isFinite(v)));
   if (layer < 0) {
     // activations still finite: the first non-finite gradient, walking backward from the output
-    for (let l = r.gradNorms.length - 1; l >= 0; l--) if (!Number.isFinite(r.gradNorms[l])) { layer = l; break; }
+    for (let l = r.gradNorms.length - 1; l >= 0; l--)
+      if (!Number.isFinite(r.gradNorms[l])) {
+        layer = l;
+        break;
+      }
   }
   if (layer < 0) layer = spec.layers.length - 1;
   const previous = k > 0 ? history[k - 1] : undefined;
-  return [{
-    kind: 'non_finite', severity: 'error', layer: spec.layers[layer].name, layerIndex: layer, units: [], firstStep: r.step,
-    message: `Training produced NaN or infinite values at step ${r.step}, first in layer '${spec.layers[layer].name}'.`,
-    cause: previous
-      ? `At step ${previous.step} the loss was ${fmt(previous.loss)} and the largest gradient norm ${fmt(Math.max(...previous.gradNorms))}; one update later values overflowed.`
-      : 'The values were already non-finite at the first step: check the weights and data in the file.',
-    fix: 'Lower the learning rate and clip the gradient norm so one step cannot overflow the weights.',
-    fixes: [learningRateFix(spec, 0.1), clipFix()],
-  }];
+  return [
+    {
+      kind: 'non_finite',
+      severity: 'error',
+      layer: spec.layers[layer].name,
+      layerIndex: layer,
+      units: [],
+      firstStep: r.step,
+      message: `Training produced NaN or infinite values at step ${r.step}, first in layer '${spec.layers[layer].name}'.`,
+      cause: previous
+        ? `At step ${previous.step} the loss was ${fmt(previous.loss)} and the largest gradient norm ${fmt(Math.max(...previous.gradNorms))}; one update later values overflowed.`
+        : 'The values were already non-finite at the first step: check the weights and data in the file.',
+      fix: 'Lower the learning rate and clip the gradient norm so one step cannot overflow the weights.',
+      fixes: [learningRateFix(spec, 0.1), clipFix()],
+    },
+  ];
 }
 
 /** The smoothed loss rising to `divergenceFactor`× its best value (and above where it started). */
@@ -81,13 +97,20 @@ function diverging(spec: NetworkSpec, history: readonly StepRecord[], t: Thresho
   }
   if (first === undefined) return [];
   const r = history[first];
-  return [{
-    kind: 'loss_diverging', severity: 'warning', layer: spec.name, layerIndex: -1, units: [], firstStep: r.step,
-    message: `The loss is diverging: from step ${r.step} it climbed back above twice the best value reached.`,
-    cause: `Best moving-average loss ${fmt(best)}; at step ${r.step} it was ${fmt(history.slice(first - w + 1, first + 1).reduce((a, b) => a + b.loss, 0) / w)} (window of ${w} steps). Steps overshoot the minimum.`,
-    fix: `Lower the learning rate (now ${spec.training.learningRate}) or clip gradients.`,
-    fixes: [learningRateFix(spec, 0.1), clipFix()],
-  }];
+  return [
+    {
+      kind: 'loss_diverging',
+      severity: 'warning',
+      layer: spec.name,
+      layerIndex: -1,
+      units: [],
+      firstStep: r.step,
+      message: `The loss is diverging: from step ${r.step} it climbed back above twice the best value reached.`,
+      cause: `Best moving-average loss ${fmt(best)}; at step ${r.step} it was ${fmt(history.slice(first - w + 1, first + 1).reduce((a, b) => a + b.loss, 0) / w)} (window of ${w} steps). Steps overshoot the minimum.`,
+      fix: `Lower the learning rate (now ${spec.training.learningRate}) or clip gradients.`,
+      fixes: [learningRateFix(spec, 0.1), clipFix()],
+    },
+  ];
 }
 
 /**
@@ -104,7 +127,8 @@ function exploding(spec: NetworkSpec, history: readonly StepRecord[], t: Thresho
     const g = t.growthSteps;
     for (let i = 0; i < history.length && history[i].step < bestStep; i++) {
       const window = history.slice(i, i + w).map((r) => r.updateRatios[l]);
-      const growing = window.length >= g && window.slice(0, g).every((v, k) => v > limit && (k === 0 || v > window[k - 1]));
+      const growing =
+        window.length >= g && window.slice(0, g).every((v, k) => v > limit && (k === 0 || v > window[k - 1]));
       if (growing || (window.length === w && window.every(Number.isFinite) && median(window) > limit)) {
         bestStep = history[i].step;
         layer = l;
@@ -114,32 +138,54 @@ function exploding(spec: NetworkSpec, history: readonly StepRecord[], t: Thresho
   }
   if (layer < 0) return [];
   const worst = Math.max(...history.map((r) => r.updateRatios[layer]).filter(Number.isFinite));
-  return [{
-    kind: 'exploding_gradient', severity: 'warning', layer: spec.layers[layer].name, layerIndex: layer, units: [], firstStep: bestStep,
-    message: `Updates in layer '${spec.layers[layer].name}' are too large from step ${bestStep} on.`,
-    cause: `lr·‖∇W‖/‖W‖ stayed above ${limit} over ${w} steps and reached ${fmt(worst)} (healthy ≈ 1e-3): each step rewrites over ${limit * 100}% of the weights.`,
-    fix: 'Lower the learning rate or clip the gradient norm.',
-    fixes: [learningRateFix(spec, 0.1), clipFix()],
-  }];
+  return [
+    {
+      kind: 'exploding_gradient',
+      severity: 'warning',
+      layer: spec.layers[layer].name,
+      layerIndex: layer,
+      units: [],
+      firstStep: bestStep,
+      message: `Updates in layer '${spec.layers[layer].name}' are too large from step ${bestStep} on.`,
+      cause: `lr·‖∇W‖/‖W‖ stayed above ${limit} over ${w} steps and reached ${fmt(worst)} (healthy ≈ 1e-3): each step rewrites over ${limit * 100}% of the weights.`,
+      fix: 'Lower the learning rate or clip the gradient norm.',
+      fixes: [learningRateFix(spec, 0.1), clipFix()],
+    },
+  ];
 }
 
 /** Early layers whose median update ratio stays far below the band while a later layer learns. */
 function stalledLayers(spec: NetworkSpec, history: readonly StepRecord[], t: Thresholds): Warning[] {
   const medians = spec.layers.map((_, l) => median(history.map((r) => r.updateRatios[l]).filter(Number.isFinite)));
-  const stalled = medians.map((_, l) => l).filter((l) => medians[l] < t.stalledUpdateRatio && medians.slice(l + 1).some((m) => m >= t.learningUpdateRatio));
+  const stalled = medians
+    .map((_, l) => l)
+    .filter((l) => medians[l] < t.stalledUpdateRatio && medians.slice(l + 1).some((m) => m >= t.learningUpdateRatio));
   if (stalled.length === 0) return [];
   const start = stalled[stalled.length - 1]; // closest to the output: where the vanishing starts, walking backward
   const learner = medians.findIndex((m, l) => l > start && m >= t.learningUpdateRatio);
-  const firstStep = history[Math.max(0, firstIndex(history, (r) => r.updateRatios[start] < t.stalledUpdateRatio))].step;
+  const firstStep =
+    history[
+      Math.max(
+        0,
+        firstIndex(history, (r) => r.updateRatios[start] < t.stalledUpdateRatio),
+      )
+    ].step;
   const saturating = stalled.filter((l) => activationFacts(spec.layers[l].activation.type).family === 'saturating');
   const fixes: Fix[] = saturating.length ? [reluHeFix(spec, saturating)] : [initFix(spec, stalled)];
-  return [{
-    kind: 'vanishing_gradient', severity: 'warning', layer: spec.layers[start].name, layerIndex: start, units: [], firstStep,
-    message: `${names(spec, stalled)} barely move during training while later layers learn.`,
-    cause: `Median update ratio ${stalled.map((l) => `${spec.layers[l].name} ${fmt(medians[l])}`).join(', ')} vs ${spec.layers[learner].name} ${fmt(medians[learner])} (healthy ≈ 1e-3): the gradient shrinks on its way back.`,
-    fix: 'Use ReLU-family activations with He initialisation in the early layers, or a better-scaled initialiser.',
-    fixes,
-  }];
+  return [
+    {
+      kind: 'vanishing_gradient',
+      severity: 'warning',
+      layer: spec.layers[start].name,
+      layerIndex: start,
+      units: [],
+      firstStep,
+      message: `${names(spec, stalled)} barely move during training while later layers learn.`,
+      cause: `Median update ratio ${stalled.map((l) => `${spec.layers[l].name} ${fmt(medians[l])}`).join(', ')} vs ${spec.layers[learner].name} ${fmt(medians[learner])} (healthy ≈ 1e-3): the gradient shrinks on its way back.`,
+      fix: 'Use ReLU-family activations with He initialisation in the early layers, or a better-scaled initialiser.',
+      fixes,
+    },
+  ];
 }
 
 /** ReLU layers that lose units while training: the step at which they started dying and how many. */
@@ -157,14 +203,16 @@ function dyingUnits(spec: NetworkSpec, fullHistory: readonly StepRecord[], t: Th
     const k = firstIndex(history, (r) => r.deadFractions[l] >= (initial + final) / 2);
     const count = Math.round((final - initial) * layer.units);
     warnings.push({
-      kind: 'dead_relu', severity: 'warning', layer: layer.name, layerIndex: l, units: [], firstStep: history[k].step,
+      kind: 'dead_relu',
+      severity: 'warning',
+      layer: layer.name,
+      layerIndex: l,
+      units: [],
+      firstStep: history[k].step,
       message: `${count} of ${layer.units} units in '${layer.name}' died during training, starting around step ${history[k].step}.`,
       cause: `Dead fraction rose from ${fmt(initial * 100)}% to ${fmt(final * 100)}%: large updates pushed their pre-activations below 0 for every sample, and a dead ReLU gets no gradient to recover.`,
       fix: 'Lower the learning rate, or use leaky ReLU so units keep a small gradient.',
-      fixes: [
-        leakyReluFix(spec, l),
-        learningRateFix(spec, 0.1),
-      ],
+      fixes: [leakyReluFix(spec, l), learningRateFix(spec, 0.1)],
     });
   });
   return warnings;
@@ -175,4 +223,3 @@ function names(spec: NetworkSpec, layers: readonly number[]): string {
   const quoted = layers.map((l) => `'${spec.layers[l].name}'`);
   return `${layers.length > 1 ? 'Layers' : 'Layer'} ${quoted.join(', ')}`;
 }
-

@@ -31,7 +31,12 @@ export interface LayerReport {
   /** Pre-activations z = W·x + b. */
   readonly preactivations: Stats;
   /** Local derivative magnitudes |f'(z)| (softmax: the Jacobian diagonal y(1−y)). */
-  readonly derivatives: { readonly meanAbs: number; readonly min: number; readonly max: number; readonly histogram: Histogram };
+  readonly derivatives: {
+    readonly meanAbs: number;
+    readonly min: number;
+    readonly max: number;
+    readonly histogram: Histogram;
+  };
   readonly gradients: {
     /** ‖∂E/∂W‖₂ (Frobenius). */
     readonly weightNorm: number;
@@ -60,9 +65,14 @@ export interface LayerReport {
 }
 
 export const WARNING_KINDS = [
-  'vanishing_gradient', 'exploding_gradient', 'dead_relu', 'saturated_activation', 'non_finite',
+  'vanishing_gradient',
+  'exploding_gradient',
+  'dead_relu',
+  'saturated_activation',
+  'non_finite',
   // static checks of the file, found without running anything
-  'bad_init', 'output_mismatch',
+  'bad_init',
+  'output_mismatch',
   // over-time checks during training
   'loss_diverging',
 ] as const;

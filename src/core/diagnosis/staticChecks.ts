@@ -23,11 +23,17 @@ export function staticWarnings(spec: NetworkSpec, dataset: Dataset): Warning[] {
     const initName = init === 'he' ? 'He' : 'Xavier';
     if (!layer.weights && layer.init.type === 'zeros' && isHidden) {
       warnings.push({
-        kind: 'bad_init', severity: 'warning', layer: layer.name, layerIndex: i, units: [],
+        kind: 'bad_init',
+        severity: 'warning',
+        layer: layer.name,
+        layerIndex: i,
+        units: [],
         message: `Layer '${layer.name}' starts with all weights zero: every unit computes the same thing and they stay identical while training.`,
         cause: 'With equal weights, every unit of the layer receives the same gradient (the symmetry is never broken).',
         fix: `Use ${initName} initialisation.`,
-        fixes: [{ title: `Use ${initName} init in '${layer.name}'`, actions: [{ kind: 'set_init', layers: [i], init }] }],
+        fixes: [
+          { title: `Use ${initName} init in '${layer.name}'`, actions: [{ kind: 'set_init', layers: [i], init }] },
+        ],
       });
     } else if (!layer.weights && (layer.init.type === 'normal' || layer.init.type === 'uniform')) {
       const recommended = initStd({ type: init }, fanIn, layer.units);
@@ -44,11 +50,21 @@ export function staticWarnings(spec: NetworkSpec, dataset: Dataset): Warning[] {
     for (const t of dataset.targets) if (t < range[0] || t > range[1]) outside++;
     if (outside > 0) {
       warnings.push({
-        kind: 'output_mismatch', severity: 'warning', layer: out.name, layerIndex: spec.layers.length - 1, units: [],
+        kind: 'output_mismatch',
+        severity: 'warning',
+        layer: out.name,
+        layerIndex: spec.layers.length - 1,
+        units: [],
         message: `The ${out.activation.type} output layer '${out.name}' can only produce values in [${range[0]}, ${range[1]}], but ${outside} target value${outside === 1 ? '' : 's'} lie outside it.`,
-        cause: 'The loss can never reach zero, and pushing outputs toward unreachable targets saturates the output units.',
+        cause:
+          'The loss can never reach zero, and pushing outputs toward unreachable targets saturates the output units.',
         fix: 'Use a linear output for regression, or rescale the targets into the output range.',
-        fixes: [{ title: `Use a linear output in '${out.name}'`, actions: [{ kind: 'set_activation', layers: [spec.layers.length - 1], activation: 'linear' }] }],
+        fixes: [
+          {
+            title: `Use a linear output in '${out.name}'`,
+            actions: [{ kind: 'set_activation', layers: [spec.layers.length - 1], activation: 'linear' }],
+          },
+        ],
       });
     }
   }
@@ -56,15 +72,30 @@ export function staticWarnings(spec: NetworkSpec, dataset: Dataset): Warning[] {
 }
 
 /** One warning for every layer initialised far above He/Xavier scale. */
-function oversizedInit(spec: NetworkSpec, layers: { index: number; init: 'he' | 'xavier'; actual: number; recommended: number; fanIn: number }[]): Warning {
+function oversizedInit(
+  spec: NetworkSpec,
+  layers: { index: number; init: 'he' | 'xavier'; actual: number; recommended: number; fanIn: number }[],
+): Warning {
   const names = layers.map((l) => `'${spec.layers[l.index].name}'`).join(', ');
   const factor = Math.max(...layers.map((l) => l.actual / l.recommended));
-  const { he, xavier } = byRecommendedInit(spec, layers.map((l) => l.index));
+  const { he, xavier } = byRecommendedInit(
+    spec,
+    layers.map((l) => l.index),
+  );
   return {
-    kind: 'bad_init', severity: 'warning', layer: spec.layers[layers[0].index].name, layerIndex: layers[0].index, units: [],
+    kind: 'bad_init',
+    severity: 'warning',
+    layer: spec.layers[layers[0].index].name,
+    layerIndex: layers[0].index,
+    units: [],
     message: `${layers.length === 1 ? 'Layer' : 'Layers'} ${names} ${layers.length === 1 ? 'is' : 'are'} initialised up to ${fmt(factor)}× larger than ${he.length ? 'He' : 'Xavier'}${he.length && xavier.length ? '/Xavier' : ''} initialisation recommends.`,
-    cause: layers.map((l) => `'${spec.layers[l.index].name}': weight std ${fmt(l.actual)} for fan-in ${l.fanIn}, ${l.init === 'he' ? 'He' : 'Xavier'} gives ${fmt(l.recommended)}`).join('; ')
-      + '. Signals grow by about that factor at every layer, forward and backward.',
+    cause:
+      layers
+        .map(
+          (l) =>
+            `'${spec.layers[l.index].name}': weight std ${fmt(l.actual)} for fan-in ${l.fanIn}, ${l.init === 'he' ? 'He' : 'Xavier'} gives ${fmt(l.recommended)}`,
+        )
+        .join('; ') + '. Signals grow by about that factor at every layer, forward and backward.',
     fix: `Use ${he.length ? 'He (ReLU layers)' : ''}${he.length && xavier.length ? ' and ' : ''}${xavier.length ? 'Xavier (other layers)' : ''} initialisation.`,
     fixes: [initFix(spec, [...he, ...xavier], `Use recommended init in ${names}`)],
   };

@@ -4,13 +4,18 @@ import { Histogram, Stats } from './report';
 /** Mean, population standard deviation, min and max of the first `n` values (in the style of numpy's mean/std). */
 export function statsOf(values: Float64Array, n = values.length, map: (v: number) => number = (v) => v): Stats {
   if (n === 0) return { mean: NaN, std: NaN, min: NaN, max: NaN };
-  let sum = 0, min = Infinity, max = -Infinity;
+  let sum = 0,
+    min = Infinity,
+    max = -Infinity;
   for (let i = 0; i < n; i++) {
     const v = map(values[i]);
     sum += v;
     if (v < min) min = v;
     if (v > max) max = v;
-    if (Number.isNaN(v)) { min = NaN; max = NaN; }
+    if (Number.isNaN(v)) {
+      min = NaN;
+      max = NaN;
+    }
   }
   const mean = sum / n;
   let sq = 0;
@@ -22,11 +27,20 @@ export function statsOf(values: Float64Array, n = values.length, map: (v: number
 }
 
 /** Equal-width histogram of the finite values among the first `n`, over their own [min, max]. */
-export function histogramOf(values: Float64Array, n = values.length, bins = 20, map: (v: number) => number = (v) => v): Histogram {
-  let min = Infinity, max = -Infinity;
+export function histogramOf(
+  values: Float64Array,
+  n = values.length,
+  bins = 20,
+  map: (v: number) => number = (v) => v,
+): Histogram {
+  let min = Infinity,
+    max = -Infinity;
   for (let i = 0; i < n; i++) {
     const v = map(values[i]);
-    if (Number.isFinite(v)) { if (v < min) min = v; if (v > max) max = v; }
+    if (Number.isFinite(v)) {
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
   }
   const counts = new Array<number>(bins).fill(0);
   if (min > max) return { min: NaN, max: NaN, counts };

@@ -26,19 +26,32 @@ export function parseCsvRecords(text: string): { fields: string[]; line: number 
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
     if (quoted) {
-      if (c === '"' && text[i + 1] === '"') { field += '"'; i++; }
-      else if (c === '"') quoted = false;
-      else { if (c === '\n') line++; field += c; }
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else {
+        if (c === '\n') line++;
+        field += c;
+      }
       continue;
     }
-    if (c === '"' && !fieldStarted) { quoted = true; fieldStarted = true; }
-    else if (c === ',') { fields.push(field); field = ''; fieldStarted = false; }
-    else if (c === '\n' || c === '\r') {
+    if (c === '"' && !fieldStarted) {
+      quoted = true;
+      fieldStarted = true;
+    } else if (c === ',') {
+      fields.push(field);
+      field = '';
+      fieldStarted = false;
+    } else if (c === '\n' || c === '\r') {
       if (c === '\r' && text[i + 1] === '\n') i++;
       endRecord();
       line++;
       recordLine = line;
-    } else { field += c; fieldStarted = true; }
+    } else {
+      field += c;
+      fieldStarted = true;
+    }
   }
   if (quoted) return { message: 'unterminated quoted field', line: recordLine };
   if (field !== '' || fields.length) endRecord();
@@ -49,24 +62,41 @@ export function parseCsvRecords(text: string): { fields: string[]; line: number 
  * A Dataset from CSV text with a header row: the `targets` columns become targets (in the order
  * given), every other column an input feature (in file order), whose count must be `inputSize`.
  */
-export function parseCsv(text: string, targets: readonly string[], inputSize: number): { dataset?: Dataset; error?: CsvError } {
+export function parseCsv(
+  text: string,
+  targets: readonly string[],
+  inputSize: number,
+): { dataset?: Dataset; error?: CsvError } {
   const records = parseCsvRecords(text.replace(/^\uFEFF/, ''));
   if (!Array.isArray(records)) return { error: records };
-  if (records.length < 2) return { error: { message: 'the CSV file needs a header row and at least one data row', line: 1 } };
+  if (records.length < 2)
+    return { error: { message: 'the CSV file needs a header row and at least one data row', line: 1 } };
   const header = records[0].fields.map((h) => h.trim());
   const targetColumns = targets.map((t) => header.indexOf(t));
   const missing = targets.filter((_, i) => targetColumns[i] < 0);
-  if (missing.length) return { error: { message: `no column named ${missing.map((m) => `'${m}'`).join(', ')} in the header (columns: ${header.join(', ')})`, line: 1 } };
+  if (missing.length)
+    return {
+      error: {
+        message: `no column named ${missing.map((m) => `'${m}'`).join(', ')} in the header (columns: ${header.join(', ')})`,
+        line: 1,
+      },
+    };
   const inputColumns = header.map((_, i) => i).filter((i) => !targetColumns.includes(i));
   if (inputColumns.length !== inputSize) {
-    return { error: { message: `the CSV has ${inputColumns.length} input column${inputColumns.length === 1 ? '' : 's'} (${inputColumns.map((i) => header[i]).join(', ')}) but "input" is ${inputSize}`, line: 1 } };
+    return {
+      error: {
+        message: `the CSV has ${inputColumns.length} input column${inputColumns.length === 1 ? '' : 's'} (${inputColumns.map((i) => header[i]).join(', ')}) but "input" is ${inputSize}`,
+        line: 1,
+      },
+    };
   }
   const rows = records.slice(1);
   const inputs = new Float64Array(rows.length * inputSize);
   const out = new Float64Array(rows.length * targets.length);
   for (let s = 0; s < rows.length; s++) {
     const { fields, line } = rows[s];
-    if (fields.length !== header.length) return { error: { message: `expected ${header.length} fields, found ${fields.length}`, line } };
+    if (fields.length !== header.length)
+      return { error: { message: `expected ${header.length} fields, found ${fields.length}`, line } };
     const read = (col: number): number | CsvError => {
       const raw = fields[col].trim();
       const v = raw === '' ? NaN : Number(raw);

@@ -14,7 +14,13 @@ export class FieldReader {
   constructor(readonly problems: ProblemList) {}
 
   /** `node` when it has JSON type `type`; otherwise a problem "`what` must be `expected`" (undefined nodes pass silently as undefined). */
-  private ofType(node: Node | undefined, type: Node['type'], path: JsonPath, what: string, expected: string): Node | undefined {
+  private ofType(
+    node: Node | undefined,
+    type: Node['type'],
+    path: JsonPath,
+    what: string,
+    expected: string,
+  ): Node | undefined {
     if (!node) return undefined;
     if (node.type === type) return node;
     this.problems.add(path, `${what} must be ${expected}`, node);
@@ -29,7 +35,8 @@ export class FieldReader {
   /** The value node of a required property; a missing one is reported on the object's opening brace. */
   required(obj: Node, key: string, path: JsonPath, what: string): Node | undefined {
     const node = child(obj, key);
-    if (!node) this.problems.add([...path, key], `missing required "${key}" (${what})`, { offset: obj.offset, length: 1 });
+    if (!node)
+      this.problems.add([...path, key], `missing required "${key}" (${what})`, { offset: obj.offset, length: 1 });
     return node;
   }
 
@@ -37,7 +44,12 @@ export class FieldReader {
   unknownKeys(obj: Node, path: JsonPath, allowed: readonly string[]): void {
     for (const { key, keyNode } of keysOf(obj)) {
       if (!allowed.includes(key)) {
-        this.problems.add([...path, key], `unknown property "${key}" is ignored${suggestion(key, allowed)}`, keyNode, 'warning');
+        this.problems.add(
+          [...path, key],
+          `unknown property "${key}" is ignored${suggestion(key, allowed)}`,
+          keyNode,
+          'warning',
+        );
       }
     }
   }
@@ -53,7 +65,12 @@ export class FieldReader {
     }
     const { min, above, max } = bounds;
     if ((min !== undefined && v < min) || (above !== undefined && v <= above) || (max !== undefined && v > max)) {
-      const range = [above !== undefined ? `> ${above}` : min !== undefined ? `≥ ${min}` : '', max !== undefined ? `≤ ${max}` : ''].filter(Boolean).join(' and ');
+      const range = [
+        above !== undefined ? `> ${above}` : min !== undefined ? `≥ ${min}` : '',
+        max !== undefined ? `≤ ${max}` : '',
+      ]
+        .filter(Boolean)
+        .join(' and ');
       this.problems.add(path, `${what} must be ${range}, got ${v}`, numberNode);
       return undefined;
     }
@@ -73,12 +90,14 @@ export class FieldReader {
 
   /** A string. */
   string(node: Node | undefined, path: JsonPath, what: string): string | undefined {
-    return this.ofType(node, 'string', path, what, `a string, got ${node && describe(node)}`)?.value as string | undefined;
+    return this.ofType(node, 'string', path, what, `a string, got ${node && describe(node)}`)?.value as
+      string | undefined;
   }
 
   /** true or false. */
   boolean(node: Node | undefined, path: JsonPath, what: string): boolean | undefined {
-    return this.ofType(node, 'boolean', path, what, `true or false, got ${node && describe(node)}`)?.value as boolean | undefined;
+    return this.ofType(node, 'boolean', path, what, `true or false, got ${node && describe(node)}`)?.value as
+      boolean | undefined;
   }
 
   /** One of `names`; an unknown one is reported with the closest name. */
@@ -98,22 +117,34 @@ export class FieldReader {
     if (!array) return undefined;
     const items = array.children ?? [];
     if (length !== undefined && items.length !== length) {
-      this.problems.add(path, `${what} must have ${length} number${length === 1 ? '' : 's'}, got ${items.length}`, array);
+      this.problems.add(
+        path,
+        `${what} must have ${length} number${length === 1 ? '' : 's'}, got ${items.length}`,
+        array,
+      );
       return undefined;
     }
     const out: number[] = [];
     let ok = true;
     items.forEach((item, i) => {
       const v = this.number(item, [...path, i], `${what}[${i}]`);
-      if (v === undefined) ok = false; else out.push(v);
+      if (v === undefined) ok = false;
+      else out.push(v);
     });
     return ok ? out : undefined;
   }
 
   /** A rows × cols matrix of finite numbers; `shape` words the expectation in messages. */
-  matrix(node: Node | undefined, path: JsonPath, what: string, rows: number | undefined, cols: number, shape: string): number[][] | undefined {
+  matrix(
+    node: Node | undefined,
+    path: JsonPath,
+    what: string,
+    rows: number | undefined,
+    cols: number,
+    shape: string,
+  ): number[][] | undefined {
     if (!node) return undefined;
-    const items = node.type === 'array' ? node.children ?? [] : undefined;
+    const items = node.type === 'array' ? (node.children ?? []) : undefined;
     if (!items || items.some((r) => r.type !== 'array')) {
       this.problems.add(path, `${what} must be an array of rows (arrays of numbers), ${shape}`, node);
       return undefined;
@@ -121,7 +152,9 @@ export class FieldReader {
     const widths = items.map((r) => r.children?.length ?? 0);
     const badWidth = widths.findIndex((w) => w !== cols);
     if ((rows !== undefined && items.length !== rows) || badWidth >= 0) {
-      const got = widths.every((w) => w === widths[0]) ? `${items.length} × ${widths[0] ?? 0}` : `${items.length} rows of lengths ${[...new Set(widths)].join('/')}`;
+      const got = widths.every((w) => w === widths[0])
+        ? `${items.length} × ${widths[0] ?? 0}`
+        : `${items.length} rows of lengths ${[...new Set(widths)].join('/')}`;
       this.problems.add(path, `${what} must be ${shape}, got ${got}`, node);
       return undefined;
     }
@@ -129,7 +162,8 @@ export class FieldReader {
     let ok = true;
     items.forEach((r, i) => {
       const row = this.numbers(r, [...path, i], `${what}[${i}]`, cols);
-      if (row) out.push(row); else ok = false;
+      if (row) out.push(row);
+      else ok = false;
     });
     return ok ? out : undefined;
   }
@@ -138,10 +172,15 @@ export class FieldReader {
 /** "a string", "an array", … for messages. */
 function describe(node: Node): string {
   switch (node.type) {
-    case 'array': return 'an array';
-    case 'object': return 'an object';
-    case 'string': return `the string "${String(node.value).slice(0, 40)}"`;
-    case 'null': return 'null';
-    default: return String(node.value);
+    case 'array':
+      return 'an array';
+    case 'object':
+      return 'an object';
+    case 'string':
+      return `the string "${String(node.value).slice(0, 40)}"`;
+    case 'null':
+      return 'null';
+    default:
+      return String(node.value);
   }
 }

@@ -7,7 +7,13 @@ import { LayerParameters } from './spec';
 
 /** A machine-applicable repair; the host turns it into one undoable JSON edit, the CLI prints it. */
 export type FixAction =
-  | { readonly kind: 'set_activation'; readonly layers: readonly number[]; readonly activation: string; readonly alpha?: number; readonly init?: string }
+  | {
+      readonly kind: 'set_activation';
+      readonly layers: readonly number[];
+      readonly activation: string;
+      readonly alpha?: number;
+      readonly init?: string;
+    }
   | { readonly kind: 'set_init'; readonly layers: readonly number[]; readonly init: string }
   | { readonly kind: 'set_clip'; readonly norm: number }
   | { readonly kind: 'set_learning_rate'; readonly learningRate: number };
@@ -31,7 +37,9 @@ export function detectIndent(text: string): { insertSpaces: boolean; tabSize: nu
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
   const m = text.match(/\n([ \t]+)\S/);
   if (!m) return { insertSpaces: true, tabSize: 2, eol };
-  return m[1].startsWith('\t') ? { insertSpaces: false, tabSize: 1, eol } : { insertSpaces: true, tabSize: m[1].length, eol };
+  return m[1].startsWith('\t')
+    ? { insertSpaces: false, tabSize: 1, eol }
+    : { insertSpaces: true, tabSize: m[1].length, eol };
 }
 
 /** The file text with every action of `fix` applied. */
@@ -50,8 +58,12 @@ export function diffEdit(before: string, after: string): TextEdit | undefined {
   if (before === after) return undefined;
   let start = 0;
   while (start < before.length && start < after.length && before[start] === after[start]) start++;
-  let endB = before.length, endA = after.length;
-  while (endB > start && endA > start && before[endB - 1] === after[endA - 1]) { endB--; endA--; }
+  let endB = before.length,
+    endA = after.length;
+  while (endB > start && endA > start && before[endB - 1] === after[endA - 1]) {
+    endB--;
+    endA--;
+  }
   return { offset: start, length: endB - start, content: after.slice(start, endA) };
 }
 
@@ -60,11 +72,18 @@ export function fixToEdit(text: string, fix: Fix): TextEdit | undefined {
   return diffEdit(text, applyFix(text, fix));
 }
 
-function applyAction(action: FixAction, tree: () => ReturnType<typeof parseTree>, set: (path: (string | number)[], value: unknown) => void): void {
+function applyAction(
+  action: FixAction,
+  tree: () => ReturnType<typeof parseTree>,
+  set: (path: (string | number)[], value: unknown) => void,
+): void {
   switch (action.kind) {
     case 'set_activation':
       for (const l of action.layers) {
-        set(['layers', l, 'activation'], action.alpha !== undefined ? { type: action.activation, alpha: action.alpha } : action.activation);
+        set(
+          ['layers', l, 'activation'],
+          action.alpha !== undefined ? { type: action.activation, alpha: action.alpha } : action.activation,
+        );
         if (action.init) setInit(l, action.init, tree, set);
       }
       return;
@@ -85,7 +104,12 @@ function applyAction(action: FixAction, tree: () => ReturnType<typeof parseTree>
 }
 
 /** Sets a layer's init; explicit weights would override it, so they are removed (the edit is undoable). */
-function setInit(layer: number, init: string, tree: () => ReturnType<typeof parseTree>, set: (path: (string | number)[], value: unknown) => void): void {
+function setInit(
+  layer: number,
+  init: string,
+  tree: () => ReturnType<typeof parseTree>,
+  set: (path: (string | number)[], value: unknown) => void,
+): void {
   set(['layers', layer, 'init'], init);
   const root = tree();
   if (root && findNodeAtLocation(root, ['layers', layer, 'weights'])) set(['layers', layer, 'weights'], undefined);
@@ -95,7 +119,8 @@ function setInit(layer: number, init: string, tree: () => ReturnType<typeof pars
 export function setValues(text: string, changes: readonly { path: (string | number)[]; value: unknown }[]): string {
   const formattingOptions = detectIndent(text);
   let current = text;
-  for (const c of changes) current = applyEdits(current, modify(current, c.path, c.value, { formattingOptions }) as Edit[]);
+  for (const c of changes)
+    current = applyEdits(current, modify(current, c.path, c.value, { formattingOptions }) as Edit[]);
   return current;
 }
 
@@ -103,8 +128,11 @@ export function setValues(text: string, changes: readonly { path: (string | numb
 export function withParameters(text: string, parameters: readonly LayerParameters[]): string {
   // full precision is noise in a file people read: 12 digits keep every trained value to ~1e-12 relative
   const round = (v: number): number => Number(v.toPrecision(12));
-  return setValues(text, parameters.flatMap((p, i) => [
-    { path: ['layers', i, 'weights'], value: p.weights.map((row) => row.map(round)) },
-    { path: ['layers', i, 'bias'], value: p.bias.map(round) },
-  ]));
+  return setValues(
+    text,
+    parameters.flatMap((p, i) => [
+      { path: ['layers', i, 'weights'], value: p.weights.map((row) => row.map(round)) },
+      { path: ['layers', i, 'bias'], value: p.bias.map(round) },
+    ]),
+  );
 }

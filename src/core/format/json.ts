@@ -14,10 +14,12 @@ export class LineIndex {
 
   /** Position of `offset`. */
   position(offset: number): TextPosition {
-    let lo = 0, hi = this.starts.length - 1;
+    let lo = 0,
+      hi = this.starts.length - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
-      if (this.starts[mid] <= offset) lo = mid; else hi = mid - 1;
+      if (this.starts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
     }
     return { line: lo, character: offset - this.starts[lo] };
   }
@@ -29,7 +31,12 @@ export class ProblemList {
 
   constructor(private readonly lines: LineIndex) {}
 
-  add(path: JsonPath, message: string, at: { offset: number; length: number }, severity: 'error' | 'warning' = 'error'): void {
+  add(
+    path: JsonPath,
+    message: string,
+    at: { offset: number; length: number },
+    severity: 'error' | 'warning' = 'error',
+  ): void {
     const start = this.lines.position(at.offset);
     const end = this.lines.position(at.offset + at.length);
     this.items.push({ path: [...path], message, severity, offset: at.offset, length: at.length, start, end });
@@ -50,7 +57,11 @@ export class ProblemList {
 export function parseStrictJson(text: string, problems: ProblemList): Node | undefined {
   const errors: ParseError[] = [];
   const root = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
-  for (const e of errors) problems.add([], `JSON syntax error: ${describeParseError(printParseErrorCode(e.error))}`, { offset: e.offset, length: Math.max(1, e.length) });
+  for (const e of errors)
+    problems.add([], `JSON syntax error: ${describeParseError(printParseErrorCode(e.error))}`, {
+      offset: e.offset,
+      length: Math.max(1, e.length),
+    });
   return errors.length ? undefined : root;
 }
 
@@ -122,7 +133,10 @@ export function suggestion(value: string, names: readonly string[]): string {
   let bestDistance = 3;
   for (const n of names) {
     const dist = editDistance(value.toLowerCase(), n);
-    if (dist < bestDistance) { best = n; bestDistance = dist; }
+    if (dist < bestDistance) {
+      best = n;
+      bestDistance = dist;
+    }
   }
   return best ? ` — did you mean '${best}'?` : '';
 }

@@ -7,10 +7,7 @@ import { FieldReader } from './fieldReader';
 import { JsonPath, LineIndex, ProblemList, child, parseStrictJson } from './json';
 import { readData, readTraining } from './parseSections';
 import { ACTIVATION_NAMES, activationFacts, defaultInit } from './activationFacts';
-import {
-  ActivationSpec, INIT_NAMES, InitSpec, LIMITS, LOSS_NAMES, LayerSpec,
-  NetworkSpec, SpecProblem,
-} from './spec';
+import { ActivationSpec, INIT_NAMES, InitSpec, LIMITS, LOSS_NAMES, LayerSpec, NetworkSpec, SpecProblem } from './spec';
 
 /** The validated spec (present only when there is no error; warnings may remain) and every problem found. */
 export interface ParseResult {
@@ -33,8 +30,13 @@ export function parseNetworkText(text: string): ParseResult {
   r.unknownKeys(root, [], TOP_KEYS);
 
   const name = r.string(child(root, 'name'), ['name'], '"name"') ?? 'network';
-  const seed = child(root, 'seed') ? r.integer(child(root, 'seed'), ['seed'], '"seed"', { min: -(2 ** 31), max: 2 ** 32 - 1 }) : 0;
-  const input = r.integer(r.required(root, 'input', [], 'number of input features'), ['input'], '"input"', { min: 1, max: LIMITS.maxUnits });
+  const seed = child(root, 'seed')
+    ? r.integer(child(root, 'seed'), ['seed'], '"seed"', { min: -(2 ** 31), max: 2 ** 32 - 1 })
+    : 0;
+  const input = r.integer(r.required(root, 'input', [], 'number of input features'), ['input'], '"input"', {
+    min: 1,
+    max: LIMITS.maxUnits,
+  });
   const layers = readLayers(r, root, input);
   const loss = r.name(r.required(root, 'loss', [], 'the loss function'), ['loss'], 'loss', LOSS_NAMES);
   if (loss && layers) checkLossOutput(r, root, loss, layers);
@@ -69,7 +71,13 @@ function readLayers(r: FieldReader, root: Node, input: number | undefined): Laye
   items.forEach((item, i) => {
     const layer = readLayer(r, item, ['layers', i], i, i === items.length - 1, fanIn);
     if (layer) {
-      if (names.has(layer.name)) r.problems.add(['layers', i, 'name'], `another layer is already named '${layer.name}'`, child(item, 'name') ?? item, 'warning');
+      if (names.has(layer.name))
+        r.problems.add(
+          ['layers', i, 'name'],
+          `another layer is already named '${layer.name}'`,
+          child(item, 'name') ?? item,
+          'warning',
+        );
       names.add(layer.name);
       layers.push(layer);
       if (fanIn !== undefined) parameters += (fanIn + 1) * layer.units;
@@ -80,49 +88,104 @@ function readLayers(r: FieldReader, root: Node, input: number | undefined): Laye
     fanIn = typeof units === 'number' && Number.isInteger(units) && units > 0 ? units : undefined;
   });
   if (parameters > LIMITS.maxParameters) {
-    r.problems.add(['layers'], `the network has ${parameters.toLocaleString('en-US')} parameters, more than the limit of ${LIMITS.maxParameters.toLocaleString('en-US')}`, node);
+    r.problems.add(
+      ['layers'],
+      `the network has ${parameters.toLocaleString('en-US')} parameters, more than the limit of ${LIMITS.maxParameters.toLocaleString('en-US')}`,
+      node,
+    );
     return undefined;
   }
   return ok ? layers : undefined;
 }
 
 /** One dense layer; `fanIn` is undefined when an earlier size was invalid (shape checks are then skipped). */
-function readLayer(r: FieldReader, item: Node, path: JsonPath, index: number, isLast: boolean, fanIn: number | undefined): LayerSpec | undefined {
+function readLayer(
+  r: FieldReader,
+  item: Node,
+  path: JsonPath,
+  index: number,
+  isLast: boolean,
+  fanIn: number | undefined,
+): LayerSpec | undefined {
   if (!r.object(item, path, `layers[${index}]`)) return undefined;
   r.unknownKeys(item, path, LAYER_KEYS);
-  const name = child(item, 'name') ? r.string(child(item, 'name'), [...path, 'name'], 'layer "name"') : `layer${index + 1}`;
+  const name = child(item, 'name')
+    ? r.string(child(item, 'name'), [...path, 'name'], 'layer "name"')
+    : `layer${index + 1}`;
   const label = `layer '${name ?? index + 1}'`;
-  const units = r.integer(r.required(item, 'units', path, 'number of units'), [...path, 'units'], `${label}: "units"`, { min: 1, max: LIMITS.maxUnits });
-  const activation = readActivation(r, r.required(item, 'activation', path, 'activation function'), [...path, 'activation'], label, isLast);
-  const init = child(item, 'init') ? readInit(r, child(item, 'init'), [...path, 'init'], label) : activation && defaultInit(activation.type);
+  const units = r.integer(r.required(item, 'units', path, 'number of units'), [...path, 'units'], `${label}: "units"`, {
+    min: 1,
+    max: LIMITS.maxUnits,
+  });
+  const activation = readActivation(
+    r,
+    r.required(item, 'activation', path, 'activation function'),
+    [...path, 'activation'],
+    label,
+    isLast,
+  );
+  const init = child(item, 'init')
+    ? readInit(r, child(item, 'init'), [...path, 'init'], label)
+    : activation && defaultInit(activation.type);
   const weightsNode = child(item, 'weights');
   if (weightsNode && child(item, 'init')) {
-    r.problems.addOnKey([...path, 'init'], `${label}: "init" is ignored because explicit "weights" are given`, child(item, 'init')!, 'warning');
+    r.problems.addOnKey(
+      [...path, 'init'],
+      `${label}: "init" is ignored because explicit "weights" are given`,
+      child(item, 'init')!,
+      'warning',
+    );
   }
-  const weights = weightsNode && units !== undefined && fanIn !== undefined
-    ? r.matrix(weightsNode, [...path, 'weights'], `${label}: weights`, units, fanIn, `${units} × ${fanIn} (units × inputs: row j holds the weights into unit j)`)
-    : undefined;
+  const weights =
+    weightsNode && units !== undefined && fanIn !== undefined
+      ? r.matrix(
+          weightsNode,
+          [...path, 'weights'],
+          `${label}: weights`,
+          units,
+          fanIn,
+          `${units} × ${fanIn} (units × inputs: row j holds the weights into unit j)`,
+        )
+      : undefined;
   const biasNode = child(item, 'bias');
-  const bias = biasNode && units !== undefined ? r.numbers(biasNode, [...path, 'bias'], `${label}: bias`, units) : undefined;
+  const bias =
+    biasNode && units !== undefined ? r.numbers(biasNode, [...path, 'bias'], `${label}: bias`, units) : undefined;
   if (name === undefined || units === undefined || !activation || !init) return undefined;
   if ((weightsNode && !weights) || (biasNode && !bias)) return undefined;
   return { name, units, activation, init, ...(weights ? { weights } : {}), ...(bias ? { bias } : {}) };
 }
 
 /** "relu" or { "type": "leaky_relu", "alpha": 0.1 }; softmax only on the last layer. */
-function readActivation(r: FieldReader, node: Node | undefined, path: JsonPath, label: string, isLast: boolean): ActivationSpec | undefined {
+function readActivation(
+  r: FieldReader,
+  node: Node | undefined,
+  path: JsonPath,
+  label: string,
+  isLast: boolean,
+): ActivationSpec | undefined {
   if (!node) return undefined;
   let spec: ActivationSpec | undefined;
   if (node.type === 'object') {
     r.unknownKeys(node, path, ['type', 'alpha']);
-    const type = r.name(r.required(node, 'type', path, 'activation name'), [...path, 'type'], 'activation', ACTIVATION_NAMES);
+    const type = r.name(
+      r.required(node, 'type', path, 'activation name'),
+      [...path, 'type'],
+      'activation',
+      ACTIVATION_NAMES,
+    );
     const alphaNode = child(node, 'alpha');
     if (type && alphaNode && activationFacts(type).defaultAlpha === undefined) {
       const parametrised = ACTIVATION_NAMES.filter((a) => activationFacts(a).defaultAlpha !== undefined);
-      r.problems.add([...path, 'alpha'], `${label}: "alpha" only applies to ${parametrised.join(' and ')}, not ${type}`, alphaNode);
+      r.problems.add(
+        [...path, 'alpha'],
+        `${label}: "alpha" only applies to ${parametrised.join(' and ')}, not ${type}`,
+        alphaNode,
+      );
       return undefined;
     }
-    const alpha = alphaNode ? r.number(alphaNode, [...path, 'alpha'], `${label}: "alpha"`, { min: 0, max: 100 }) : type && activationFacts(type).defaultAlpha;
+    const alpha = alphaNode
+      ? r.number(alphaNode, [...path, 'alpha'], `${label}: "alpha"`, { min: 0, max: 100 })
+      : type && activationFacts(type).defaultAlpha;
     if (!type || (alphaNode && alpha === undefined)) return undefined;
     spec = alpha !== undefined ? { type, alpha } : { type };
   } else {
@@ -132,7 +195,11 @@ function readActivation(r: FieldReader, node: Node | undefined, path: JsonPath, 
     spec = alpha !== undefined ? { type, alpha } : { type };
   }
   if (spec.type === 'softmax' && !isLast) {
-    r.problems.add(path, `${label}: softmax is only allowed on the last layer (it normalises the outputs into probabilities)`, node);
+    r.problems.add(
+      path,
+      `${label}: softmax is only allowed on the last layer (it normalises the outputs into probabilities)`,
+      node,
+    );
     return undefined;
   }
   return spec;
@@ -145,18 +212,32 @@ function readInit(r: FieldReader, node: Node | undefined, path: JsonPath, label:
     r.unknownKeys(node, path, ['type', 'std', 'limit']);
     const type = r.name(r.required(node, 'type', path, 'initialiser name'), [...path, 'type'], 'init', INIT_NAMES);
     if (type === 'normal') {
-      const std = r.number(r.required(node, 'std', path, 'standard deviation'), [...path, 'std'], `${label}: init "std"`, { min: 0, max: 1e6 });
+      const std = r.number(
+        r.required(node, 'std', path, 'standard deviation'),
+        [...path, 'std'],
+        `${label}: init "std"`,
+        { min: 0, max: 1e6 },
+      );
       return std === undefined ? undefined : { type, std };
     }
     if (type === 'uniform') {
-      const limit = r.number(r.required(node, 'limit', path, 'half-width of the range'), [...path, 'limit'], `${label}: init "limit"`, { min: 0, max: 1e6 });
+      const limit = r.number(
+        r.required(node, 'limit', path, 'half-width of the range'),
+        [...path, 'limit'],
+        `${label}: init "limit"`,
+        { min: 0, max: 1e6 },
+      );
       return limit === undefined ? undefined : { type, limit };
     }
     return type ? { type } : undefined;
   }
   const type = r.name(node, path, 'init', INIT_NAMES);
   if (type === 'normal' || type === 'uniform') {
-    r.problems.add(path, `${label}: "${type}" needs a parameter: { "type": "${type}", "${type === 'normal' ? 'std' : 'limit'}": … }`, node);
+    r.problems.add(
+      path,
+      `${label}: "${type}" needs a parameter: { "type": "${type}", "${type === 'normal' ? 'std' : 'limit'}": … }`,
+      node,
+    );
     return undefined;
   }
   return type ? { type } : undefined;
@@ -167,6 +248,10 @@ function checkLossOutput(r: FieldReader, root: Node, loss: string, layers: reado
   const out = layers[layers.length - 1].activation.type;
   const need = loss === 'cross_entropy' ? 'softmax' : loss === 'binary_cross_entropy' ? 'sigmoid' : undefined;
   if (need && out !== need) {
-    r.problems.add(['loss'], `${loss} needs a ${need} output layer, but the last layer '${layers[layers.length - 1].name}' uses ${out}`, child(root, 'loss')!);
+    r.problems.add(
+      ['loss'],
+      `${loss} needs a ${need} output layer, but the last layer '${layers[layers.length - 1].name}' uses ${out}`,
+      child(root, 'loss')!,
+    );
   }
 }

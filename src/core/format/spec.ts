@@ -41,7 +41,11 @@ export type GeneratorName = (typeof GENERATOR_NAMES)[number];
 
 /** Where the samples come from. CSV paths are relative to the network file and stay inside its workspace folder. */
 export type DataSpec =
-  | { readonly kind: 'inline'; readonly inputs: readonly (readonly number[])[]; readonly targets: readonly (readonly number[])[] }
+  | {
+      readonly kind: 'inline';
+      readonly inputs: readonly (readonly number[])[];
+      readonly targets: readonly (readonly number[])[];
+    }
   | { readonly kind: 'generate'; readonly generator: GeneratorName; readonly samples: number; readonly noise: number }
   | { readonly kind: 'csv'; readonly path: string; readonly targets: readonly string[] };
 

@@ -25,47 +25,137 @@ export function matmulABt(a: Float64Array, b: Float64Array, c: Float64Array, m: 
 }
 
 /** C (+)= A[:, p0:p1] · B[:, p0:p1]ᵀ with rows of length k; `add` accumulates into C instead of overwriting it. */
-function kernelABt(a: Float64Array, b: Float64Array, c: Float64Array, m: number, n: number, k: number, p0: number, p1: number, add: boolean): void {
+function kernelABt(
+  a: Float64Array,
+  b: Float64Array,
+  c: Float64Array,
+  m: number,
+  n: number,
+  k: number,
+  p0: number,
+  p1: number,
+  add: boolean,
+): void {
   let i = 0;
   for (; i + 4 <= m; i += 4) {
-    const a0 = i * k, a1 = a0 + k, a2 = a1 + k, a3 = a2 + k;
+    const a0 = i * k,
+      a1 = a0 + k,
+      a2 = a1 + k,
+      a3 = a2 + k;
     let j = 0;
     for (; j + 4 <= n; j += 4) {
-      const b0 = j * k, b1 = b0 + k, b2 = b1 + k, b3 = b2 + k;
-      let c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
-      let c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0;
+      const b0 = j * k,
+        b1 = b0 + k,
+        b2 = b1 + k,
+        b3 = b2 + k;
+      let c00 = 0,
+        c01 = 0,
+        c02 = 0,
+        c03 = 0,
+        c10 = 0,
+        c11 = 0,
+        c12 = 0,
+        c13 = 0;
+      let c20 = 0,
+        c21 = 0,
+        c22 = 0,
+        c23 = 0,
+        c30 = 0,
+        c31 = 0,
+        c32 = 0,
+        c33 = 0;
       for (let p = p0; p < p1; p++) {
-        const x0 = a[a0 + p], x1 = a[a1 + p], x2 = a[a2 + p], x3 = a[a3 + p];
-        const y0 = b[b0 + p], y1 = b[b1 + p], y2 = b[b2 + p], y3 = b[b3 + p];
-        c00 += x0 * y0; c01 += x0 * y1; c02 += x0 * y2; c03 += x0 * y3;
-        c10 += x1 * y0; c11 += x1 * y1; c12 += x1 * y2; c13 += x1 * y3;
-        c20 += x2 * y0; c21 += x2 * y1; c22 += x2 * y2; c23 += x2 * y3;
-        c30 += x3 * y0; c31 += x3 * y1; c32 += x3 * y2; c33 += x3 * y3;
+        const x0 = a[a0 + p],
+          x1 = a[a1 + p],
+          x2 = a[a2 + p],
+          x3 = a[a3 + p];
+        const y0 = b[b0 + p],
+          y1 = b[b1 + p],
+          y2 = b[b2 + p],
+          y3 = b[b3 + p];
+        c00 += x0 * y0;
+        c01 += x0 * y1;
+        c02 += x0 * y2;
+        c03 += x0 * y3;
+        c10 += x1 * y0;
+        c11 += x1 * y1;
+        c12 += x1 * y2;
+        c13 += x1 * y3;
+        c20 += x2 * y0;
+        c21 += x2 * y1;
+        c22 += x2 * y2;
+        c23 += x2 * y3;
+        c30 += x3 * y0;
+        c31 += x3 * y1;
+        c32 += x3 * y2;
+        c33 += x3 * y3;
       }
       let r = i * n + j;
       if (add) {
-        c[r] += c00; c[r + 1] += c01; c[r + 2] += c02; c[r + 3] += c03; r += n;
-        c[r] += c10; c[r + 1] += c11; c[r + 2] += c12; c[r + 3] += c13; r += n;
-        c[r] += c20; c[r + 1] += c21; c[r + 2] += c22; c[r + 3] += c23; r += n;
-        c[r] += c30; c[r + 1] += c31; c[r + 2] += c32; c[r + 3] += c33;
+        c[r] += c00;
+        c[r + 1] += c01;
+        c[r + 2] += c02;
+        c[r + 3] += c03;
+        r += n;
+        c[r] += c10;
+        c[r + 1] += c11;
+        c[r + 2] += c12;
+        c[r + 3] += c13;
+        r += n;
+        c[r] += c20;
+        c[r + 1] += c21;
+        c[r + 2] += c22;
+        c[r + 3] += c23;
+        r += n;
+        c[r] += c30;
+        c[r + 1] += c31;
+        c[r + 2] += c32;
+        c[r + 3] += c33;
       } else {
-        c[r] = c00; c[r + 1] = c01; c[r + 2] = c02; c[r + 3] = c03; r += n;
-        c[r] = c10; c[r + 1] = c11; c[r + 2] = c12; c[r + 3] = c13; r += n;
-        c[r] = c20; c[r + 1] = c21; c[r + 2] = c22; c[r + 3] = c23; r += n;
-        c[r] = c30; c[r + 1] = c31; c[r + 2] = c32; c[r + 3] = c33;
+        c[r] = c00;
+        c[r + 1] = c01;
+        c[r + 2] = c02;
+        c[r + 3] = c03;
+        r += n;
+        c[r] = c10;
+        c[r + 1] = c11;
+        c[r + 2] = c12;
+        c[r + 3] = c13;
+        r += n;
+        c[r] = c20;
+        c[r + 1] = c21;
+        c[r + 2] = c22;
+        c[r + 3] = c23;
+        r += n;
+        c[r] = c30;
+        c[r + 1] = c31;
+        c[r + 2] = c32;
+        c[r + 3] = c33;
       }
     }
     for (; j < n; j++) {
       const bj = j * k;
-      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      let s0 = 0,
+        s1 = 0,
+        s2 = 0,
+        s3 = 0;
       for (let p = p0; p < p1; p++) {
         const y = b[bj + p];
-        s0 += a[a0 + p] * y; s1 += a[a1 + p] * y; s2 += a[a2 + p] * y; s3 += a[a3 + p] * y;
+        s0 += a[a0 + p] * y;
+        s1 += a[a1 + p] * y;
+        s2 += a[a2 + p] * y;
+        s3 += a[a3 + p] * y;
       }
       if (add) {
-        c[i * n + j] += s0; c[(i + 1) * n + j] += s1; c[(i + 2) * n + j] += s2; c[(i + 3) * n + j] += s3;
+        c[i * n + j] += s0;
+        c[(i + 1) * n + j] += s1;
+        c[(i + 2) * n + j] += s2;
+        c[(i + 3) * n + j] += s3;
       } else {
-        c[i * n + j] = s0; c[(i + 1) * n + j] = s1; c[(i + 2) * n + j] = s2; c[(i + 3) * n + j] = s3;
+        c[i * n + j] = s0;
+        c[(i + 1) * n + j] = s1;
+        c[(i + 2) * n + j] = s2;
+        c[(i + 3) * n + j] = s3;
       }
     }
   }
@@ -85,36 +175,102 @@ function kernelABt(a: Float64Array, b: Float64Array, c: Float64Array, m: number,
  * A stored m×k row-major is sr = k, sp = 1 (C = A·B); A stored k×m is sr = 1, sp = m (C = Aᵀ·B).
  */
 export function matmulStridedAB(
-  a: Float64Array, sr: number, sp: number, b: Float64Array, c: Float64Array, m: number, n: number, k: number,
+  a: Float64Array,
+  sr: number,
+  sp: number,
+  b: Float64Array,
+  c: Float64Array,
+  m: number,
+  n: number,
+  k: number,
 ): void {
   let r = 0;
   for (; r + 4 <= m; r += 4) {
-    const a0 = r * sr, a1 = a0 + sr, a2 = a1 + sr, a3 = a2 + sr;
+    const a0 = r * sr,
+      a1 = a0 + sr,
+      a2 = a1 + sr,
+      a3 = a2 + sr;
     let q = 0;
     for (; q + 4 <= n; q += 4) {
-      let c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
-      let c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0;
+      let c00 = 0,
+        c01 = 0,
+        c02 = 0,
+        c03 = 0,
+        c10 = 0,
+        c11 = 0,
+        c12 = 0,
+        c13 = 0;
+      let c20 = 0,
+        c21 = 0,
+        c22 = 0,
+        c23 = 0,
+        c30 = 0,
+        c31 = 0,
+        c32 = 0,
+        c33 = 0;
       for (let p = 0, ap = 0, bp = q; p < k; p++, ap += sp, bp += n) {
-        const x0 = a[a0 + ap], x1 = a[a1 + ap], x2 = a[a2 + ap], x3 = a[a3 + ap];
-        const y0 = b[bp], y1 = b[bp + 1], y2 = b[bp + 2], y3 = b[bp + 3];
-        c00 += x0 * y0; c01 += x0 * y1; c02 += x0 * y2; c03 += x0 * y3;
-        c10 += x1 * y0; c11 += x1 * y1; c12 += x1 * y2; c13 += x1 * y3;
-        c20 += x2 * y0; c21 += x2 * y1; c22 += x2 * y2; c23 += x2 * y3;
-        c30 += x3 * y0; c31 += x3 * y1; c32 += x3 * y2; c33 += x3 * y3;
+        const x0 = a[a0 + ap],
+          x1 = a[a1 + ap],
+          x2 = a[a2 + ap],
+          x3 = a[a3 + ap];
+        const y0 = b[bp],
+          y1 = b[bp + 1],
+          y2 = b[bp + 2],
+          y3 = b[bp + 3];
+        c00 += x0 * y0;
+        c01 += x0 * y1;
+        c02 += x0 * y2;
+        c03 += x0 * y3;
+        c10 += x1 * y0;
+        c11 += x1 * y1;
+        c12 += x1 * y2;
+        c13 += x1 * y3;
+        c20 += x2 * y0;
+        c21 += x2 * y1;
+        c22 += x2 * y2;
+        c23 += x2 * y3;
+        c30 += x3 * y0;
+        c31 += x3 * y1;
+        c32 += x3 * y2;
+        c33 += x3 * y3;
       }
       let o = r * n + q;
-      c[o] = c00; c[o + 1] = c01; c[o + 2] = c02; c[o + 3] = c03; o += n;
-      c[o] = c10; c[o + 1] = c11; c[o + 2] = c12; c[o + 3] = c13; o += n;
-      c[o] = c20; c[o + 1] = c21; c[o + 2] = c22; c[o + 3] = c23; o += n;
-      c[o] = c30; c[o + 1] = c31; c[o + 2] = c32; c[o + 3] = c33;
+      c[o] = c00;
+      c[o + 1] = c01;
+      c[o + 2] = c02;
+      c[o + 3] = c03;
+      o += n;
+      c[o] = c10;
+      c[o + 1] = c11;
+      c[o + 2] = c12;
+      c[o + 3] = c13;
+      o += n;
+      c[o] = c20;
+      c[o + 1] = c21;
+      c[o + 2] = c22;
+      c[o + 3] = c23;
+      o += n;
+      c[o] = c30;
+      c[o + 1] = c31;
+      c[o + 2] = c32;
+      c[o + 3] = c33;
     }
     for (; q < n; q++) {
-      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      let s0 = 0,
+        s1 = 0,
+        s2 = 0,
+        s3 = 0;
       for (let p = 0, ap = 0, bp = q; p < k; p++, ap += sp, bp += n) {
         const y = b[bp];
-        s0 += a[a0 + ap] * y; s1 += a[a1 + ap] * y; s2 += a[a2 + ap] * y; s3 += a[a3 + ap] * y;
+        s0 += a[a0 + ap] * y;
+        s1 += a[a1 + ap] * y;
+        s2 += a[a2 + ap] * y;
+        s3 += a[a3 + ap] * y;
       }
-      c[r * n + q] = s0; c[(r + 1) * n + q] = s1; c[(r + 2) * n + q] = s2; c[(r + 3) * n + q] = s3;
+      c[r * n + q] = s0;
+      c[(r + 1) * n + q] = s1;
+      c[(r + 2) * n + q] = s2;
+      c[(r + 3) * n + q] = s3;
     }
   }
   for (; r < m; r++) {

@@ -25,11 +25,16 @@ function base64Bytes(s: string): Uint8Array {
   const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
   const clean = s.replace(/=+$/, '');
   const out = new Uint8Array(Math.floor((clean.length * 3) / 4));
-  let bits = 0, value = 0, o = 0;
+  let bits = 0,
+    value = 0,
+    o = 0;
   for (const ch of clean) {
     value = (value << 6) | alphabet.indexOf(ch);
     bits += 6;
-    if (bits >= 8) { bits -= 8; out[o++] = (value >> bits) & 0xff; }
+    if (bits >= 8) {
+      bits -= 8;
+      out[o++] = (value >> bits) & 0xff;
+    }
   }
   return out;
 }

@@ -97,8 +97,15 @@ export class Workspace {
 
   /** C (m×n) = A (m×k) · Bᵀ with B stored n×k; aAt, bAt, cAt are the operands' addresses (any −1: TypeScript). */
   abt(
-    a: Float64Array, b: Float64Array, c: Float64Array, m: number, n: number, k: number,
-    aAt = this.address(a), bAt = this.address(b), cAt = this.address(c),
+    a: Float64Array,
+    b: Float64Array,
+    c: Float64Array,
+    m: number,
+    n: number,
+    k: number,
+    aAt = this.address(a),
+    bAt = this.address(b),
+    cAt = this.address(c),
   ): void {
     if (aAt >= 0 && bAt >= 0 && cAt >= 0) this.gemm!.abt(aAt, bAt, cAt, m, n, k);
     else matmulABt(a, b, c, m, n, k);
@@ -106,28 +113,52 @@ export class Workspace {
 
   /** C (m×n) = A (m×k) · B (k×n); addresses as for `abt`. */
   ab(
-    a: Float64Array, b: Float64Array, c: Float64Array, m: number, n: number, k: number,
-    aAt = this.address(a), bAt = this.address(b), cAt = this.address(c),
+    a: Float64Array,
+    b: Float64Array,
+    c: Float64Array,
+    m: number,
+    n: number,
+    k: number,
+    aAt = this.address(a),
+    bAt = this.address(b),
+    cAt = this.address(c),
   ): void {
     this.timesB(a, false, b, c, m, n, k, aAt, bAt, cAt);
   }
 
   /** C (m×n) = Aᵀ · B with A stored k×m and B k×n; addresses as for `abt`. */
   atb(
-    a: Float64Array, b: Float64Array, c: Float64Array, m: number, n: number, k: number,
-    aAt = this.address(a), bAt = this.address(b), cAt = this.address(c),
+    a: Float64Array,
+    b: Float64Array,
+    c: Float64Array,
+    m: number,
+    n: number,
+    k: number,
+    aAt = this.address(a),
+    bAt = this.address(b),
+    cAt = this.address(c),
   ): void {
     this.timesB(a, true, b, c, m, n, k, aAt, bAt, cAt);
   }
 
   /** C = A·B or Aᵀ·B (`transposed`: A stored k×m), read through A's strides, or via A·Bᵀ when B outgrows L2. */
   private timesB(
-    a: Float64Array, transposed: boolean, b: Float64Array, c: Float64Array, m: number, n: number, k: number,
-    aAt: number, bAt: number, cAt: number,
+    a: Float64Array,
+    transposed: boolean,
+    b: Float64Array,
+    c: Float64Array,
+    m: number,
+    n: number,
+    k: number,
+    aAt: number,
+    bAt: number,
+    cAt: number,
   ): void {
-    const sr = transposed ? 1 : k, sp = transposed ? m : 1; // A(r, p) = a[r·sr + p·sp]
+    const sr = transposed ? 1 : k,
+      sp = transposed ? m : 1; // A(r, p) = a[r·sr + p·sp]
     if (k * n > IN_PLACE_MAX_B) {
-      let rows = a, rowsAt = aAt;
+      let rows = a,
+        rowsAt = aAt;
       if (transposed) {
         rows = this.scratch('A', k * m);
         transpose(a, k, m, rows);

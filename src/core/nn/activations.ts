@@ -48,36 +48,52 @@ type Definition = Omit<Activation, 'alpha' | 'id' | 'family'>;
 /** Builds each activation's definition for a given α. */
 const DEFINITIONS: Record<ActivationName, (alpha: number) => Definition> = {
   linear: () => ({
-    output: (z) => z, der: () => 1, formula: 'f(z) = z', derFormula: "f'(z) = 1",
+    output: (z) => z,
+    der: () => 1,
+    formula: 'f(z) = z',
+    derFormula: "f'(z) = 1",
   }),
   sigmoid: () => ({
-    output: sigmoid, der: (_z, a) => a * (1 - a),
-    formula: 'σ(z) = 1/(1+e^(−z))', derFormula: "σ'(z) = σ(z)(1−σ(z))",
+    output: sigmoid,
+    der: (_z, a) => a * (1 - a),
+    formula: 'σ(z) = 1/(1+e^(−z))',
+    derFormula: "σ'(z) = σ(z)(1−σ(z))",
   }),
   tanh: () => ({
-    output: tanh, der: (_z, a) => 1 - a * a,
-    formula: 'tanh(z)', derFormula: "tanh'(z) = 1 − tanh²(z)",
+    output: tanh,
+    der: (_z, a) => 1 - a * a,
+    formula: 'tanh(z)',
+    derFormula: "tanh'(z) = 1 − tanh²(z)",
   }),
   relu: () => ({
-    output: (z) => (z > 0 ? z : 0), der: (z) => (z > 0 ? 1 : 0),
-    formula: 'relu(z) = max(0, z)', derFormula: "relu'(z) = 1 if z > 0, else 0",
+    output: (z) => (z > 0 ? z : 0),
+    der: (z) => (z > 0 ? 1 : 0),
+    formula: 'relu(z) = max(0, z)',
+    derFormula: "relu'(z) = 1 if z > 0, else 0",
   }),
   leaky_relu: (alpha) => ({
-    output: (z) => (z > 0 ? z : alpha * z), der: (z) => (z > 0 ? 1 : alpha),
-    formula: `f(z) = z if z > 0, else ${alpha}·z`, derFormula: `f'(z) = 1 if z > 0, else ${alpha}`,
+    output: (z) => (z > 0 ? z : alpha * z),
+    der: (z) => (z > 0 ? 1 : alpha),
+    formula: `f(z) = z if z > 0, else ${alpha}·z`,
+    derFormula: `f'(z) = 1 if z > 0, else ${alpha}`,
   }),
   elu: (alpha) => ({
-    output: (z) => (z > 0 ? z : alpha * Math.expm1(z)), der: (z) => (z > 0 ? 1 : alpha * Math.exp(z)),
-    formula: `elu(z) = z if z > 0, else ${alpha}·(e^z − 1)`, derFormula: `elu'(z) = 1 if z > 0, else ${alpha}·e^z`,
+    output: (z) => (z > 0 ? z : alpha * Math.expm1(z)),
+    der: (z) => (z > 0 ? 1 : alpha * Math.exp(z)),
+    formula: `elu(z) = z if z > 0, else ${alpha}·(e^z − 1)`,
+    derFormula: `elu'(z) = 1 if z > 0, else ${alpha}·e^z`,
   }),
   softplus: () => ({
     output: (z) => (z > SOFTPLUS_THRESHOLD ? z : Math.log1p(Math.exp(z))),
     der: (z) => (z > SOFTPLUS_THRESHOLD ? 1 : sigmoid(z)),
-    formula: 'softplus(z) = ln(1 + e^z)', derFormula: "softplus'(z) = σ(z)",
+    formula: 'softplus(z) = ln(1 + e^z)',
+    derFormula: "softplus'(z) = σ(z)",
   }),
   gelu: () => ({
-    output: (z) => z * normalCdf(z), der: (z) => normalCdf(z) + z * normalPdf(z),
-    formula: 'gelu(z) = z·Φ(z)', derFormula: "gelu'(z) = Φ(z) + z·φ(z)",
+    output: (z) => z * normalCdf(z),
+    der: (z) => normalCdf(z) + z * normalPdf(z),
+    formula: 'gelu(z) = z·Φ(z)',
+    derFormula: "gelu'(z) = Φ(z) + z·φ(z)",
   }),
   silu: () => ({
     output: (z) => z * sigmoid(z),
@@ -85,11 +101,14 @@ const DEFINITIONS: Record<ActivationName, (alpha: number) => Definition> = {
       const s = sigmoid(z);
       return s * (1 + z * (1 - s));
     },
-    formula: 'silu(z) = z·σ(z)', derFormula: "silu'(z) = σ(z)(1 + z(1−σ(z)))",
+    formula: 'silu(z) = z·σ(z)',
+    derFormula: "silu'(z) = σ(z)(1 + z(1−σ(z)))",
   }),
   softmax: () => ({
-    output: (z) => z, der: (_z, a) => a * (1 - a),
-    formula: 'softmax(z)ᵢ = e^(zᵢ)/Σⱼ e^(zⱼ)', derFormula: '∂yᵢ/∂zⱼ = yᵢ(δᵢⱼ − yⱼ)',
+    output: (z) => z,
+    der: (_z, a) => a * (1 - a),
+    formula: 'softmax(z)ᵢ = e^(zᵢ)/Σⱼ e^(zⱼ)',
+    derFormula: '∂yᵢ/∂zⱼ = yᵢ(δᵢⱼ − yⱼ)',
   }),
 };
 
@@ -110,7 +129,12 @@ export const ACTIVATIONS: Readonly<Record<ActivationName, Activation>> = Object.
  * (shifted by the row maximum so e^z cannot overflow); the others act elementwise.
  */
 export function applyActivation(
-  act: Activation, z: Float64Array, a: Float64Array, d: Float64Array, batch: number, units: number,
+  act: Activation,
+  z: Float64Array,
+  a: Float64Array,
+  d: Float64Array,
+  batch: number,
+  units: number,
 ): void {
   const n = batch * units;
   // the common activations get their own loops (no call per element); the rest use the registry pair
@@ -176,7 +200,13 @@ function softmaxRows(z: Float64Array, a: Float64Array, d: Float64Array, batch: n
  * Jacobian-vector product gzᵢ = yᵢ(gaᵢ − Σⱼ gaⱼ yⱼ).
  */
 export function activationBackward(
-  act: Activation, a: Float64Array, d: Float64Array, gradA: Float64Array, gradZ: Float64Array, batch: number, units: number,
+  act: Activation,
+  a: Float64Array,
+  d: Float64Array,
+  gradA: Float64Array,
+  gradZ: Float64Array,
+  batch: number,
+  units: number,
 ): void {
   const n = batch * units;
   if (act.family !== 'softmax') {

@@ -46,7 +46,10 @@ export class DenseLayer {
 
   /** `workspace` holds every buffer; layers that feed each other should share one (Network.fromSpec does). */
   constructor(
-    readonly name: string, readonly inSize: number, readonly units: number, readonly activation: Activation,
+    readonly name: string,
+    readonly inSize: number,
+    readonly units: number,
+    readonly activation: Activation,
     readonly workspace: Workspace = Workspace.create(),
   ) {
     this.weights = workspace.alloc(units * inSize);

@@ -31,12 +31,18 @@ export function initWeights(w: Float64Array, fanIn: number, fanOut: number, init
 /** The standard deviation an initialiser gives each weight (uniform ±L has std L/√3). */
 export function initStd(init: InitSpec, fanIn: number, fanOut: number): number {
   switch (init.type) {
-    case 'zeros': return 0;
-    case 'he': return Math.sqrt(2 / fanIn);
-    case 'lecun': return Math.sqrt(1 / fanIn);
-    case 'normal': return init.std;
-    case 'xavier': return Math.sqrt(6 / (fanIn + fanOut)) / Math.sqrt(3);
-    case 'uniform': return init.limit / Math.sqrt(3);
+    case 'zeros':
+      return 0;
+    case 'he':
+      return Math.sqrt(2 / fanIn);
+    case 'lecun':
+      return Math.sqrt(1 / fanIn);
+    case 'normal':
+      return init.std;
+    case 'xavier':
+      return Math.sqrt(6 / (fanIn + fanOut)) / Math.sqrt(3);
+    case 'uniform':
+      return init.limit / Math.sqrt(3);
   }
 }
 

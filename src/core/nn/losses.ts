@@ -125,7 +125,10 @@ const binaryCrossEntropy: Loss = {
 
 /** Every loss keyed by name (the registry the schema is tested against). */
 export const LOSSES: Readonly<Record<LossName, Loss>> = {
-  mse, half_sse: halfSse, cross_entropy: crossEntropy, binary_cross_entropy: binaryCrossEntropy,
+  mse,
+  half_sse: halfSse,
+  cross_entropy: crossEntropy,
+  binary_cross_entropy: binaryCrossEntropy,
 };
 
 /** The loss named `name`. */

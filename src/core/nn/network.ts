@@ -13,7 +13,11 @@ import { Workspace } from '../kernels/workspace';
 
 /** A feed-forward network of dense layers trained on one loss. */
 export class Network {
-  constructor(readonly inputSize: number, readonly layers: readonly DenseLayer[], readonly loss: Loss) {}
+  constructor(
+    readonly inputSize: number,
+    readonly layers: readonly DenseLayer[],
+    readonly loss: Loss,
+  ) {}
 
   /**
    * The network a validated spec describes: explicit weights and biases where given, otherwise
@@ -100,7 +104,9 @@ export class Network {
   parameters(): LayerParameters[] {
     return this.layers.map((l) => ({
       layer: l.name,
-      weights: Array.from({ length: l.units }, (_, j) => Array.from(l.weights.subarray(j * l.inSize, (j + 1) * l.inSize))),
+      weights: Array.from({ length: l.units }, (_, j) =>
+        Array.from(l.weights.subarray(j * l.inSize, (j + 1) * l.inSize)),
+      ),
       bias: Array.from(l.bias),
     }));
   }

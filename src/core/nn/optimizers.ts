@@ -16,7 +16,10 @@ type TensorUpdate = (p: Float64Array, g: Float64Array, slot: number, squares: Fl
 
 /** Applies one update to every layer's weights and biases from their gradients. */
 export class Optimizer {
-  private constructor(private readonly update: TensorUpdate, private readonly beforeStep: () => void = () => {}) {}
+  private constructor(
+    private readonly update: TensorUpdate,
+    private readonly beforeStep: () => void = () => {},
+  ) {}
 
   /** The optimizer `training` names, with state sized for `layers`. */
   static create(training: TrainingSpec, layers: readonly DenseLayer[]): Optimizer {
@@ -24,12 +27,18 @@ export class Optimizer {
     const slots = layers.flatMap((l) => [l.weights.length, l.bias.length]);
     switch (training.optimizer) {
       case 'sgd':
-        return new Optimizer((p, g, s, squares) => { squares[s] = sgdUpdate(p, g, lr); });
+        return new Optimizer((p, g, s, squares) => {
+          squares[s] = sgdUpdate(p, g, lr);
+        });
       case 'momentum': {
         const velocity = slots.map((n) => new Float64Array(n));
         let first = true;
-        const opt = new Optimizer((p, g, s, squares) => { squares[s] = momentumUpdate(p, g, velocity[s], lr, training.momentum, first); });
-        opt.afterStep = () => { first = false; };
+        const opt = new Optimizer((p, g, s, squares) => {
+          squares[s] = momentumUpdate(p, g, velocity[s], lr, training.momentum, first);
+        });
+        opt.afterStep = () => {
+          first = false;
+        };
         return opt;
       }
       case 'adam': {
@@ -37,11 +46,16 @@ export class Optimizer {
         const v = slots.map((n) => new Float64Array(n));
         let t = 0;
         const state = { stepSize: 0, bc2Sqrt: 0 };
-        return new Optimizer((p, g, s, squares) => { squares[s] = adamUpdate(p, g, m[s], v[s], state.stepSize, state.bc2Sqrt); }, () => {
-          t++;
-          state.stepSize = lr / (1 - ADAM.beta1 ** t);
-          state.bc2Sqrt = Math.sqrt(1 - ADAM.beta2 ** t);
-        });
+        return new Optimizer(
+          (p, g, s, squares) => {
+            squares[s] = adamUpdate(p, g, m[s], v[s], state.stepSize, state.bc2Sqrt);
+          },
+          () => {
+            t++;
+            state.stepSize = lr / (1 - ADAM.beta1 ** t);
+            state.bc2Sqrt = Math.sqrt(1 - ADAM.beta2 ** t);
+          },
+        );
       }
     }
   }
@@ -76,7 +90,14 @@ function sgdUpdate(p: Float64Array, g: Float64Array, lr: number): number {
 }
 
 /** Momentum (torch, dampening 0): v ← μ·v + g (v = g at the first step); w ← w − lr·v. */
-function momentumUpdate(p: Float64Array, g: Float64Array, v: Float64Array, lr: number, mu: number, first: boolean): number {
+function momentumUpdate(
+  p: Float64Array,
+  g: Float64Array,
+  v: Float64Array,
+  lr: number,
+  mu: number,
+  first: boolean,
+): number {
   let sq = 0;
   for (let i = 0; i < p.length; i++) {
     v[i] = first ? g[i] : mu * v[i] + g[i];
@@ -91,7 +112,14 @@ function momentumUpdate(p: Float64Array, g: Float64Array, v: Float64Array, lr: n
  * Adam (torch): m ← m + (1−β₁)(g − m); v ← β₂·v + (1−β₂)·g²;
  * w ← w − (lr/(1−β₁ᵗ))·m / (√v/√(1−β₂ᵗ) + ε).
  */
-function adamUpdate(p: Float64Array, g: Float64Array, m: Float64Array, v: Float64Array, stepSize: number, bc2Sqrt: number): number {
+function adamUpdate(
+  p: Float64Array,
+  g: Float64Array,
+  m: Float64Array,
+  v: Float64Array,
+  stepSize: number,
+  bc2Sqrt: number,
+): number {
   const { beta1, beta2, eps } = ADAM;
   let sq = 0;
   for (let i = 0; i < p.length; i++) {

@@ -28,7 +28,11 @@ export class Trainer {
   batchRows = 0;
   private position = 0;
 
-  constructor(readonly spec: NetworkSpec, readonly network: Network, readonly dataset: Dataset) {
+  constructor(
+    readonly spec: NetworkSpec,
+    readonly network: Network,
+    readonly dataset: Dataset,
+  ) {
     const n = dataset.samples;
     this.batchSize = Math.min(n, spec.training.batchSize ?? n);
     this.optimizer = Optimizer.create(spec.training, network.layers);
@@ -81,9 +85,17 @@ export function norm(v: Float64Array): number {
 }
 
 /** Copies rows order[from], …, order[from + count − 1] of `src` (rows of `width`) into the first `count` rows of `dst`. */
-function copyRows(src: Float64Array, width: number, order: Int32Array, from: number, count: number, dst: Float64Array): void {
+function copyRows(
+  src: Float64Array,
+  width: number,
+  order: Int32Array,
+  from: number,
+  count: number,
+  dst: Float64Array,
+): void {
   for (let b = 0; b < count; b++) {
-    const s = order[from + b] * width, d = b * width;
+    const s = order[from + b] * width,
+      d = b * width;
     for (let i = 0; i < width; i++) dst[d + i] = src[s + i];
   }
 }

@@ -14,7 +14,8 @@ export function analysisCommands(s: CommandServices): CommandTable {
     'gradientDebugger.analyze': () => analyzeActive(s),
     'gradientDebugger.gradientCheck': () => checkGradients(s),
     'gradientDebugger.exportReport': () => exportActiveReport(s),
-    'gradientDebugger.explainWeight': (layerIndex?: unknown, unit?: unknown, input?: unknown) => explainWeight(s, layerIndex, unit, input),
+    'gradientDebugger.explainWeight': (layerIndex?: unknown, unit?: unknown, input?: unknown) =>
+      explainWeight(s, layerIndex, unit, input),
     'gradientDebugger.revealWarning': async (layer?: unknown) => {
       if (s.session.active && typeof layer === 'number') await revealLayer(s.session.active, layer);
     },
@@ -36,9 +37,16 @@ async function analyzeActive({ session, panel }: CommandServices): Promise<void>
   const { state } = await session.analyzeNow(doc);
   const report = state.report;
   if (state.problems.length) {
-    void vscode.window.showErrorMessage(`${state.fileName} has ${state.problems.length} error(s): see the Problems view.`, 'Show Problems').then((c) => c && vscode.commands.executeCommand('workbench.actions.view.problems'));
+    void vscode.window
+      .showErrorMessage(
+        `${state.fileName} has ${state.problems.length} error(s): see the Problems view.`,
+        'Show Problems',
+      )
+      .then((c) => c && vscode.commands.executeCommand('workbench.actions.view.problems'));
   } else if (report) {
-    void vscode.window.showInformationMessage(`${report.network}: loss ${formatNumber(report.loss, 4)}, ${report.warnings.length ? report.warnings.map((w) => w.kind).join(', ') : 'no warnings'}.`);
+    void vscode.window.showInformationMessage(
+      `${report.network}: loss ${formatNumber(report.loss, 4)}, ${report.warnings.length ? report.warnings.map((w) => w.kind).join(', ') : 'no warnings'}.`,
+    );
   }
   panel.show();
 }
@@ -48,10 +56,17 @@ async function checkGradients({ session, output }: CommandServices): Promise<voi
   const doc = await activeDocument(session);
   const loaded = doc && (session.entry(doc.uri) ?? (await session.analyzeNow(doc))).loaded;
   if (!loaded) return;
-  const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Checking gradients against central differences…' },
-    async () => gradientCheck({ ...loaded, network: loaded.network.clone() }));
-  output.appendLine(`Gradient check of ${doc.uri.path.split('/').pop()} (h = ${result.epsilon}, tolerance ${result.tolerance}):`);
-  for (const l of result.layers) output.appendLine(`  ${l.layer.padEnd(16)} max relative error ${formatNumber(l.maxRelativeError).padStart(10)}  (${l.checked} checked, ${l.skipped} skipped at kinks)`);
+  const result = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: 'Checking gradients against central differences…' },
+    async () => gradientCheck({ ...loaded, network: loaded.network.clone() }),
+  );
+  output.appendLine(
+    `Gradient check of ${doc.uri.path.split('/').pop()} (h = ${result.epsilon}, tolerance ${result.tolerance}):`,
+  );
+  for (const l of result.layers)
+    output.appendLine(
+      `  ${l.layer.padEnd(16)} max relative error ${formatNumber(l.maxRelativeError).padStart(10)}  (${l.checked} checked, ${l.skipped} skipped at kinks)`,
+    );
   const message = `Gradient check ${result.passed ? 'passed' : 'FAILED'}: max relative error ${formatNumber(result.maxRelativeError)} (tolerance ${result.tolerance}).`;
   output.appendLine(`  ${message}`);
   const show = result.passed ? vscode.window.showInformationMessage : vscode.window.showErrorMessage;
@@ -63,18 +78,38 @@ async function exportActiveReport({ session, training }: CommandServices): Promi
   const doc = await activeDocument(session);
   const report = doc && session.entry(doc.uri)?.state.report;
   if (!doc || !report) return;
-  const target = await vscode.window.showSaveDialog({ defaultUri: doc.uri.with({ path: doc.uri.path.replace(/\.net\.json$/, '.report.md') }), filters: { Markdown: ['md'] }, title: 'Export gradient report' });
+  const target = await vscode.window.showSaveDialog({
+    defaultUri: doc.uri.with({ path: doc.uri.path.replace(/\.net\.json$/, '.report.md') }),
+    filters: { Markdown: ['md'] },
+    title: 'Export gradient report',
+  });
   if (!target) return;
   const t = training.view(doc.uri);
-  const files = await exportReport(target, vscode.workspace.asRelativePath(doc.uri), report, t?.history ?? [], t?.warnings ?? []);
-  void vscode.window.showInformationMessage(`Exported ${files.length} files next to ${target.path.split('/').pop()}.`, 'Open').then((c) => c && vscode.commands.executeCommand('markdown.showPreview', target));
+  const files = await exportReport(
+    target,
+    vscode.workspace.asRelativePath(doc.uri),
+    report,
+    t?.history ?? [],
+    t?.warnings ?? [],
+  );
+  void vscode.window
+    .showInformationMessage(`Exported ${files.length} files next to ${target.path.split('/').pop()}.`, 'Open')
+    .then((c) => c && vscode.commands.executeCommand('markdown.showPreview', target));
 }
 
 /** The chain rule for one weight in the panel: the one given, else the one at the cursor, else one asked for. */
-async function explainWeight({ session, panel, training }: CommandServices, layerIndex: unknown, unit: unknown, input: unknown): Promise<void> {
+async function explainWeight(
+  { session, panel, training }: CommandServices,
+  layerIndex: unknown,
+  unit: unknown,
+  input: unknown,
+): Promise<void> {
   const doc = await activeDocument(session);
   if (!doc) return;
-  const given = typeof layerIndex === 'number' && typeof unit === 'number' && typeof input === 'number' ? { layerIndex, unit, input } : undefined;
+  const given =
+    typeof layerIndex === 'number' && typeof unit === 'number' && typeof input === 'number'
+      ? { layerIndex, unit, input }
+      : undefined;
   const target = given ?? weightAtCursor(doc) ?? (await pickWeight(session, doc));
   if (!target) return;
   const explanation = await training.explain(doc.uri, target.layerIndex, target.unit, target.input);

@@ -19,13 +19,22 @@ export function fileCommands(s: CommandServices): CommandTable {
 
 /** Copies an example network to a file the user names, and opens it beside the panel. */
 async function newFromTemplate({ context, panel }: CommandServices): Promise<void> {
-  const pick = await vscode.window.showQuickPick(TEMPLATES.map((t) => ({ label: t.label, description: t.description, template: t })), { title: 'New network from template' });
+  const pick = await vscode.window.showQuickPick(
+    TEMPLATES.map((t) => ({ label: t.label, description: t.description, template: t })),
+    { title: 'New network from template' },
+  );
   if (!pick) return;
-  const bytes = await vscode.workspace.fs.readFile(vscode.Uri.joinPath(context.extensionUri, 'examples', pick.template.file));
+  const bytes = await vscode.workspace.fs.readFile(
+    vscode.Uri.joinPath(context.extensionUri, 'examples', pick.template.file),
+  );
   const text = new TextDecoder().decode(bytes).replace(/^\s*"\$schema": .*\n/m, '');
   const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
   const target = folder ? vscode.Uri.joinPath(folder, pick.template.file) : undefined;
-  const uri = await vscode.window.showSaveDialog({ defaultUri: target, filters: { 'Network files': ['net.json'] }, title: 'Save the new network as' });
+  const uri = await vscode.window.showSaveDialog({
+    defaultUri: target,
+    filters: { 'Network files': ['net.json'] },
+    title: 'Save the new network as',
+  });
   if (!uri) return;
   const we = new vscode.WorkspaceEdit();
   we.createFile(uri, { overwrite: false, ignoreIfExists: false, contents: new TextEncoder().encode(text) });
@@ -42,21 +51,40 @@ async function newFromTemplate({ context, panel }: CommandServices): Promise<voi
 async function writeWeights({ session, training }: CommandServices): Promise<void> {
   const doc = await activeDocument(session);
   const parameters = doc && (await training.parameters(doc.uri));
-  if (!doc || !parameters) { void vscode.window.showInformationMessage('Train the network first: there are no trained weights to write.'); return; }
-  const where = await vscode.window.showQuickPick([{ label: 'Into this file', description: 'one undoable edit', here: true }, { label: 'Into a new file…', description: 'keeps this file as it is', here: false }], { title: 'Write the trained weights' });
+  if (!doc || !parameters) {
+    void vscode.window.showInformationMessage('Train the network first: there are no trained weights to write.');
+    return;
+  }
+  const where = await vscode.window.showQuickPick(
+    [
+      { label: 'Into this file', description: 'one undoable edit', here: true },
+      { label: 'Into a new file…', description: 'keeps this file as it is', here: false },
+    ],
+    { title: 'Write the trained weights' },
+  );
   if (!where) return;
   if (!where.here) return writeWeightsToNewFile(doc, parameters);
-  if (await writeParameters(doc.uri, parameters)) void vscode.window.showInformationMessage('Trained weights written into the file (Undo restores the previous ones).');
+  if (await writeParameters(doc.uri, parameters))
+    void vscode.window.showInformationMessage(
+      'Trained weights written into the file (Undo restores the previous ones).',
+    );
 }
 
 /** A copy of `doc` with the trained weights, saved where the user chooses and opened. */
 async function writeWeightsToNewFile(doc: vscode.TextDocument, parameters: readonly LayerParameters[]): Promise<void> {
-  const target = await vscode.window.showSaveDialog({ defaultUri: doc.uri.with({ path: doc.uri.path.replace(/\.net\.json$/, '.trained.net.json') }), filters: { 'Network files': ['net.json'] } });
+  const target = await vscode.window.showSaveDialog({
+    defaultUri: doc.uri.with({ path: doc.uri.path.replace(/\.net\.json$/, '.trained.net.json') }),
+    filters: { 'Network files': ['net.json'] },
+  });
   if (!target) return;
   const we = new vscode.WorkspaceEdit();
-  we.createFile(target, { overwrite: false, contents: new TextEncoder().encode(withParameters(doc.getText(), parameters)) });
+  we.createFile(target, {
+    overwrite: false,
+    contents: new TextEncoder().encode(withParameters(doc.getText(), parameters)),
+  });
   if (await vscode.workspace.applyEdit(we)) await vscode.window.showTextDocument(target);
-  else void vscode.window.showErrorMessage(`Could not create ${target.path.split('/').pop()} (does it already exist?).`);
+  else
+    void vscode.window.showErrorMessage(`Could not create ${target.path.split('/').pop()} (does it already exist?).`);
 }
 
 /** Applies the first fix of the warning at the cursor, else one picked from every warning's fixes. */
@@ -65,11 +93,23 @@ async function applyFix({ session }: CommandServices): Promise<void> {
   const report = doc && session.entry(doc.uri)?.state.report;
   if (!doc || !report) return;
   const editor = vscode.window.activeTextEditor;
-  const atCursor = editor?.document === doc ? vscode.languages.getDiagnostics(doc.uri).filter((d) => d.range.contains(editor.selection.active)).map((d) => findWarning(doc, report.warnings, d)).find(Boolean) : undefined;
+  const atCursor =
+    editor?.document === doc
+      ? vscode.languages
+          .getDiagnostics(doc.uri)
+          .filter((d) => d.range.contains(editor.selection.active))
+          .map((d) => findWarning(doc, report.warnings, d))
+          .find(Boolean)
+      : undefined;
   let fix: Fix | undefined = atCursor?.fixes[0];
   if (!fix) {
-    const items = report.warnings.flatMap((w) => w.fixes.map((f) => ({ label: f.title, description: `${w.kind} in '${w.layer}'`, fix: f })));
-    if (!items.length) { void vscode.window.showInformationMessage('No suggested fixes: the analysis found nothing to repair.'); return; }
+    const items = report.warnings.flatMap((w) =>
+      w.fixes.map((f) => ({ label: f.title, description: `${w.kind} in '${w.layer}'`, fix: f })),
+    );
+    if (!items.length) {
+      void vscode.window.showInformationMessage('No suggested fixes: the analysis found nothing to repair.');
+      return;
+    }
     fix = (await vscode.window.showQuickPick(items, { title: 'Apply a suggested fix' }))?.fix;
   }
   if (fix) await applyFixToDocument(doc.uri, fix);

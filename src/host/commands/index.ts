@@ -8,5 +8,6 @@ import { trainingCommands } from './trainingCommands';
 /** Registers every command id contributed in package.json; each registration is disposed with the extension. */
 export function registerCommands(services: CommandServices): void {
   const commands = { ...analysisCommands(services), ...fileCommands(services), ...trainingCommands(services) };
-  for (const [id, handler] of Object.entries(commands)) services.context.subscriptions.push(vscode.commands.registerCommand(id, handler));
+  for (const [id, handler] of Object.entries(commands))
+    services.context.subscriptions.push(vscode.commands.registerCommand(id, handler));
 }

@@ -33,6 +33,14 @@ async function train({ session, panel, training }: CommandServices, steps: unkno
 
 /** Asks for a number of steps from 1 to 1,000,000; undefined when cancelled. */
 async function askSteps(defaultSteps: number): Promise<number | undefined> {
-  const input = await vscode.window.showInputBox({ title: 'Train', prompt: 'Number of steps', value: String(defaultSteps), validateInput: (v) => (/^\d+$/.test(v.trim()) && Number(v) > 0 && Number(v) <= 1_000_000 ? undefined : 'A whole number from 1 to 1,000,000') });
+  const input = await vscode.window.showInputBox({
+    title: 'Train',
+    prompt: 'Number of steps',
+    value: String(defaultSteps),
+    validateInput: (v) =>
+      /^\d+$/.test(v.trim()) && Number(v) > 0 && Number(v) <= 1_000_000
+        ? undefined
+        : 'A whole number from 1 to 1,000,000',
+  });
   return input === undefined ? undefined : Number(input);
 }

@@ -35,7 +35,10 @@ export class TrainingController implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
   readonly onDidChange = this.changed.event;
 
-  constructor(private readonly workerPath: string, private readonly session: NetworkSession) {}
+  constructor(
+    private readonly workerPath: string,
+    private readonly session: NetworkSession,
+  ) {}
 
   /** What the views show of a file's training. */
   view(uri: vscode.Uri | undefined): TrainingView | undefined {
@@ -44,7 +47,14 @@ export class TrainingController implements vscode.Disposable {
     const h = run.history;
     const stride = Math.max(1, Math.ceil(h.length / MAX_POINTS));
     const history = h.filter((_, i) => i % stride === 0 || i === h.length - 1);
-    return { running: run.running, stepsDone: h.length ? h[h.length - 1].step + 1 : 0, stepsTotal: run.target, history, surface: run.surface, warnings: run.warnings };
+    return {
+      running: run.running,
+      stepsDone: h.length ? h[h.length - 1].step + 1 : 0,
+      stepsTotal: run.target,
+      history,
+      surface: run.surface,
+      warnings: run.warnings,
+    };
   }
 
   isRunning(): boolean {
@@ -60,17 +70,24 @@ export class TrainingController implements vscode.Disposable {
     this.setContext();
     this.changed.fire(doc.uri);
     const throttleMs = 1000 / readSettings().updatesPerSecond;
-    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Training ${doc.uri.path.split('/').pop()}`, cancellable: true }, (progress, token) =>
-      new Promise<void>((resolve) => {
-        let reported = run.history.length;
-        token.onCancellationRequested(() => this.send(run, { type: 'pause' }));
-        run.onProgress = (done) => {
-          progress.report({ increment: ((done - reported) / steps) * 100, message: `step ${done} of ${run.target}` });
-          reported = done;
-        };
-        run.onStopped = resolve;
-        this.send(run, { type: 'run', steps, throttleMs });
-      }));
+    await vscode.window.withProgress(
+      {
+        location: vscode.ProgressLocation.Notification,
+        title: `Training ${doc.uri.path.split('/').pop()}`,
+        cancellable: true,
+      },
+      (progress, token) =>
+        new Promise<void>((resolve) => {
+          let reported = run.history.length;
+          token.onCancellationRequested(() => this.send(run, { type: 'pause' }));
+          run.onProgress = (done) => {
+            progress.report({ increment: ((done - reported) / steps) * 100, message: `step ${done} of ${run.target}` });
+            reported = done;
+          };
+          run.onStopped = resolve;
+          this.send(run, { type: 'run', steps, throttleMs });
+        }),
+    );
   }
 
   /** Asks a running training to stop; the state reached is kept. */
@@ -99,7 +116,12 @@ export class TrainingController implements vscode.Disposable {
   }
 
   /** The chain-rule breakdown of one weight, on the trained network when there is one. */
-  async explain(uri: vscode.Uri, layerIndex: number, unit: number, input: number): Promise<WeightExplanation | undefined> {
+  async explain(
+    uri: vscode.Uri,
+    layerIndex: number,
+    unit: number,
+    input: number,
+  ): Promise<WeightExplanation | undefined> {
     const run = this.runs.get(uri.toString());
     if (run && run.history.length && !run.running) {
       const m = await this.request(run, { type: 'explain', layerIndex, unit, input }, 'explanation');
@@ -118,7 +140,9 @@ export class TrainingController implements vscode.Disposable {
     if (run && run.text === text) return run;
     const entry = this.session.entry(doc.uri) ?? (await this.session.analyzeNow(doc));
     if (!entry.loaded || entry.state.problems.length) {
-      void vscode.window.showErrorMessage('Fix the errors in the network file before training (see the Problems view).');
+      void vscode.window.showErrorMessage(
+        'Fix the errors in the network file before training (see the Problems view).',
+      );
       return undefined;
     }
     run?.worker.terminate();
@@ -132,14 +156,21 @@ export class TrainingController implements vscode.Disposable {
       current.onStopped?.();
     });
     this.runs.set(key, run);
-    const loaded = await this.request(run, { type: 'load', text, csv: entry.csv, thresholds: readSettings().thresholds }, 'loaded');
+    const loaded = await this.request(
+      run,
+      { type: 'load', text, csv: entry.csv, thresholds: readSettings().thresholds },
+      'loaded',
+    );
     if (loaded.type === 'loaded' && loaded.problems.some((p) => p.severity === 'error')) return undefined;
     return run;
   }
 
   private receive(uri: vscode.Uri, run: Run, m: FromWorker): void {
     const waiter = run.waiting.get(m.type);
-    if (waiter) { run.waiting.delete(m.type); waiter(m); }
+    if (waiter) {
+      run.waiting.delete(m.type);
+      waiter(m);
+    }
     switch (m.type) {
       case 'progress':
         run.history.push(...m.records);
@@ -152,7 +183,10 @@ export class TrainingController implements vscode.Disposable {
         run.warnings = m.warnings;
         run.onStopped?.();
         run.onStopped = undefined;
-        if (m.reason === 'nonFinite') void vscode.window.showWarningMessage(`Training stopped at step ${m.stepsDone}: the loss became NaN or infinite. See the warnings in the Gradient panel.`);
+        if (m.reason === 'nonFinite')
+          void vscode.window.showWarningMessage(
+            `Training stopped at step ${m.stepsDone}: the loss became NaN or infinite. See the warnings in the Gradient panel.`,
+          );
         this.setContext();
         this.changed.fire(uri);
         return;
@@ -185,7 +219,11 @@ export class TrainingController implements vscode.Disposable {
 
   private setContext(): void {
     void vscode.commands.executeCommand('setContext', 'gradientDebugger.training', this.isRunning());
-    void vscode.commands.executeCommand('setContext', 'gradientDebugger.trained', [...this.runs.values()].some((r) => r.history.length > 0));
+    void vscode.commands.executeCommand(
+      'setContext',
+      'gradientDebugger.trained',
+      [...this.runs.values()].some((r) => r.history.length > 0),
+    );
   }
 
   dispose(): void {

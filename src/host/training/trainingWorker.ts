@@ -77,7 +77,8 @@ function handle(msg: ToWorker): void {
       if (run) post({ type: 'parameters', parameters: run.loaded.network.parameters() });
       return;
     case 'explain':
-      if (run) post({ type: 'explanation', explanation: explainWeight(run.loaded, msg.layerIndex, msg.unit, msg.input) });
+      if (run)
+        post({ type: 'explanation', explanation: explainWeight(run.loaded, msg.layerIndex, msg.unit, msg.input) });
       return;
     default: {
       const unknown: never = msg;

@@ -10,7 +10,12 @@ import type { DecisionSurface } from '../../core/surface';
 /** Controller → worker. */
 export type ToWorker =
   /** Parse the file text and build the network at its initial weights; CSV contents keyed by the path written in the file. */
-  | { readonly type: 'load'; readonly text: string; readonly csv: Readonly<Record<string, string>>; readonly thresholds?: Partial<Thresholds> }
+  | {
+      readonly type: 'load';
+      readonly text: string;
+      readonly csv: Readonly<Record<string, string>>;
+      readonly thresholds?: Partial<Thresholds>;
+    }
   /** Train `steps` more steps, posting progress at most every `throttleMs`. */
   | { readonly type: 'run'; readonly steps: number; readonly throttleMs: number }
   | { readonly type: 'pause' }
@@ -25,8 +30,18 @@ export type StopReason = 'completed' | 'paused' | 'nonFinite';
 /** Worker → controller. */
 export type FromWorker =
   | { readonly type: 'loaded'; readonly problems: readonly SpecProblem[] }
-  | { readonly type: 'progress'; readonly stepsDone: number; readonly records: readonly StepRecord[]; readonly surface?: DecisionSurface }
-  | { readonly type: 'stopped'; readonly reason: StopReason; readonly stepsDone: number; readonly warnings: readonly Warning[] }
+  | {
+      readonly type: 'progress';
+      readonly stepsDone: number;
+      readonly records: readonly StepRecord[];
+      readonly surface?: DecisionSurface;
+    }
+  | {
+      readonly type: 'stopped';
+      readonly reason: StopReason;
+      readonly stepsDone: number;
+      readonly warnings: readonly Warning[];
+    }
   | { readonly type: 'parameters'; readonly parameters: readonly LayerParameters[] }
   | { readonly type: 'explanation'; readonly explanation: WeightExplanation }
   | { readonly type: 'error'; readonly message: string };

@@ -3,7 +3,11 @@
 type Child = Node | string | undefined | false;
 
 /** An HTML element with attributes and children (strings become text nodes). */
-export function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string | number | undefined> = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
+export function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Record<string, string | number | undefined> = {},
+  ...children: Child[]
+): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) if (v !== undefined) e.setAttribute(k, String(v));
   for (const c of children) if (c !== undefined && c !== false) e.append(c);
@@ -13,7 +17,11 @@ export function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<
 const SVG_NS = 'http://www.w3.org/2000/svg';
 
 /** An SVG element with attributes and children. */
-export function svg<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string, string | number | undefined> = {}, ...children: Child[]): SVGElementTagNameMap[K] {
+export function svg<K extends keyof SVGElementTagNameMap>(
+  tag: K,
+  attrs: Record<string, string | number | undefined> = {},
+  ...children: Child[]
+): SVGElementTagNameMap[K] {
   const e = document.createElementNS(SVG_NS, tag);
   for (const [k, v] of Object.entries(attrs)) if (v !== undefined) e.setAttribute(k, String(v));
   for (const c of children) if (c !== undefined && c !== false) e.append(c);
@@ -33,7 +41,13 @@ export function replaceChildren(parent: Element, ...children: Child[]): void {
 }
 
 /** A collapsible section with a heading; `id` names it for the DOM hooks and the saved UI state. */
-export function section(id: string, title: string, collapsed: boolean, onToggle: (open: boolean) => void, ...content: Child[]): HTMLDetailsElement {
+export function section(
+  id: string,
+  title: string,
+  collapsed: boolean,
+  onToggle: (open: boolean) => void,
+  ...content: Child[]
+): HTMLDetailsElement {
   const d = el('details', { id, class: 'section' }, el('summary', {}, el('h2', {}, title)), ...content);
   d.open = !collapsed;
   d.addEventListener('toggle', () => onToggle(d.open));

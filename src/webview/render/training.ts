@@ -10,37 +10,127 @@ function figure(title: string, chart: Element, key?: HTMLElement): HTMLElement {
 }
 
 /** One training run's charts under a status line; `selectedLayer` picks the layer whose activation percentiles are drawn. */
-export function trainingCharts(t: Wire<TrainingView>, layerNames: readonly string[], selectedLayer: number): HTMLElement {
+export function trainingCharts(
+  t: Wire<TrainingView>,
+  layerNames: readonly string[],
+  selectedLayer: number,
+): HTMLElement {
   const h = t.history;
   const xs = h.map((r) => toNumber(r.step));
-  const perLayer = (pick: (r: (typeof h)[number]) => readonly WireNumber[]) => layerNames.map((name, l) => ({ name, values: h.map((r) => pick(r)[l]) }));
+  const perLayer = (pick: (r: (typeof h)[number]) => readonly WireNumber[]) =>
+    layerNames.map((name, l) => ({ name, values: h.map((r) => pick(r)[l]) }));
   const grad = perLayer((r) => r.gradNorms);
   const upd = perLayer((r) => r.updateRatios);
   const dead = perLayer((r) => r.deadFractions.map((f, i) => toNumber(f) + toNumber(r.saturatedFractions[i])));
   const sel = Math.min(Math.max(0, selectedLayer), layerNames.length - 1);
-  const pct = ['p5', 'p25', 'median', 'p75', 'p95'].map((name, k) => ({ name, values: h.map((r) => r.activationPercentiles[sel]?.[k] ?? NaN) }));
+  const pct = ['p5', 'p25', 'median', 'p75', 'p95'].map((name, k) => ({
+    name,
+    values: h.map((r) => r.activationPercentiles[sel]?.[k] ?? NaN),
+  }));
   const last = h[h.length - 1];
-  const status = t.running ? `Training: step ${t.stepsDone} of ${t.stepsTotal}` : h.length ? `Trained ${t.stepsDone} steps; loss ${displayNumber(h[0].loss, 4)} → ${displayNumber(last.loss, 4)}` : 'Not trained yet.';
-  return el('div', { class: 'training-body' },
+  const status = t.running
+    ? `Training: step ${t.stepsDone} of ${t.stepsTotal}`
+    : h.length
+      ? `Trained ${t.stepsDone} steps; loss ${displayNumber(h[0].loss, 4)} → ${displayNumber(last.loss, 4)}`
+      : 'Not trained yet.';
+  return el(
+    'div',
+    { class: 'training-body' },
     el('p', { id: 'training-status', role: 'status' }, status),
-    h.length ? el('div', { class: 'chart-grid' },
-      figure('Loss per step (log scale)', lineChart({ id: 'chart-loss', title: 'Loss per step', xs, xLabel: 'step', series: [{ name: 'loss', values: h.map((r) => r.loss) }], log: true })),
-      figure('‖∂E/∂W‖ per layer (log scale)', lineChart({ id: 'chart-grad-norms', title: 'gradient norm per layer', xs, xLabel: 'step', series: grad, log: true }), legend(grad)),
-      figure('Update ratio ‖lr·∇W‖/‖W‖ per layer (log; shaded: healthy ≈ 1e-3)', lineChart({ id: 'chart-update-ratio', title: 'update ratio per layer', xs, xLabel: 'step', series: upd, log: true, band: { lo: 1e-4, hi: 1e-2, label: 'healthy update ratio, around 1e-3' } }), legend(upd)),
-      figure('Dead (ReLU) or saturated (sigmoid/tanh) fraction of units', lineChart({ id: 'chart-dead', title: 'dead or saturated fraction per layer', xs, xLabel: 'step', series: dead, log: false }), legend(dead)),
-      figure(`Activations of '${layerNames[sel] ?? ''}': p5–p95 percentiles (pick a layer in the table)`, lineChart({ id: 'chart-activations', title: 'activation percentiles', xs, xLabel: 'step', series: pct, log: false }), legend(pct)),
-      t.surface ? figure('Decision surface: output over the input plane, with the data', surfaceCanvas(t.surface)) : undefined) : undefined);
+    h.length
+      ? el(
+          'div',
+          { class: 'chart-grid' },
+          figure(
+            'Loss per step (log scale)',
+            lineChart({
+              id: 'chart-loss',
+              title: 'Loss per step',
+              xs,
+              xLabel: 'step',
+              series: [{ name: 'loss', values: h.map((r) => r.loss) }],
+              log: true,
+            }),
+          ),
+          figure(
+            '‖∂E/∂W‖ per layer (log scale)',
+            lineChart({
+              id: 'chart-grad-norms',
+              title: 'gradient norm per layer',
+              xs,
+              xLabel: 'step',
+              series: grad,
+              log: true,
+            }),
+            legend(grad),
+          ),
+          figure(
+            'Update ratio ‖lr·∇W‖/‖W‖ per layer (log; shaded: healthy ≈ 1e-3)',
+            lineChart({
+              id: 'chart-update-ratio',
+              title: 'update ratio per layer',
+              xs,
+              xLabel: 'step',
+              series: upd,
+              log: true,
+              band: { lo: 1e-4, hi: 1e-2, label: 'healthy update ratio, around 1e-3' },
+            }),
+            legend(upd),
+          ),
+          figure(
+            'Dead (ReLU) or saturated (sigmoid/tanh) fraction of units',
+            lineChart({
+              id: 'chart-dead',
+              title: 'dead or saturated fraction per layer',
+              xs,
+              xLabel: 'step',
+              series: dead,
+              log: false,
+            }),
+            legend(dead),
+          ),
+          figure(
+            `Activations of '${layerNames[sel] ?? ''}': p5–p95 percentiles (pick a layer in the table)`,
+            lineChart({
+              id: 'chart-activations',
+              title: 'activation percentiles',
+              xs,
+              xLabel: 'step',
+              series: pct,
+              log: false,
+            }),
+            legend(pct),
+          ),
+          t.surface
+            ? figure('Decision surface: output over the input plane, with the data', surfaceCanvas(t.surface))
+            : undefined,
+        )
+      : undefined,
+  );
 }
 
 /** The decision surface on a canvas (colours read from the theme's chart variables). */
 function surfaceCanvas(s: NonNullable<Wire<TrainingView>['surface']>): HTMLCanvasElement {
   const size = 240;
-  const canvas = el('canvas', { id: 'decision-surface', width: size, height: size, role: 'img', 'aria-label': 'decision surface of the network over its two inputs' });
+  const canvas = el('canvas', {
+    id: 'decision-surface',
+    width: size,
+    height: size,
+    role: 'img',
+    'aria-label': 'decision surface of the network over its two inputs',
+  });
   const ctx = canvas.getContext('2d');
   if (!ctx) return canvas;
   const css = getComputedStyle(document.body);
   const colour = (name: string, fallback: string): string => css.getPropertyValue(name).trim() || fallback;
-  const palette = [colour('--vscode-charts-blue', '#3794ff'), colour('--vscode-charts-orange', '#d18616'), colour('--vscode-charts-green', '#89d185'), colour('--vscode-charts-purple', '#b180d7'), colour('--vscode-charts-red', '#f14c4c'), colour('--vscode-charts-yellow', '#cca700')];
+  const palette = [
+    colour('--vscode-charts-blue', '#3794ff'),
+    colour('--vscode-charts-orange', '#d18616'),
+    colour('--vscode-charts-green', '#89d185'),
+    colour('--vscode-charts-purple', '#b180d7'),
+    colour('--vscode-charts-red', '#f14c4c'),
+    colour('--vscode-charts-yellow', '#cca700'),
+  ];
   const values = s.values.map((v) => toNumber(v));
   const res = toNumber(s.res);
   // one output: probabilities of class 1; several: the index of the winning class
@@ -58,7 +148,8 @@ function surfaceCanvas(s: NonNullable<Wire<TrainingView>['surface']>): HTMLCanva
   ctx.strokeStyle = colour('--vscode-editor-background', '#1e1e1e');
   const [xMin, xMax, yMin, yMax] = [s.xMin, s.xMax, s.yMin, s.yMax].map(toNumber);
   for (const p of s.points) {
-    const x = ((toNumber(p.x) - xMin) / (xMax - xMin)) * size, y = ((yMax - toNumber(p.y)) / (yMax - yMin)) * size;
+    const x = ((toNumber(p.x) - xMin) / (xMax - xMin)) * size,
+      y = ((yMax - toNumber(p.y)) / (yMax - yMin)) * size;
     ctx.fillStyle = palette[Math.max(0, Math.round(toNumber(p.label))) % palette.length];
     ctx.beginPath();
     ctx.arc(x, y, 3, 0, 2 * Math.PI);

@@ -13,7 +13,10 @@ async function open(name: string): Promise<vscode.TextDocument> {
   return doc;
 }
 
-async function diagnosticsOf(doc: vscode.TextDocument, test: (d: vscode.Diagnostic[]) => boolean): Promise<vscode.Diagnostic[]> {
+async function diagnosticsOf(
+  doc: vscode.TextDocument,
+  test: (d: vscode.Diagnostic[]) => boolean,
+): Promise<vscode.Diagnostic[]> {
   for (let i = 0; i < 100; i++) {
     const d = vscode.languages.getDiagnostics(doc.uri).filter((x) => x.source === 'Gradient Debugger');
     if (test(d)) return d;
@@ -28,7 +31,20 @@ suite('Gradient Debugger extension', () => {
     assert.ok(ext);
     await ext.activate();
     const commands = await vscode.commands.getCommands(true);
-    for (const id of ['openPanel', 'analyze', 'gradientCheck', 'newFromTemplate', 'exportReport', 'applyFix', 'train', 'step', 'pause', 'reset', 'writeWeights', 'explainWeight']) {
+    for (const id of [
+      'openPanel',
+      'analyze',
+      'gradientCheck',
+      'newFromTemplate',
+      'exportReport',
+      'applyFix',
+      'train',
+      'step',
+      'pause',
+      'reset',
+      'writeWeights',
+      'explainWeight',
+    ]) {
       assert.ok(commands.includes(`gradientDebugger.${id}`), id);
     }
   });
@@ -53,9 +69,16 @@ suite('Gradient Debugger extension', () => {
 
   test('the quick fix for dead units is one edit that removes the warning', async () => {
     const doc = await open('dead-relu.net.json');
-    const [dead] = (await diagnosticsOf(doc, (x) => x.some((y) => y.code === 'dead_relu'))).filter((y) => y.code === 'dead_relu');
+    const [dead] = (await diagnosticsOf(doc, (x) => x.some((y) => y.code === 'dead_relu'))).filter(
+      (y) => y.code === 'dead_relu',
+    );
     assert.ok(dead);
-    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, dead.range, vscode.CodeActionKind.QuickFix.value);
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+      'vscode.executeCodeActionProvider',
+      doc.uri,
+      dead.range,
+      vscode.CodeActionKind.QuickFix.value,
+    );
     const leaky = actions.find((a) => a.title.startsWith('Use leaky ReLU'));
     assert.ok(leaky?.edit && leaky.isPreferred);
     assert.ok(await vscode.workspace.applyEdit(leaky.edit));
