@@ -45,6 +45,18 @@ export interface GradientCheckOptions {
 /** Relative size of the error floor against the loss (see the file comment). */
 const FLOOR = 1e-6;
 
+/** What every entry's check needs: the network, its data, h, the error floor and the kink signature. */
+interface CheckContext {
+  readonly loaded: LoadedNetwork;
+  readonly epsilon: number;
+  /** Relative errors compare against at least this magnitude. */
+  readonly floor: number;
+  /** Which kinked pre-activations are > 0 right now. */
+  readonly kinkPattern: () => string;
+}
+
+type LayerResult = GradientCheckResult['layers'][number];
+
 /** Checks the analytic gradients of the network on its whole data set. */
 export function gradientCheck(loaded: LoadedNetwork, options: GradientCheckOptions = {}): GradientCheckResult {
   const epsilon = options.epsilon ?? 1e-4;
@@ -53,54 +65,21 @@ export function gradientCheck(loaded: LoadedNetwork, options: GradientCheckOptio
   const { network, dataset } = loaded;
   const { inputs: x, targets: t, samples: n } = dataset;
   const loss = network.lossAndGradients(x, t, n);
-  const floor = FLOOR * Math.max(1, Math.abs(loss));
-  const analytic = network.layers.map((l) => ({
-    w: Float64Array.from(l.gradWeights),
-    b: Float64Array.from(l.gradBias),
-  }));
+  const context: CheckContext = {
+    loaded,
+    epsilon,
+    floor: FLOOR * Math.max(1, Math.abs(loss)),
+    kinkPattern: () =>
+      network.layers.map((l) => (activationFacts(l.activation.id).kink ? signature(l, n) : '')).join('|'),
+  };
   const rng = createRng(12345);
-  const kinkPattern = (): string =>
-    network.layers.map((l) => (activationFacts(l.activation.id).kink ? signature(l, n) : '')).join('|');
-
   const layers = network.layers.map((layer, li) => {
-    const params: { param: 'weight' | 'bias'; array: Float64Array; grad: Float64Array }[] = [
-      { param: 'weight', array: layer.weights, grad: analytic[li].w },
-      { param: 'bias', array: layer.bias, grad: analytic[li].b },
-    ];
     const total = layer.weights.length + layer.bias.length;
     const picks =
       total <= maxPerLayer
         ? Array.from({ length: total }, (_, i) => i)
         : Array.from({ length: maxPerLayer }, () => rng.int(total));
-    let maxErr = 0,
-      checked = 0,
-      skipped = 0;
-    let worst: GradientCheckResult['layers'][number]['worst'];
-    for (const flat of picks) {
-      const { param, array, grad } = flat < layer.weights.length ? params[0] : params[1];
-      const i = flat < layer.weights.length ? flat : flat - layer.weights.length;
-      const w = array[i];
-      array[i] = w + epsilon;
-      const up = network.lossValue(x, t, n);
-      const upPattern = kinkPattern();
-      array[i] = w - epsilon;
-      const down = network.lossValue(x, t, n);
-      const downPattern = kinkPattern();
-      array[i] = w;
-      if (upPattern !== downPattern) {
-        skipped++;
-        continue;
-      }
-      const numeric = (up - down) / (2 * epsilon);
-      const a = grad[i];
-      const err = a === numeric ? 0 : Math.abs(a - numeric) / Math.max(Math.abs(a), Math.abs(numeric), floor);
-      checked++;
-      if (!Number.isNaN(maxErr) && (Number.isNaN(err) || err > maxErr)) {
-        maxErr = err;
-        worst = { param, index: i, analytic: a, numeric };
-      }
-    }
-    return { layer: layer.name, index: li, maxRelativeError: maxErr, checked, skipped, ...(worst ? { worst } : {}) };
+    return checkLayer(context, layer, li, picks);
   });
   network.lossAndGradients(x, t, n); // leave the caches as the analytic pass left them
   const maxRelativeError = layers.reduce(
@@ -108,6 +87,47 @@ export function gradientCheck(loaded: LoadedNetwork, options: GradientCheckOptio
     0,
   );
   return { passed: maxRelativeError <= tolerance, tolerance, epsilon, maxRelativeError, layers };
+}
+
+/** Compares the analytic gradient of the picked entries (weights first, then biases, flat) with central differences. */
+function checkLayer(context: CheckContext, layer: DenseLayer, index: number, picks: readonly number[]): LayerResult {
+  const analytic = { weight: Float64Array.from(layer.gradWeights), bias: Float64Array.from(layer.gradBias) };
+  let maxErr = 0;
+  let checked = 0;
+  let skipped = 0;
+  let worst: LayerResult['worst'];
+  for (const flat of picks) {
+    const param = flat < layer.weights.length ? 'weight' : 'bias';
+    const i = param === 'weight' ? flat : flat - layer.weights.length;
+    const numeric = centralDifference(context, param === 'weight' ? layer.weights : layer.bias, i);
+    if (numeric === undefined) {
+      skipped++;
+      continue;
+    }
+    const a = analytic[param][i];
+    const err = a === numeric ? 0 : Math.abs(a - numeric) / Math.max(Math.abs(a), Math.abs(numeric), context.floor);
+    checked++;
+    if (!Number.isNaN(maxErr) && (Number.isNaN(err) || err > maxErr)) {
+      maxErr = err;
+      worst = { param, index: i, analytic: a, numeric };
+    }
+  }
+  return { layer: layer.name, index, maxRelativeError: maxErr, checked, skipped, ...(worst ? { worst } : {}) };
+}
+
+/** (E(w+h) − E(w−h)) / 2h for entry i of `array`, restored afterwards; undefined when ±h crosses a kink. */
+function centralDifference(context: CheckContext, array: Float64Array, i: number): number | undefined {
+  const { network, dataset } = context.loaded;
+  const { inputs: x, targets: t, samples: n } = dataset;
+  const w = array[i];
+  array[i] = w + context.epsilon;
+  const up = network.lossValue(x, t, n);
+  const upPattern = context.kinkPattern();
+  array[i] = w - context.epsilon;
+  const down = network.lossValue(x, t, n);
+  const downPattern = context.kinkPattern();
+  array[i] = w;
+  return upPattern === downPattern ? (up - down) / (2 * context.epsilon) : undefined;
 }
 
 /** Which pre-activations are > 0: changes exactly when some z crosses the kink. */

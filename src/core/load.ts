@@ -9,7 +9,7 @@ import { LineIndex, ProblemList, nodeAt } from './format/json';
 import { Network } from './nn/network';
 import { parseNetworkText } from './format/parse';
 import { createRng } from './nn/rng';
-import { Dataset, LIMITS, NetworkSpec, SpecProblem } from './format/spec';
+import { DataSpec, Dataset, LIMITS, NetworkSpec, SpecProblem } from './format/spec';
 
 /** A network ready to run: its spec, its initial parameters and its samples. */
 export interface LoadedNetwork {
@@ -41,6 +41,9 @@ export function loadNetwork(
   return { loaded: { spec: parsed.spec, network: Network.fromSpec(parsed.spec), dataset }, problems: parsed.problems };
 }
 
+/** Records a problem at the value at `path` in the file. */
+type Report = (path: (string | number)[], message: string) => void;
+
 /** The samples a validated spec describes, or undefined with a problem at the data source. */
 function buildDataset(
   spec: NetworkSpec,
@@ -50,9 +53,8 @@ function buildDataset(
 ): Dataset | undefined {
   const outputs = spec.layers[spec.layers.length - 1].units;
   const data = spec.data;
-  const at = (path: (string | number)[]): { offset: number; length: number } =>
-    nodeAt(tree, path) ?? { offset: 0, length: 1 };
-  let dataset: Dataset;
+  const report: Report = (path, message) => problems.add(path, message, nodeAt(tree, path) ?? { offset: 0, length: 1 });
+  let dataset: Dataset | undefined;
   switch (data.kind) {
     case 'inline':
       dataset = {
@@ -66,55 +68,54 @@ function buildDataset(
     case 'generate':
       dataset = generateData(data.generator, data.samples, data.noise, outputs, createRng(spec.seed ^ DATA_STREAM));
       break;
-    case 'csv': {
-      const text = options.readCsv?.(data.path);
-      if (text === undefined) {
-        problems.add(
-          ['data', 'csv'],
-          `cannot read "${data.path}": the file is missing, unreadable, or outside the workspace folder`,
-          at(['data', 'csv']),
-        );
-        return undefined;
-      }
-      if (data.targets.length !== outputs) {
-        problems.add(
-          ['data', 'targets'],
-          `${data.targets.length} target column${data.targets.length === 1 ? '' : 's'} for an output layer of ${outputs} unit${outputs === 1 ? '' : 's'}`,
-          at(['data', 'targets']),
-        );
-        return undefined;
-      }
-      const { dataset: csv, error } = parseCsv(text, data.targets, spec.input);
-      if (!csv) {
-        problems.add(['data', 'csv'], `${data.path}:${error!.line}: ${error!.message}`, at(['data', 'csv']));
-        return undefined;
-      }
-      if (
-        csv.samples > LIMITS.maxSamples ||
-        csv.samples * Math.max(spec.input, ...spec.layers.map((l) => l.units)) > LIMITS.maxActivationCells
-      ) {
-        problems.add(
-          ['data', 'csv'],
-          `${data.path} has ${csv.samples} rows, beyond the limits of ${LIMITS.maxSamples} samples and ${LIMITS.maxActivationCells} values per pass`,
-          at(['data', 'csv']),
-        );
-        return undefined;
-      }
-      if (spec.training.batchSize !== undefined && spec.training.batchSize > csv.samples) {
-        problems.add(
-          ['training', 'batchSize'],
-          `"batchSize" ${spec.training.batchSize} is larger than the ${csv.samples} samples in ${data.path}`,
-          at(['training', 'batchSize']),
-        );
-        return undefined;
-      }
-      dataset = csv;
+    case 'csv':
+      dataset = csvDataset(spec, data, report, options);
       break;
-    }
   }
+  if (!dataset) return undefined;
   return options.maxSamples !== undefined && dataset.samples > options.maxSamples
     ? firstSamples(dataset, options.maxSamples)
     : dataset;
+}
+
+/** The samples of a CSV file, checked against the network's shape, the limits and the batch size. */
+function csvDataset(
+  spec: NetworkSpec,
+  data: Extract<DataSpec, { kind: 'csv' }>,
+  report: Report,
+  options: LoadOptions,
+): Dataset | undefined {
+  const outputs = spec.layers[spec.layers.length - 1].units;
+  const text = options.readCsv?.(data.path);
+  if (text === undefined) {
+    report(
+      ['data', 'csv'],
+      `cannot read "${data.path}": the file is missing, unreadable, or outside the workspace folder`,
+    );
+    return undefined;
+  }
+  if (data.targets.length !== outputs) {
+    const columns = `${data.targets.length} target column${data.targets.length === 1 ? '' : 's'}`;
+    report(['data', 'targets'], `${columns} for an output layer of ${outputs} unit${outputs === 1 ? '' : 's'}`);
+    return undefined;
+  }
+  const { dataset: csv, error } = parseCsv(text, data.targets, spec.input);
+  if (!csv) {
+    report(['data', 'csv'], `${data.path}:${error!.line}: ${error!.message}`);
+    return undefined;
+  }
+  const widest = Math.max(spec.input, ...spec.layers.map((l) => l.units));
+  if (csv.samples > LIMITS.maxSamples || csv.samples * widest > LIMITS.maxActivationCells) {
+    const limits = `${LIMITS.maxSamples} samples and ${LIMITS.maxActivationCells} values per pass`;
+    report(['data', 'csv'], `${data.path} has ${csv.samples} rows, beyond the limits of ${limits}`);
+    return undefined;
+  }
+  if (spec.training.batchSize !== undefined && spec.training.batchSize > csv.samples) {
+    const batch = `"batchSize" ${spec.training.batchSize}`;
+    report(['training', 'batchSize'], `${batch} is larger than the ${csv.samples} samples in ${data.path}`);
+    return undefined;
+  }
+  return csv;
 }
 
 /** The first `n` samples of a data set. */

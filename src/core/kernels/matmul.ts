@@ -25,6 +25,8 @@ export function matmulABt(a: Float64Array, b: Float64Array, c: Float64Array, m: 
 }
 
 /** C (+)= A[:, p0:p1] · B[:, p0:p1]ᵀ with rows of length k; `add` accumulates into C instead of overwriting it. */
+// long kernel: a 4×4 register-blocked loop nest and its row/column remainders in one body, so V8 keeps the 16
+// accumulators in registers; split into calls, each remainder would cost a call per element group.
 function kernelABt(
   a: Float64Array,
   b: Float64Array,
@@ -174,6 +176,7 @@ function kernelABt(
  * C (m×n) = A·B with B stored k×n and A's element (r, p) at a[r·sr + p·sp]: C[r][q] = Σₚ A(r, p)·B[p][q].
  * A stored m×k row-major is sr = k, sp = 1 (C = A·B); A stored k×m is sr = 1, sp = m (C = Aᵀ·B).
  */
+// long kernel: the 4-row blocked loop nest with its remainders in one body, for the same reason as kernelABt.
 export function matmulStridedAB(
   a: Float64Array,
   sr: number,
