@@ -8,7 +8,7 @@ import { activationFacts } from '../format/activationFacts';
 import { Fix } from '../format/fixEdits';
 import { StepRecord, Warning } from './report';
 import { NetworkSpec } from '../format/spec';
-import { clipFix, initFix, leakyReluFix, learningRateFix, reluHeFix } from './fixes';
+import { clipFix, initFix, leakyReluFix, learningRateFix, reluHeFix, warningHead } from './warningParts';
 import { DEFAULT_THRESHOLDS, Thresholds } from './thresholds';
 
 /** Index of the first record satisfying `test`, or −1. */
@@ -62,11 +62,7 @@ function nonFinite(spec: NetworkSpec, history: readonly StepRecord[]): Warning[]
   const previous = k > 0 ? history[k - 1] : undefined;
   return [
     {
-      kind: 'non_finite',
-      severity: 'error',
-      layer: spec.layers[layer].name,
-      layerIndex: layer,
-      units: [],
+      ...warningHead(spec, 'non_finite', 'error', layer),
       firstStep: r.step,
       message: `Training produced NaN or infinite values at step ${r.step}, first in layer '${spec.layers[layer].name}'.`,
       cause: previous
@@ -99,11 +95,7 @@ function diverging(spec: NetworkSpec, history: readonly StepRecord[], t: Thresho
   const r = history[first];
   return [
     {
-      kind: 'loss_diverging',
-      severity: 'warning',
-      layer: spec.name,
-      layerIndex: -1,
-      units: [],
+      ...warningHead(spec, 'loss_diverging', 'warning', -1),
       firstStep: r.step,
       message: `The loss is diverging: from step ${r.step} it climbed back above twice the best value reached.`,
       cause: `Best moving-average loss ${fmt(best)}; at step ${r.step} it was ${fmt(history.slice(first - w + 1, first + 1).reduce((a, b) => a + b.loss, 0) / w)} (window of ${w} steps). Steps overshoot the minimum.`,
@@ -140,11 +132,7 @@ function exploding(spec: NetworkSpec, history: readonly StepRecord[], t: Thresho
   const worst = Math.max(...history.map((r) => r.updateRatios[layer]).filter(Number.isFinite));
   return [
     {
-      kind: 'exploding_gradient',
-      severity: 'warning',
-      layer: spec.layers[layer].name,
-      layerIndex: layer,
-      units: [],
+      ...warningHead(spec, 'exploding_gradient', 'warning', layer),
       firstStep: bestStep,
       message: `Updates in layer '${spec.layers[layer].name}' are too large from step ${bestStep} on.`,
       cause: `lr·‖∇W‖/‖W‖ stayed above ${limit} over ${w} steps and reached ${fmt(worst)} (healthy ≈ 1e-3): each step rewrites over ${limit * 100}% of the weights.`,
@@ -174,11 +162,7 @@ function stalledLayers(spec: NetworkSpec, history: readonly StepRecord[], t: Thr
   const fixes: Fix[] = saturating.length ? [reluHeFix(spec, saturating)] : [initFix(spec, stalled)];
   return [
     {
-      kind: 'vanishing_gradient',
-      severity: 'warning',
-      layer: spec.layers[start].name,
-      layerIndex: start,
-      units: [],
+      ...warningHead(spec, 'vanishing_gradient', 'warning', start),
       firstStep,
       message: `${names(spec, stalled)} barely move during training while later layers learn.`,
       cause: `Median update ratio ${stalled.map((l) => `${spec.layers[l].name} ${fmt(medians[l])}`).join(', ')} vs ${spec.layers[learner].name} ${fmt(medians[learner])} (healthy ≈ 1e-3): the gradient shrinks on its way back.`,
@@ -203,11 +187,7 @@ function dyingUnits(spec: NetworkSpec, fullHistory: readonly StepRecord[], t: Th
     const k = firstIndex(history, (r) => r.deadFractions[l] >= (initial + final) / 2);
     const count = Math.round((final - initial) * layer.units);
     warnings.push({
-      kind: 'dead_relu',
-      severity: 'warning',
-      layer: layer.name,
-      layerIndex: l,
-      units: [],
+      ...warningHead(spec, 'dead_relu', 'warning', l),
       firstStep: history[k].step,
       message: `${count} of ${layer.units} units in '${layer.name}' died during training, starting around step ${history[k].step}.`,
       cause: `Dead fraction rose from ${fmt(initial * 100)}% to ${fmt(final * 100)}%: large updates pushed their pre-activations below 0 for every sample, and a dead ReLU gets no gradient to recover.`,

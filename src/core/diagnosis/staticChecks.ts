@@ -7,7 +7,7 @@ import { Warning } from './report';
 import { Dataset, NetworkSpec } from '../format/spec';
 import { formatNumber as fmt } from '../../shared/numbers';
 import { activationFacts } from '../format/activationFacts';
-import { byRecommendedInit, initFix } from './fixes';
+import { byRecommendedInit, initFix, warningHead } from './warningParts';
 
 /** An explicit init std more than this many times the recommended one is flagged. */
 const INIT_SCALE_FACTOR = 4;
@@ -23,11 +23,7 @@ export function staticWarnings(spec: NetworkSpec, dataset: Dataset): Warning[] {
     const initName = init === 'he' ? 'He' : 'Xavier';
     if (!layer.weights && layer.init.type === 'zeros' && isHidden) {
       warnings.push({
-        kind: 'bad_init',
-        severity: 'warning',
-        layer: layer.name,
-        layerIndex: i,
-        units: [],
+        ...warningHead(spec, 'bad_init', 'warning', i),
         message: `Layer '${layer.name}' starts with all weights zero: every unit computes the same thing and they stay identical while training.`,
         cause: 'With equal weights, every unit of the layer receives the same gradient (the symmetry is never broken).',
         fix: `Use ${initName} initialisation.`,
@@ -50,11 +46,7 @@ export function staticWarnings(spec: NetworkSpec, dataset: Dataset): Warning[] {
     for (const t of dataset.targets) if (t < range[0] || t > range[1]) outside++;
     if (outside > 0) {
       warnings.push({
-        kind: 'output_mismatch',
-        severity: 'warning',
-        layer: out.name,
-        layerIndex: spec.layers.length - 1,
-        units: [],
+        ...warningHead(spec, 'output_mismatch', 'warning', spec.layers.length - 1),
         message: `The ${out.activation.type} output layer '${out.name}' can only produce values in [${range[0]}, ${range[1]}], but ${outside} target value${outside === 1 ? '' : 's'} lie outside it.`,
         cause:
           'The loss can never reach zero, and pushing outputs toward unreachable targets saturates the output units.',
@@ -83,11 +75,7 @@ function oversizedInit(
     layers.map((l) => l.index),
   );
   return {
-    kind: 'bad_init',
-    severity: 'warning',
-    layer: spec.layers[layers[0].index].name,
-    layerIndex: layers[0].index,
-    units: [],
+    ...warningHead(spec, 'bad_init', 'warning', layers[0].index),
     message: `${layers.length === 1 ? 'Layer' : 'Layers'} ${names} ${layers.length === 1 ? 'is' : 'are'} initialised up to ${fmt(factor)}× larger than ${he.length ? 'He' : 'Xavier'}${he.length && xavier.length ? '/Xavier' : ''} initialisation recommends.`,
     cause:
       layers

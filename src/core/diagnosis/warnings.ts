@@ -9,7 +9,7 @@ import { activationFacts } from '../format/activationFacts';
 import { Fix } from '../format/fixEdits';
 import { LayerReport, Warning } from './report';
 import { NetworkSpec } from '../format/spec';
-import { clipFix, initFix, layerSpan, leakyReluFix, learningRateFix, reluHeFix } from './fixes';
+import { clipFix, initFix, layerSpan, leakyReluFix, learningRateFix, reluHeFix, warningHead } from './warningParts';
 import { Thresholds } from './thresholds';
 
 /** Where NaN/±∞ appeared: per layer, in the activations (forward) and in the gradients (backward). */
@@ -46,11 +46,7 @@ function nonFiniteWarning(spec: NetworkSpec, loss: number, nf: NonFiniteMap): Wa
   if (layer < 0) layer = spec.layers.length - 1;
   const name = spec.layers[layer].name;
   return {
-    kind: 'non_finite',
-    severity: 'error',
-    layer: name,
-    layerIndex: layer,
-    units: [],
+    ...warningHead(spec, 'non_finite', 'error', layer),
     message: `The network produces NaN or infinite values, first in the ${where} of layer '${name}'.`,
     cause: `loss = ${fmt(loss)}; the ${where} of '${name}' overflow the range of float64 (|x| > 1.8e308) or become NaN${where === 'activations' ? ', usually from huge weights or inputs' : ''}.`,
     fix: 'Scale the weights down (He or Xavier initialisation), normalise the inputs, and lower the learning rate.',
@@ -88,11 +84,7 @@ function exploding(spec: NetworkSpec, layers: readonly LayerReport[], t: Thresho
   const big = Math.max(...affected.map((l) => layers[l].gradients.updateRatio));
   return [
     {
-      kind: 'exploding_gradient',
-      severity: 'error',
-      layer: spec.layers[start].name,
-      layerIndex: start,
-      units: [],
+      ...warningHead(spec, 'exploding_gradient', 'error', start),
       message: `Gradients explode in ${layerSpan(spec, affected)}: one SGD step would change the weights by ${fmt(big)}× their size.`,
       cause: `${evidence} (healthy update ratio ≈ 1e-3, at most ${t.explodingUpdateRatio}).${growth} Large initial weights multiply the backward signal at every layer.`,
       fix: 'Use He (ReLU) or Xavier (tanh/sigmoid) initialisation, clip the gradient norm, or lower the learning rate.',
@@ -135,11 +127,7 @@ function vanishing(spec: NetworkSpec, layers: readonly LayerReport[], t: Thresho
     : [initFix(spec, affected)];
   return [
     {
-      kind: 'vanishing_gradient',
-      severity: 'warning',
-      layer: spec.layers[start].name,
-      layerIndex: start,
-      units: [],
+      ...warningHead(spec, 'vanishing_gradient', 'warning', start),
       message: `Gradients vanish before they reach ${layerSpan(spec, affected)}: ${affected.length === 1 ? 'this layer' : 'these layers'} will barely learn.`,
       cause:
         `‖∇W‖ falls from ${fmt(out.gradients.weightNorm)} at '${out.name}' to ${fmt(layers[start].gradients.weightNorm)} at '${layers[start].name}' and ${fmt(first)} at '${layers[0].name}' ` +
@@ -163,11 +151,7 @@ function dead(spec: NetworkSpec, layers: readonly LayerReport[], t: Thresholds):
       const all = l.deadUnits.length === l.units;
       const z = l.preactivations;
       return {
-        kind: 'dead_relu' as const,
-        severity: all ? ('error' as const) : ('warning' as const),
-        layer: l.name,
-        layerIndex: l.index,
-        units: l.deadUnits,
+        ...warningHead(spec, 'dead_relu', all ? 'error' : 'warning', l.index, l.deadUnits),
         message: `${l.deadUnits.length} of ${l.units} ReLU units in '${l.name}' are dead: they output 0 for every sample and receive no gradient.`,
         cause: `z ≤ 0 for every sample in units ${l.deadUnits.slice(0, 12).join(', ')}${l.deadUnits.length > 12 ? ', …' : ''} (pre-activations range ${fmt(z.min)} to ${fmt(z.max)}, mean ${fmt(z.mean)}); relu'(z) = 0 there, so their weights can never change.`,
         fix: 'Use leaky ReLU (a small slope for z < 0 keeps a gradient), He initialisation with zero biases, or a lower learning rate.',
@@ -193,11 +177,7 @@ function saturated(spec: NetworkSpec, layers: readonly LayerReport[], t: Thresho
         ...(l.index < layers.length - 1 ? [reluHeFix(spec, [l.index])] : []),
       ];
       return {
-        kind: 'saturated_activation' as const,
-        severity: 'warning' as const,
-        layer: l.name,
-        layerIndex: l.index,
-        units: l.saturatedUnits,
+        ...warningHead(spec, 'saturated_activation', 'warning', l.index, l.saturatedUnits),
         message: `${l.saturatedUnits.length} of ${l.units} ${l.activation} units in '${l.name}' are saturated: their outputs sit at the flat ends of the curve.`,
         cause:
           `|f'(z)| is below ${t.saturationDerivative * 100}% of its peak for ≥ ${t.saturationSamples * 100}% of samples (mean |f'(z)| ${fmt(l.derivatives.meanAbs)}, pre-activations ${fmt(l.preactivations.min)} to ${fmt(l.preactivations.max)}); the gradient through these units is all but zero.` +

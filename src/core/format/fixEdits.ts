@@ -49,7 +49,7 @@ export function applyFix(text: string, fix: Fix): string {
   const set = (path: (string | number)[], value: unknown): void => {
     current = applyEdits(current, modify(current, path, value, { formattingOptions }));
   };
-  for (const action of fix.actions) applyAction(action, () => parseTree(current), set);
+  for (const action of fix.actions) applyAction(action, { tree: () => parseTree(current), set });
   return current;
 }
 
@@ -72,11 +72,15 @@ export function fixToEdit(text: string, fix: Fix): TextEdit | undefined {
   return diffEdit(text, applyFix(text, fix));
 }
 
-function applyAction(
-  action: FixAction,
-  tree: () => ReturnType<typeof parseTree>,
-  set: (path: (string | number)[], value: unknown) => void,
-): void {
+/** Reads the file's current syntax tree and sets (or with undefined, removes) the value at a JSON path. */
+interface JsonEditor {
+  readonly tree: () => ReturnType<typeof parseTree>;
+  readonly set: (path: (string | number)[], value: unknown) => void;
+}
+
+/** One action of a fix, as edits through `editor`. */
+function applyAction(action: FixAction, editor: JsonEditor): void {
+  const { set } = editor;
   switch (action.kind) {
     case 'set_activation':
       for (const l of action.layers) {
@@ -84,11 +88,11 @@ function applyAction(
           ['layers', l, 'activation'],
           action.alpha !== undefined ? { type: action.activation, alpha: action.alpha } : action.activation,
         );
-        if (action.init) setInit(l, action.init, tree, set);
+        if (action.init) setInit(l, action.init, editor);
       }
       return;
     case 'set_init':
-      for (const l of action.layers) setInit(l, action.init, tree, set);
+      for (const l of action.layers) setInit(l, action.init, editor);
       return;
     case 'set_clip':
       set(['training', 'clip'], { norm: action.norm });
@@ -104,12 +108,7 @@ function applyAction(
 }
 
 /** Sets a layer's init; explicit weights would override it, so they are removed (the edit is undoable). */
-function setInit(
-  layer: number,
-  init: string,
-  tree: () => ReturnType<typeof parseTree>,
-  set: (path: (string | number)[], value: unknown) => void,
-): void {
+function setInit(layer: number, init: string, { tree, set }: JsonEditor): void {
   set(['layers', layer, 'init'], init);
   const root = tree();
   if (root && findNodeAtLocation(root, ['layers', layer, 'weights'])) set(['layers', layer, 'weights'], undefined);

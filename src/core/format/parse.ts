@@ -41,7 +41,7 @@ export function parseNetworkText(text: string): ParseResult {
   const loss = r.name(r.required(root, 'loss', [], 'the loss function'), ['loss'], 'loss', LOSS_NAMES);
   if (loss && layers) checkLossOutput(r, root, loss, layers);
   const outputs = layers?.[layers.length - 1]?.units;
-  const data = readData(r, root, input, outputs, loss);
+  const data = readData(r, root, { input, outputs, loss });
   const training = readTraining(r, root, data);
 
   if (problems.hasErrors || input === undefined || !layers || !loss || !data || !training || seed === undefined) {
@@ -211,23 +211,12 @@ function readInit(r: FieldReader, node: Node | undefined, path: JsonPath, label:
   if (node.type === 'object') {
     r.unknownKeys(node, path, ['type', 'std', 'limit']);
     const type = r.name(r.required(node, 'type', path, 'initialiser name'), [...path, 'type'], 'init', INIT_NAMES);
-    if (type === 'normal') {
-      const std = r.number(
-        r.required(node, 'std', path, 'standard deviation'),
-        [...path, 'std'],
-        `${label}: init "std"`,
-        { min: 0, max: 1e6 },
-      );
-      return std === undefined ? undefined : { type, std };
-    }
-    if (type === 'uniform') {
-      const limit = r.number(
-        r.required(node, 'limit', path, 'half-width of the range'),
-        [...path, 'limit'],
-        `${label}: init "limit"`,
-        { min: 0, max: 1e6 },
-      );
-      return limit === undefined ? undefined : { type, limit };
+    if (type === 'normal' || type === 'uniform') {
+      const key = type === 'normal' ? 'std' : 'limit';
+      const meaning = type === 'normal' ? 'standard deviation' : 'half-width of the range';
+      const bounds = { min: 0, max: 1e6 };
+      const v = r.number(r.required(node, key, path, meaning), [...path, key], `${label}: init "${key}"`, bounds);
+      return v === undefined ? undefined : type === 'normal' ? { type, std: v } : { type, limit: v };
     }
     return type ? { type } : undefined;
   }

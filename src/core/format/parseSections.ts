@@ -23,14 +23,16 @@ export function knownSamples(data: DataSpec): number | undefined {
   return data.kind === 'inline' ? data.inputs.length : data.kind === 'generate' ? data.samples : undefined;
 }
 
+/** What the data section is checked against: the input width, the output layer's width and the loss (undefined when invalid). */
+export interface DataShape {
+  readonly input: number | undefined;
+  readonly outputs: number | undefined;
+  readonly loss: LossName | undefined;
+}
+
 /** The data section: inline rows, a generator, or a CSV file. */
-export function readData(
-  r: FieldReader,
-  root: Node,
-  input: number | undefined,
-  outputs: number | undefined,
-  loss: LossName | undefined,
-): DataSpec | undefined {
+export function readData(r: FieldReader, root: Node, shape: DataShape): DataSpec | undefined {
+  const { input, outputs } = shape;
   const node = r.object(r.required(root, 'data', [], 'inline samples, a generator, or a CSV file'), ['data'], '"data"');
   if (!node) return undefined;
   r.unknownKeys(node, ['data'], DATA_KEYS);
@@ -47,9 +49,9 @@ export function readData(
   }
   const data =
     forms[0] === 'inputs'
-      ? readInline(r, node, input, outputs, loss)
+      ? readInline(r, node, shape)
       : forms[0] === 'generate'
-        ? readGenerate(r, node, input, outputs)
+        ? readGenerate(r, node, shape)
         : readCsv(r, node);
   const samples = data && knownSamples(data);
   const widest = Math.max(input ?? 0, outputs ?? 0);
@@ -64,13 +66,8 @@ export function readData(
   return data;
 }
 
-function readInline(
-  r: FieldReader,
-  node: Node,
-  input: number | undefined,
-  outputs: number | undefined,
-  loss: LossName | undefined,
-): DataSpec | undefined {
+/** Inline rows: inputs samples × input, targets samples × outputs (probabilities for the cross-entropies). */
+function readInline(r: FieldReader, node: Node, { input, outputs, loss }: DataShape): DataSpec | undefined {
   const inputsNode = child(node, 'inputs')!;
   const targetsNode = r.required(node, 'targets', ['data'], 'one row of targets per sample');
   const rows = inputsNode.type === 'array' ? (inputsNode.children?.length ?? 0) : undefined;
@@ -123,12 +120,8 @@ function readInline(
   return { kind: 'inline', inputs, targets };
 }
 
-function readGenerate(
-  r: FieldReader,
-  node: Node,
-  input: number | undefined,
-  outputs: number | undefined,
-): DataSpec | undefined {
+/** A generated 2-feature data set with its sample count and noise. */
+function readGenerate(r: FieldReader, node: Node, { input, outputs }: DataShape): DataSpec | undefined {
   const genNode = child(node, 'generate')!;
   const generator = r.name(genNode, ['data', 'generate'], 'generator', GENERATOR_NAMES);
   const samples = child(node, 'samples')
@@ -153,6 +146,7 @@ function readGenerate(
   return { kind: 'generate', generator, samples, noise };
 }
 
+/** A CSV path relative to the network file, and the names of its target columns. */
 function readCsv(r: FieldReader, node: Node): DataSpec | undefined {
   const pathNode = child(node, 'csv')!;
   const path = r.string(pathNode, ['data', 'csv'], '"csv"');

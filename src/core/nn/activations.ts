@@ -46,71 +46,35 @@ const SOFTPLUS_THRESHOLD = 20;
 type Definition = Omit<Activation, 'alpha' | 'id' | 'family'>;
 
 /** Builds each activation's definition for a given α. */
+// prettier-ignore
 const DEFINITIONS: Record<ActivationName, (alpha: number) => Definition> = {
-  linear: () => ({
-    output: (z) => z,
-    der: () => 1,
-    formula: 'f(z) = z',
-    derFormula: "f'(z) = 1",
-  }),
-  sigmoid: () => ({
-    output: sigmoid,
-    der: (_z, a) => a * (1 - a),
-    formula: 'σ(z) = 1/(1+e^(−z))',
-    derFormula: "σ'(z) = σ(z)(1−σ(z))",
-  }),
-  tanh: () => ({
-    output: tanh,
-    der: (_z, a) => 1 - a * a,
-    formula: 'tanh(z)',
-    derFormula: "tanh'(z) = 1 − tanh²(z)",
-  }),
-  relu: () => ({
-    output: (z) => (z > 0 ? z : 0),
-    der: (z) => (z > 0 ? 1 : 0),
-    formula: 'relu(z) = max(0, z)',
-    derFormula: "relu'(z) = 1 if z > 0, else 0",
-  }),
-  leaky_relu: (alpha) => ({
-    output: (z) => (z > 0 ? z : alpha * z),
-    der: (z) => (z > 0 ? 1 : alpha),
-    formula: `f(z) = z if z > 0, else ${alpha}·z`,
-    derFormula: `f'(z) = 1 if z > 0, else ${alpha}`,
-  }),
-  elu: (alpha) => ({
-    output: (z) => (z > 0 ? z : alpha * Math.expm1(z)),
-    der: (z) => (z > 0 ? 1 : alpha * Math.exp(z)),
-    formula: `elu(z) = z if z > 0, else ${alpha}·(e^z − 1)`,
-    derFormula: `elu'(z) = 1 if z > 0, else ${alpha}·e^z`,
-  }),
+  linear: () => ({ output: (z) => z, der: () => 1, formula: 'f(z) = z', derFormula: "f'(z) = 1" }),
+  sigmoid: () => ({ output: sigmoid, der: (_z, a) => a * (1 - a),
+    formula: 'σ(z) = 1/(1+e^(−z))', derFormula: "σ'(z) = σ(z)(1−σ(z))" }),
+  tanh: () => ({ output: tanh, der: (_z, a) => 1 - a * a,
+    formula: 'tanh(z)', derFormula: "tanh'(z) = 1 − tanh²(z)" }),
+  relu: () => ({ output: (z) => (z > 0 ? z : 0), der: (z) => (z > 0 ? 1 : 0),
+    formula: 'relu(z) = max(0, z)', derFormula: "relu'(z) = 1 if z > 0, else 0" }),
+  leaky_relu: (alpha) => ({ output: (z) => (z > 0 ? z : alpha * z), der: (z) => (z > 0 ? 1 : alpha),
+    formula: `f(z) = z if z > 0, else ${alpha}·z`, derFormula: `f'(z) = 1 if z > 0, else ${alpha}` }),
+  elu: (alpha) => ({ output: (z) => (z > 0 ? z : alpha * Math.expm1(z)), der: (z) => (z > 0 ? 1 : alpha * Math.exp(z)),
+    formula: `elu(z) = z if z > 0, else ${alpha}·(e^z − 1)`, derFormula: `elu'(z) = 1 if z > 0, else ${alpha}·e^z` }),
   softplus: () => ({
-    output: (z) => (z > SOFTPLUS_THRESHOLD ? z : Math.log1p(Math.exp(z))),
-    der: (z) => (z > SOFTPLUS_THRESHOLD ? 1 : sigmoid(z)),
-    formula: 'softplus(z) = ln(1 + e^z)',
-    derFormula: "softplus'(z) = σ(z)",
-  }),
-  gelu: () => ({
-    output: (z) => z * normalCdf(z),
-    der: (z) => normalCdf(z) + z * normalPdf(z),
-    formula: 'gelu(z) = z·Φ(z)',
-    derFormula: "gelu'(z) = Φ(z) + z·φ(z)",
-  }),
-  silu: () => ({
-    output: (z) => z * sigmoid(z),
-    der: (z) => {
-      const s = sigmoid(z);
-      return s * (1 + z * (1 - s));
-    },
-    formula: 'silu(z) = z·σ(z)',
-    derFormula: "silu'(z) = σ(z)(1 + z(1−σ(z)))",
-  }),
-  softmax: () => ({
-    output: (z) => z,
-    der: (_z, a) => a * (1 - a),
-    formula: 'softmax(z)ᵢ = e^(zᵢ)/Σⱼ e^(zⱼ)',
-    derFormula: '∂yᵢ/∂zⱼ = yᵢ(δᵢⱼ − yⱼ)',
-  }),
+    output: (z) => (z > SOFTPLUS_THRESHOLD ? z : Math.log1p(Math.exp(z))), der: (z) => (z > SOFTPLUS_THRESHOLD ? 1 : sigmoid(z)),
+    formula: 'softplus(z) = ln(1 + e^z)', derFormula: "softplus'(z) = σ(z)" }),
+  gelu: () => ({ output: (z) => z * normalCdf(z), der: (z) => normalCdf(z) + z * normalPdf(z),
+    formula: 'gelu(z) = z·Φ(z)', derFormula: "gelu'(z) = Φ(z) + z·φ(z)" }),
+  silu: () => ({ output: (z) => z * sigmoid(z), der: siluDerivative,
+    formula: 'silu(z) = z·σ(z)', derFormula: "silu'(z) = σ(z)(1 + z(1−σ(z)))" }),
+  softmax: () => ({ output: (z) => z, der: (_z, a) => a * (1 - a),
+    formula: 'softmax(z)ᵢ = e^(zᵢ)/Σⱼ e^(zⱼ)', derFormula: '∂yᵢ/∂zⱼ = yᵢ(δᵢⱼ − yⱼ)' }),
 };
+
+/** silu'(z) = σ(z)(1 + z(1 − σ(z))). */
+function siluDerivative(z: number): number {
+  const s = sigmoid(z);
+  return s * (1 + z * (1 - s));
+}
 
 /** The activation named by `spec`, with its α filled from PyTorch's defaults when absent. */
 export function getActivation(spec: ActivationSpec): Activation {

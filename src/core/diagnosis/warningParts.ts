@@ -1,7 +1,19 @@
-/** The repairs the rules offer, built in one place so that every rule words and edits them alike. */
+/** The parts every rule's warning is built from (its head, layer names, the repairs), in one place so that rules word and edit alike. */
 import { activationFacts } from '../format/activationFacts';
 import { Fix } from '../format/fixEdits';
 import { NetworkSpec } from '../format/spec';
+import { Severity, WarningKind } from './report';
+
+/** The identifying fields of a warning about layer `layerIndex` (−1: the whole network, named by the network's name). */
+export function warningHead(
+  spec: NetworkSpec,
+  kind: WarningKind,
+  severity: Severity,
+  layerIndex: number,
+  units: readonly number[] = [],
+): { kind: WarningKind; severity: Severity; layer: string; layerIndex: number; units: readonly number[] } {
+  return { kind, severity, layer: layerIndex >= 0 ? spec.layers[layerIndex].name : spec.name, layerIndex, units };
+}
 
 /** "'h1'", "'h1' and 'h2'", or "'h1'–'h4'" for a run of layers. */
 export function layerSpan(spec: NetworkSpec, layers: readonly number[]): string {
