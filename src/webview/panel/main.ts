@@ -1,14 +1,22 @@
 /** The Gradient panel: renders the host's state; every user action becomes a typed message. */
 import { toNumber } from '../../shared/numbers';
-import type { DocumentState, TrainingView, WeightExplanation, Wire } from '../../shared/protocol';
+import type {
+  AnalysisReport,
+  DocumentState,
+  ShapeView,
+  TrainingView,
+  WeightExplanation,
+  Wire,
+} from '../../shared/protocol';
 import { listen } from '../messages';
 import { getUiState, post, setUiState } from '../vscodeApi';
-import { AnalysisViewHandlers, gradientFlow, header, layerTable, problems, warnings } from '../render/analysisView';
+import { AnalysisViewHandlers, gradientFlow, header, layerTable, problems } from '../render/analysisView';
 import { diagram } from '../render/diagram';
 import { el, replaceChildren, section } from '../render/dom';
 import { explanation } from '../render/explanation';
 import { layerDetail } from '../render/layerDetail';
 import { trainingCharts } from '../render/training';
+import { warnings } from '../render/warningList';
 
 let state: Wire<DocumentState> | undefined;
 let training: Wire<TrainingView> | undefined;
@@ -27,6 +35,7 @@ const handlers: AnalysisViewHandlers = {
   },
 };
 
+/** A section whose open/closed state is saved in the UI state. */
 function collapsible(id: string, title: string, ...content: (Node | undefined)[]): HTMLDetailsElement {
   const collapsed = getUiState().collapsed ?? [];
   return section(
@@ -43,6 +52,7 @@ function collapsible(id: string, title: string, ...content: (Node | undefined)[]
   );
 }
 
+/** The action buttons; those that would clash with a running training are disabled. */
 function toolbar(): HTMLElement {
   const running = !!training?.running;
   const buttons: [string, Parameters<typeof post>[0], boolean, string][] = [
@@ -71,6 +81,78 @@ function toolbar(): HTMLElement {
   );
 }
 
+/** The layer whose details are shown: the one chosen, else where the first warning starts, else the first. */
+function selectedLayer(report: Wire<AnalysisReport> | undefined, chosen: number | undefined): number | undefined {
+  const firstFlagged = toNumber(report?.warnings.find((w) => toNumber(w.layerIndex) >= 0)?.layerIndex ?? 0);
+  return report ? (chosen !== undefined && chosen < report.layers.length ? chosen : firstFlagged) : undefined;
+}
+
+/** The layer table, then the details of the selected layer. */
+function layersSection(
+  report: Wire<AnalysisReport>,
+  selected: number | undefined,
+  shapeLayers: Wire<ShapeView>['layers'],
+): HTMLDetailsElement {
+  return collapsible(
+    'layers-section',
+    'Layers',
+    layerTable(report, selected, handlers),
+    ...report.layers.filter((l) => l.index === selected).map((l) => layerDetail(l, shapeLayers[toNumber(l.index)])),
+  );
+}
+
+/** The network diagram: clicking a weight asks for its explanation, the toggle recolours the units. */
+function diagramSection(
+  shape: Wire<ShapeView>,
+  report: Wire<AnalysisReport> | undefined,
+  colorBy: 'activation' | 'derivative',
+): HTMLDetailsElement {
+  return collapsible(
+    'diagram-section',
+    'Network',
+    diagram(
+      shape,
+      report,
+      colorBy,
+      (layerIndex, unit, input) => post({ type: 'explainWeight', layerIndex, unit, input }),
+      (next) => {
+        setUiState({ colorBy: next });
+        render();
+      },
+    ),
+  );
+}
+
+/** The chain-rule explanation of the weight last clicked. */
+function explanationSection(e: Wire<WeightExplanation>, names: readonly string[]): HTMLDetailsElement {
+  return collapsible(
+    'explanation-section',
+    'Explain this weight',
+    el('div', { id: 'explanation' }, explanation(e, names[toNumber(e.layerIndex)] ?? '')),
+  );
+}
+
+/** The over-time charts and training warnings, or a line saying training has not started. */
+function trainingSection(names: readonly string[], selected: number | undefined): HTMLDetailsElement {
+  return collapsible(
+    'training-section',
+    'Training over time',
+    el(
+      'div',
+      { id: 'training' },
+      training
+        ? trainingCharts(training, names, selected ?? 0)
+        : el(
+            'p',
+            { id: 'training-status' },
+            'Not trained yet: press Train to watch the loss, gradient norms and update ratios step by step.',
+          ),
+      training?.warnings.length ? warnings(training.warnings, handlers, 'training-warnings', true) : undefined,
+    ),
+  );
+}
+
+/** Redraws the whole panel from the current state. */
 function render(): void {
   if (!state) {
     replaceChildren(app, el('p', { class: 'empty' }, 'Open a *.net.json network file to see its gradients.'));
@@ -78,15 +160,8 @@ function render(): void {
   }
   const report = state.report;
   const ui = getUiState();
-  // details for one layer at a time: the one chosen, else where the first warning starts, else the first
-  const firstFlagged = toNumber(report?.warnings.find((w) => toNumber(w.layerIndex) >= 0)?.layerIndex ?? 0);
-  const selected = report
-    ? ui.selectedLayer !== undefined && ui.selectedLayer < report.layers.length
-      ? ui.selectedLayer
-      : firstFlagged
-    : undefined;
+  const selected = selectedLayer(report, ui.selectedLayer);
   const names = report?.layers.map((l) => l.name) ?? state.shape?.layers.map((l) => l.name) ?? [];
-  const shapeLayers = state.shape?.layers ?? [];
   replaceChildren(
     app,
     header(state, report),
@@ -98,55 +173,10 @@ function render(): void {
       ? collapsible('warnings-section', `Warnings (${report.warnings.length})`, warnings(report.warnings, handlers))
       : undefined,
     report ? collapsible('flow-section', 'Gradient flow', gradientFlow(report)) : undefined,
-    report
-      ? collapsible(
-          'layers-section',
-          'Layers',
-          layerTable(report, selected, handlers),
-          ...report.layers
-            .filter((l) => l.index === selected)
-            .map((l) => layerDetail(l, shapeLayers[toNumber(l.index)])),
-        )
-      : undefined,
-    state.shape
-      ? collapsible(
-          'diagram-section',
-          'Network',
-          diagram(
-            state.shape,
-            report,
-            ui.colorBy ?? 'derivative',
-            (layerIndex, unit, input) => post({ type: 'explainWeight', layerIndex, unit, input }),
-            (colorBy) => {
-              setUiState({ colorBy });
-              render();
-            },
-          ),
-        )
-      : undefined,
-    explained
-      ? collapsible(
-          'explanation-section',
-          'Explain this weight',
-          el('div', { id: 'explanation' }, explanation(explained, names[toNumber(explained.layerIndex)] ?? '')),
-        )
-      : undefined,
-    collapsible(
-      'training-section',
-      'Training over time',
-      el(
-        'div',
-        { id: 'training' },
-        training
-          ? trainingCharts(training, names, selected ?? 0)
-          : el(
-              'p',
-              { id: 'training-status' },
-              'Not trained yet: press Train to watch the loss, gradient norms and update ratios step by step.',
-            ),
-        training?.warnings.length ? warnings(training.warnings, handlers, 'training-warnings', true) : undefined,
-      ),
-    ),
+    report ? layersSection(report, selected, state.shape?.layers ?? []) : undefined,
+    state.shape ? diagramSection(state.shape, report, ui.colorBy ?? 'derivative') : undefined,
+    explained ? explanationSection(explained, names) : undefined,
+    trainingSection(names, selected),
   );
 }
 

@@ -1,6 +1,6 @@
-/** The analysis of one pass: header, problems, warnings with fixes, the gradient-flow chart, the layer table. */
+/** The analysis of one pass: header, problems, the gradient-flow chart, the layer table (warnings: warningList.ts). */
 import { WireNumber, displayNumber, exactNumber, toNumber } from '../../shared/numbers';
-import type { AnalysisReport, DocumentState, Warning, Wire } from '../../shared/protocol';
+import type { AnalysisReport, DocumentState, LayerReport, Wire } from '../../shared/protocol';
 import { legend, lineChart } from './charts';
 import { el } from './dom';
 import { KIND_TITLES } from './warningTitles';
@@ -69,72 +69,6 @@ export function problems(state: Wire<DocumentState>): HTMLElement {
   return list;
 }
 
-/** The warnings with cause, fix and one button per suggested fix. */
-export function warnings(
-  list: readonly Wire<Warning>[],
-  h: AnalysisViewHandlers,
-  id = 'warnings',
-  trainingWarnings = false,
-): HTMLElement {
-  const root = el('div', { id, class: 'warnings' });
-  if (!list.length) {
-    root.append(
-      el(
-        'p',
-        { class: 'healthy' },
-        trainingWarnings
-          ? 'Nothing went wrong during training.'
-          : 'No warnings: gradients reach every layer at a healthy size.',
-      ),
-    );
-    return root;
-  }
-  list.forEach((w, i) => {
-    const layerIndex = toNumber(w.layerIndex);
-    const item = el(
-      'article',
-      {
-        class: `warning severity-${w.severity}`,
-        'data-kind': w.kind,
-        'data-layer-index': w.layerIndex,
-        tabindex: 0,
-        'aria-label': `${KIND_TITLES[w.kind] ?? w.kind} in ${w.layer}`,
-      },
-      el(
-        'h3',
-        {},
-        el('span', { class: 'kind' }, KIND_TITLES[w.kind] ?? w.kind),
-        layerIndex >= 0 ? ` in '${w.layer}'` : '',
-        w.firstStep !== undefined ? el('span', { class: 'step' }, ` · from step ${w.firstStep}`) : undefined,
-      ),
-      el('p', { class: 'warning-message' }, w.message),
-      el('p', { class: 'warning-cause' }, el('strong', {}, 'Cause: '), w.cause),
-      el('p', { class: 'warning-fix' }, el('strong', {}, 'Fix: '), w.fix),
-    );
-    const actions = el('div', { class: 'actions' });
-    if (!trainingWarnings) {
-      w.fixes.forEach((f, k) => {
-        const b = el(
-          'button',
-          { class: 'apply-fix', 'data-fix-index': k, title: 'Applies the change to the file as one undoable edit' },
-          f.title,
-        );
-        b.addEventListener('click', () => h.applyFix(i, k));
-        actions.append(b);
-      });
-    }
-    const show = el('button', { class: 'secondary reveal' }, 'Show in editor');
-    show.addEventListener('click', () => h.reveal(layerIndex, i));
-    actions.append(show);
-    item.append(actions);
-    item.addEventListener('keydown', (e) => {
-      if (e.key === 'Enter' && e.target === item) h.reveal(layerIndex, i);
-    });
-    root.append(item);
-  });
-  return root;
-}
-
 /** Per-layer ‖∂E/∂W‖ and update ratio on one log axis, input to output, with the healthy update band. */
 export function gradientFlow(report: Wire<AnalysisReport>): HTMLElement {
   const series = [
@@ -168,79 +102,87 @@ export function gradientFlow(report: Wire<AnalysisReport>): HTMLElement {
   );
 }
 
+/** The column headings of the layer table. */
+const LAYER_COLUMNS = [
+  '#',
+  'layer',
+  'units',
+  'activation',
+  "mean |f'(z)|",
+  '‖∂E/∂W‖',
+  '‖∂E/∂b‖',
+  'update ratio',
+  'dead',
+  'saturated',
+];
+
+/** The count of dead or saturated units, marked bad when there are any, which the hover lists. */
+function unitCountCell(field: 'dead' | 'saturated', units: readonly WireNumber[]): HTMLTableCellElement {
+  return el(
+    'td',
+    {
+      class: `num${units.length ? ' bad' : ''}`,
+      'data-field': field,
+      'data-value': units.length,
+      title: units.length ? `${field} units: ${units.join(', ')}` : `no ${field} units`,
+    },
+    String(units.length),
+  );
+}
+
+/** One row of the layer table, flagged when a warning names the layer; click or Enter selects it. */
+function layerRow(
+  l: Wire<LayerReport>,
+  flagged: boolean,
+  selected: number | undefined,
+  h: AnalysisViewHandlers,
+): HTMLTableRowElement {
+  const index = toNumber(l.index);
+  const row = el(
+    'tr',
+    {
+      'data-layer-index': l.index,
+      class: `${flagged ? 'flagged' : ''}${selected === l.index ? ' selected' : ''}`.trim() || undefined,
+      tabindex: 0,
+    },
+    el('td', { class: 'num' }, String(l.index)),
+    el('td', { 'data-field': 'name' }, l.name),
+    el('td', { class: 'num', 'data-field': 'units', 'data-value': l.units }, String(l.units)),
+    el('td', { 'data-field': 'activation' }, l.activation),
+    numberCell('meanAbsDer', l.derivatives.meanAbs, "mean |f'(z)|"),
+    numberCell('weightNorm', l.gradients.weightNorm, '‖∂E/∂W‖'),
+    numberCell('biasNorm', l.gradients.biasNorm, '‖∂E/∂b‖'),
+    numberCell('updateRatio', l.gradients.updateRatio, 'lr·‖∂E/∂W‖/‖W‖'),
+    unitCountCell('dead', l.deadUnits),
+    unitCountCell('saturated', l.saturatedUnits),
+  );
+  row.addEventListener('click', () => h.selectLayer(index));
+  row.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter') h.selectLayer(index);
+  });
+  return row;
+}
+
 /** The layer table with exact values in data attributes and hovers. */
 export function layerTable(
   report: Wire<AnalysisReport>,
   selected: number | undefined,
   h: AnalysisViewHandlers,
 ): HTMLTableElement {
-  const head = el(
-    'tr',
-    {},
-    ...[
-      '#',
-      'layer',
-      'units',
-      'activation',
-      "mean |f'(z)|",
-      '‖∂E/∂W‖',
-      '‖∂E/∂b‖',
-      'update ratio',
-      'dead',
-      'saturated',
-    ].map((t) => el('th', { scope: 'col' }, t)),
+  const head = el('tr', {}, ...LAYER_COLUMNS.map((t) => el('th', { scope: 'col' }, t)));
+  const rows = report.layers.map((l) =>
+    layerRow(
+      l,
+      report.warnings.some((w) => w.layerIndex === l.index),
+      selected,
+      h,
+    ),
   );
-  const body = el('tbody');
-  for (const l of report.layers) {
-    const index = toNumber(l.index);
-    const flagged = report.warnings.some((w) => w.layerIndex === l.index);
-    const row = el(
-      'tr',
-      {
-        'data-layer-index': l.index,
-        class: `${flagged ? 'flagged' : ''}${selected === l.index ? ' selected' : ''}`.trim() || undefined,
-        tabindex: 0,
-      },
-      el('td', { class: 'num' }, String(l.index)),
-      el('td', { 'data-field': 'name' }, l.name),
-      el('td', { class: 'num', 'data-field': 'units', 'data-value': l.units }, String(l.units)),
-      el('td', { 'data-field': 'activation' }, l.activation),
-      numberCell('meanAbsDer', l.derivatives.meanAbs, "mean |f'(z)|"),
-      numberCell('weightNorm', l.gradients.weightNorm, '‖∂E/∂W‖'),
-      numberCell('biasNorm', l.gradients.biasNorm, '‖∂E/∂b‖'),
-      numberCell('updateRatio', l.gradients.updateRatio, 'lr·‖∂E/∂W‖/‖W‖'),
-      el(
-        'td',
-        {
-          class: `num${l.deadUnits.length ? ' bad' : ''}`,
-          'data-field': 'dead',
-          'data-value': l.deadUnits.length,
-          title: l.deadUnits.length ? `dead units: ${l.deadUnits.join(', ')}` : 'no dead units',
-        },
-        String(l.deadUnits.length),
-      ),
-      el(
-        'td',
-        {
-          class: `num${l.saturatedUnits.length ? ' bad' : ''}`,
-          'data-field': 'saturated',
-          'data-value': l.saturatedUnits.length,
-          title: l.saturatedUnits.length ? `saturated units: ${l.saturatedUnits.join(', ')}` : 'no saturated units',
-        },
-        String(l.saturatedUnits.length),
-      ),
-    );
-    row.addEventListener('click', () => h.selectLayer(index));
-    row.addEventListener('keydown', (e) => {
-      if (e.key === 'Enter') h.selectLayer(index);
-    });
-    body.append(row);
-  }
   return el(
     'table',
     { id: 'layer-table', class: 'layer-table' },
     el('caption', {}, 'Layers (click a row for details, exact values on hover)'),
     el('thead', {}, head),
-    body,
+    el('tbody', {}, ...rows),
   );
 }

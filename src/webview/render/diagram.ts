@@ -18,86 +18,128 @@ interface Column {
 /** Units drawn of a column of n. */
 const drawn = (n: number): number => Math.min(n, MAX_DRAWN);
 
-export function diagram(
-  shape: Wire<ShapeView>,
-  report: Wire<AnalysisReport> | undefined,
-  colorBy: 'activation' | 'derivative',
-  onExplain: (layer: number, unit: number, input: number) => void,
-  onColorBy: (c: 'activation' | 'derivative') => void,
-): HTMLElement {
-  const columns: Column[] = [
+/** What a click on a unit (input -1) or an edge asks to explain. */
+type OnExplain = (layer: number, unit: number, input: number) => void;
+
+/** The size of the drawing and the centre of each drawn unit. */
+interface Layout {
+  readonly W: number;
+  readonly H: number;
+  cx(c: number): number;
+  cy(c: number, j: number): number;
+}
+
+/** Everything needed to draw the units: columns, layout, the report, the colouring and the click handler. */
+interface UnitDrawing {
+  readonly columns: readonly Column[];
+  readonly layout: Layout;
+  readonly report: Wire<AnalysisReport> | undefined;
+  readonly colorBy: 'activation' | 'derivative';
+  /** Per layer, the value of each unit that picks its colour. */
+  readonly values: number[][] | undefined;
+  readonly lo: number;
+  readonly hi: number;
+  readonly onExplain: OnExplain;
+}
+
+/** The input, then each layer, as columns. */
+function columnsOf(shape: Wire<ShapeView>): Column[] {
+  return [
     { name: 'input', units: toNumber(shape.input) },
     ...shape.layers.map((l) => ({ name: l.name, units: toNumber(l.units) })),
   ];
+}
+
+/** Columns spread evenly across the width, each column's drawn units spread evenly down the height. */
+function layoutOf(columns: readonly Column[]): Layout {
   const W = Math.max(320, columns.length * 110),
     H = 40 + MAX_DRAWN * 26;
-  const cx = (c: number): number => 40 + (c * (W - 80)) / Math.max(1, columns.length - 1);
-  const cy = (c: number, j: number): number => 30 + ((j + 0.5) * (H - 50)) / drawn(columns[c].units);
-  const root = svg('svg', {
-    id: 'diagram-svg',
-    class: 'diagram',
-    viewBox: `0 0 ${W} ${H}`,
-    role: 'img',
-    'aria-label': `network: ${columns.map((c) => `${c.units} ${c.name}`).join(' → ')}`,
-  });
-  const edges = columns.slice(1).reduce((s, c, i) => s + drawn(c.units) * drawn(columns[i].units), 0);
-  if (edges <= MAX_EDGES) drawEdges(root, columns, cx, cy, onExplain);
+  return {
+    W,
+    H,
+    cx: (c) => 40 + (c * (W - 80)) / Math.max(1, columns.length - 1),
+    cy: (c, j) => 30 + ((j + 0.5) * (H - 50)) / drawn(columns[c].units),
+  };
+}
+
+/** Each layer's per-unit mean activation or mean |f'(z)|, and the range the heat colours span. */
+function unitColours(
+  report: Wire<AnalysisReport> | undefined,
+  colorBy: 'activation' | 'derivative',
+): Pick<UnitDrawing, 'values' | 'lo' | 'hi'> {
   const values = report?.layers.map((l) =>
     (colorBy === 'activation' ? l.unitMeanActivation : l.unitMeanDerivative).map((v) => toNumber(v)),
   );
   const all = (values ?? []).flat().filter(Number.isFinite);
-  const lo = Math.min(0, ...all),
-    hi = Math.max(...all, 1e-12);
-  columns.forEach((col, c) => {
-    const label = svg('text', { class: 'tick', x: cx(c), y: 16, 'text-anchor': 'middle' });
-    label.textContent = col.name.length > 12 ? `${col.name.slice(0, 11)}…` : col.name;
-    root.append(label);
-    for (let j = 0; j < drawn(col.units); j++) {
-      const layer = c - 1;
-      const lr = layer >= 0 ? report?.layers[layer] : undefined;
-      const v = layer >= 0 ? values?.[layer]?.[j] : undefined;
-      const dead = lr?.deadUnits.includes(j);
-      const saturated = lr?.saturatedUnits.includes(j);
-      const cls = [
-        'unit',
-        v !== undefined ? `heat-${bucket(v, lo, hi, 9)}` : 'input-unit',
-        dead ? 'dead' : '',
-        saturated ? 'saturated' : '',
-      ]
-        .filter(Boolean)
-        .join(' ');
-      const what =
-        layer < 0
-          ? `input ${j}`
-          : `${col.name}[${j}]${v !== undefined ? `: mean ${colorBy === 'activation' ? 'a' : "|f'(z)|"} = ${exactNumber(v)}` : ''}${dead ? ' (dead: z ≤ 0 for every sample)' : ''}${saturated ? ' (saturated)' : ''}${layer >= 0 ? ' · click to explain its bias' : ''}`;
-      const node = svg(
-        'circle',
-        {
-          class: cls,
-          cx: cx(c),
-          cy: cy(c, j),
-          r: 9,
-          tabindex: layer >= 0 ? 0 : undefined,
-          'data-layer-index': layer,
-          'data-unit': j,
-        },
-        tip(what),
-      );
-      if (layer >= 0) {
-        node.addEventListener('click', () => onExplain(layer, j, -1));
-        node.addEventListener('keydown', (e) => {
-          if ((e as KeyboardEvent).key === 'Enter') onExplain(layer, j, -1);
-        });
-      }
-      root.append(node);
-    }
-    if (col.units > MAX_DRAWN) {
-      const more = svg('text', { class: 'tick', x: cx(c), y: H - 6, 'text-anchor': 'middle' });
-      more.textContent = `+${col.units - MAX_DRAWN} more (${col.units})`;
-      root.append(more);
-    }
-  });
-  const toggle = el(
+  return { values, lo: Math.min(0, ...all), hi: Math.max(...all, 1e-12) };
+}
+
+/** A centred line of text at (x, y) in the tick style. */
+function tickText(x: number, y: number, text: string): SVGTextElement {
+  const t = svg('text', { class: 'tick', x, y, 'text-anchor': 'middle' });
+  t.textContent = text;
+  return t;
+}
+
+/** The hover of a unit: its value, whether dead or saturated, and that a click explains its bias. */
+function unitTip(d: UnitDrawing, name: string, layer: number, j: number, dead?: boolean, saturated?: boolean): string {
+  if (layer < 0) return `input ${j}`;
+  const v = d.values?.[layer]?.[j];
+  return `${name}[${j}]${v !== undefined ? `: mean ${d.colorBy === 'activation' ? 'a' : "|f'(z)|"} = ${exactNumber(v)}` : ''}${dead ? ' (dead: z ≤ 0 for every sample)' : ''}${saturated ? ' (saturated)' : ''} · click to explain its bias`;
+}
+
+/** Unit j of column c as a heat-coloured circle; a layer's units are clickable (or Enter) to explain their bias. */
+function unitNode(d: UnitDrawing, c: number, j: number): SVGCircleElement {
+  const layer = c - 1;
+  const lr = layer >= 0 ? d.report?.layers[layer] : undefined;
+  const v = layer >= 0 ? d.values?.[layer]?.[j] : undefined;
+  const dead = lr?.deadUnits.includes(j);
+  const saturated = lr?.saturatedUnits.includes(j);
+  const cls = [
+    'unit',
+    v !== undefined ? `heat-${bucket(v, d.lo, d.hi, 9)}` : 'input-unit',
+    dead ? 'dead' : '',
+    saturated ? 'saturated' : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
+  const node = svg(
+    'circle',
+    {
+      class: cls,
+      cx: d.layout.cx(c),
+      cy: d.layout.cy(c, j),
+      r: 9,
+      tabindex: layer >= 0 ? 0 : undefined,
+      'data-layer-index': layer,
+      'data-unit': j,
+    },
+    tip(unitTip(d, d.columns[c].name, layer, j, dead, saturated)),
+  );
+  if (layer >= 0) {
+    node.addEventListener('click', () => d.onExplain(layer, j, -1));
+    node.addEventListener('keydown', (e) => {
+      if ((e as KeyboardEvent).key === 'Enter') d.onExplain(layer, j, -1);
+    });
+  }
+  return node;
+}
+
+/** Column c: its name on top, its drawn units, and a count of the units left out. */
+function drawColumn(root: SVGSVGElement, d: UnitDrawing, c: number): void {
+  const col = d.columns[c];
+  root.append(tickText(d.layout.cx(c), 16, col.name.length > 12 ? `${col.name.slice(0, 11)}…` : col.name));
+  for (let j = 0; j < drawn(col.units); j++) root.append(unitNode(d, c, j));
+  if (col.units > MAX_DRAWN)
+    root.append(tickText(d.layout.cx(c), d.layout.H - 6, `+${col.units - MAX_DRAWN} more (${col.units})`));
+}
+
+/** The two buttons that choose what colours the units. */
+function colourToggle(
+  colorBy: 'activation' | 'derivative',
+  onColorBy: (c: 'activation' | 'derivative') => void,
+): HTMLElement {
+  return el(
     'div',
     { class: 'toggle', role: 'radiogroup', 'aria-label': 'colour units by' },
     ...(['activation', 'derivative'] as const).map((k) => {
@@ -110,10 +152,33 @@ export function diagram(
       return b;
     }),
   );
+}
+
+/** The network diagram with its colour toggle and a hint on what can be clicked. */
+export function diagram(
+  shape: Wire<ShapeView>,
+  report: Wire<AnalysisReport> | undefined,
+  colorBy: 'activation' | 'derivative',
+  onExplain: OnExplain,
+  onColorBy: (c: 'activation' | 'derivative') => void,
+): HTMLElement {
+  const columns = columnsOf(shape);
+  const layout = layoutOf(columns);
+  const root = svg('svg', {
+    id: 'diagram-svg',
+    class: 'diagram',
+    viewBox: `0 0 ${layout.W} ${layout.H}`,
+    role: 'img',
+    'aria-label': `network: ${columns.map((c) => `${c.units} ${c.name}`).join(' → ')}`,
+  });
+  const edges = columns.slice(1).reduce((s, c, i) => s + drawn(c.units) * drawn(columns[i].units), 0);
+  if (edges <= MAX_EDGES) drawEdges(root, columns, layout.cx, layout.cy, onExplain);
+  const d: UnitDrawing = { columns, layout, report, colorBy, onExplain, ...unitColours(report, colorBy) };
+  columns.forEach((_, c) => drawColumn(root, d, c));
   return el(
     'div',
     { id: 'diagram' },
-    toggle,
+    colourToggle(colorBy, onColorBy),
     root,
     el(
       'p',
@@ -131,7 +196,7 @@ function drawEdges(
   columns: readonly Column[],
   cx: (c: number) => number,
   cy: (c: number, j: number) => number,
-  onExplain: (layer: number, unit: number, input: number) => void,
+  onExplain: OnExplain,
 ): void {
   for (let c = 1; c < columns.length; c++) {
     for (let j = 0; j < drawn(columns[c].units); j++) {

@@ -1,12 +1,123 @@
 /** Training over time: loss, per-layer gradient norms, update ratios with the healthy band, dead/saturated fractions, activation percentiles, decision surface. */
 import { WireNumber, displayNumber, toNumber } from '../../shared/numbers';
 import type { TrainingView, Wire } from '../../shared/protocol';
-import { legend, lineChart } from './charts';
+import { Series, legend, lineChart } from './charts';
 import { el } from './dom';
 
 /** A chart with a visible title above it and an optional legend below. */
 function figure(title: string, chart: Element, key?: HTMLElement): HTMLElement {
   return el('figure', {}, el('h4', { class: 'chart-title' }, title), chart, key);
+}
+
+/** The history of a training run, as received. */
+type History = Wire<TrainingView>['history'];
+
+/** Per layer, one series of the figure `pick` chooses from each step. */
+function perLayer(
+  h: History,
+  layerNames: readonly string[],
+  pick: (r: History[number]) => readonly WireNumber[],
+): Series[] {
+  return layerNames.map((name, l) => ({ name, values: h.map((r) => pick(r)[l]) }));
+}
+
+/** Progress while training runs, else the loss from first to last step, else "Not trained yet." */
+function trainingStatus(t: Wire<TrainingView>): string {
+  const h = t.history;
+  return t.running
+    ? `Training: step ${t.stepsDone} of ${t.stepsTotal}`
+    : h.length
+      ? `Trained ${t.stepsDone} steps; loss ${displayNumber(h[0].loss, 4)} → ${displayNumber(h[h.length - 1].loss, 4)}`
+      : 'Not trained yet.';
+}
+
+/** The loss per step, on a log axis. */
+function lossFigure(h: History, xs: readonly number[]): HTMLElement {
+  return figure(
+    'Loss per step (log scale)',
+    lineChart({
+      id: 'chart-loss',
+      title: 'Loss per step',
+      xs,
+      xLabel: 'step',
+      series: [{ name: 'loss', values: h.map((r) => r.loss) }],
+      log: true,
+    }),
+  );
+}
+
+/** Per layer over the steps: ‖∂E/∂W‖, the update ratio with its healthy band, the dead or saturated fraction. */
+function perLayerFigures(h: History, xs: readonly number[], layerNames: readonly string[]): HTMLElement[] {
+  const grad = perLayer(h, layerNames, (r) => r.gradNorms);
+  const upd = perLayer(h, layerNames, (r) => r.updateRatios);
+  const dead = perLayer(h, layerNames, (r) =>
+    r.deadFractions.map((f, i) => toNumber(f) + toNumber(r.saturatedFractions[i])),
+  );
+  return [
+    figure(
+      '‖∂E/∂W‖ per layer (log scale)',
+      lineChart({
+        id: 'chart-grad-norms',
+        title: 'gradient norm per layer',
+        xs,
+        xLabel: 'step',
+        series: grad,
+        log: true,
+      }),
+      legend(grad),
+    ),
+    figure(
+      'Update ratio ‖lr·∇W‖/‖W‖ per layer (log; shaded: healthy ≈ 1e-3)',
+      lineChart({
+        id: 'chart-update-ratio',
+        title: 'update ratio per layer',
+        xs,
+        xLabel: 'step',
+        series: upd,
+        log: true,
+        band: { lo: 1e-4, hi: 1e-2, label: 'healthy update ratio, around 1e-3' },
+      }),
+      legend(upd),
+    ),
+    figure(
+      'Dead (ReLU) or saturated (sigmoid/tanh) fraction of units',
+      lineChart({
+        id: 'chart-dead',
+        title: 'dead or saturated fraction per layer',
+        xs,
+        xLabel: 'step',
+        series: dead,
+        log: false,
+      }),
+      legend(dead),
+    ),
+  ];
+}
+
+/** The p5, p25, median, p75 and p95 of the selected layer's activations over the steps. */
+function activationFigure(
+  h: History,
+  xs: readonly number[],
+  layerNames: readonly string[],
+  selectedLayer: number,
+): HTMLElement {
+  const sel = Math.min(Math.max(0, selectedLayer), layerNames.length - 1);
+  const pct = ['p5', 'p25', 'median', 'p75', 'p95'].map((name, k) => ({
+    name,
+    values: h.map((r) => r.activationPercentiles[sel]?.[k] ?? NaN),
+  }));
+  return figure(
+    `Activations of '${layerNames[sel] ?? ''}': p5–p95 percentiles (pick a layer in the table)`,
+    lineChart({
+      id: 'chart-activations',
+      title: 'activation percentiles',
+      xs,
+      xLabel: 'step',
+      series: pct,
+      log: false,
+    }),
+    legend(pct),
+  );
 }
 
 /** One training run's charts under a status line; `selectedLayer` picks the layer whose activation percentiles are drawn. */
@@ -17,90 +128,17 @@ export function trainingCharts(
 ): HTMLElement {
   const h = t.history;
   const xs = h.map((r) => toNumber(r.step));
-  const perLayer = (pick: (r: (typeof h)[number]) => readonly WireNumber[]) =>
-    layerNames.map((name, l) => ({ name, values: h.map((r) => pick(r)[l]) }));
-  const grad = perLayer((r) => r.gradNorms);
-  const upd = perLayer((r) => r.updateRatios);
-  const dead = perLayer((r) => r.deadFractions.map((f, i) => toNumber(f) + toNumber(r.saturatedFractions[i])));
-  const sel = Math.min(Math.max(0, selectedLayer), layerNames.length - 1);
-  const pct = ['p5', 'p25', 'median', 'p75', 'p95'].map((name, k) => ({
-    name,
-    values: h.map((r) => r.activationPercentiles[sel]?.[k] ?? NaN),
-  }));
-  const last = h[h.length - 1];
-  const status = t.running
-    ? `Training: step ${t.stepsDone} of ${t.stepsTotal}`
-    : h.length
-      ? `Trained ${t.stepsDone} steps; loss ${displayNumber(h[0].loss, 4)} → ${displayNumber(last.loss, 4)}`
-      : 'Not trained yet.';
   return el(
     'div',
     { class: 'training-body' },
-    el('p', { id: 'training-status', role: 'status' }, status),
+    el('p', { id: 'training-status', role: 'status' }, trainingStatus(t)),
     h.length
       ? el(
           'div',
           { class: 'chart-grid' },
-          figure(
-            'Loss per step (log scale)',
-            lineChart({
-              id: 'chart-loss',
-              title: 'Loss per step',
-              xs,
-              xLabel: 'step',
-              series: [{ name: 'loss', values: h.map((r) => r.loss) }],
-              log: true,
-            }),
-          ),
-          figure(
-            '‖∂E/∂W‖ per layer (log scale)',
-            lineChart({
-              id: 'chart-grad-norms',
-              title: 'gradient norm per layer',
-              xs,
-              xLabel: 'step',
-              series: grad,
-              log: true,
-            }),
-            legend(grad),
-          ),
-          figure(
-            'Update ratio ‖lr·∇W‖/‖W‖ per layer (log; shaded: healthy ≈ 1e-3)',
-            lineChart({
-              id: 'chart-update-ratio',
-              title: 'update ratio per layer',
-              xs,
-              xLabel: 'step',
-              series: upd,
-              log: true,
-              band: { lo: 1e-4, hi: 1e-2, label: 'healthy update ratio, around 1e-3' },
-            }),
-            legend(upd),
-          ),
-          figure(
-            'Dead (ReLU) or saturated (sigmoid/tanh) fraction of units',
-            lineChart({
-              id: 'chart-dead',
-              title: 'dead or saturated fraction per layer',
-              xs,
-              xLabel: 'step',
-              series: dead,
-              log: false,
-            }),
-            legend(dead),
-          ),
-          figure(
-            `Activations of '${layerNames[sel] ?? ''}': p5–p95 percentiles (pick a layer in the table)`,
-            lineChart({
-              id: 'chart-activations',
-              title: 'activation percentiles',
-              xs,
-              xLabel: 'step',
-              series: pct,
-              log: false,
-            }),
-            legend(pct),
-          ),
+          lossFigure(h, xs),
+          ...perLayerFigures(h, xs, layerNames),
+          activationFigure(h, xs, layerNames, selectedLayer),
           t.surface
             ? figure('Decision surface: output over the input plane, with the data', surfaceCanvas(t.surface))
             : undefined,
