@@ -139,9 +139,12 @@ function runCommand(
         String(l.checked),
         String(l.skipped),
       ]);
-      const text =
-        `${table(['layer', 'max rel. error', 'checked', 'skipped (kinks)'], rows, [false, true, true, true])}\n\n` +
-        `${check.passed ? 'passed' : paint(color, 'red', 'FAILED')}: max relative error ${formatNumber(check.maxRelativeError)} (tolerance ${check.tolerance}, central differences with h = ${check.epsilon})`;
+      const header = ['layer', 'max rel. error', 'checked', 'skipped (kinks)'];
+      const verdict = check.passed ? 'passed' : paint(color, 'red', 'FAILED');
+      const summary =
+        `${verdict}: max relative error ${formatNumber(check.maxRelativeError)} ` +
+        `(tolerance ${check.tolerance}, central differences with h = ${check.epsilon})`;
+      const text = `${table(header, rows, [false, true, true, true])}\n\n${summary}`;
       return { result: check, text, failed: !check.passed };
     }
     default:
@@ -175,7 +178,9 @@ function trainingText(run: TrainingRun, steps: number, warnings: readonly Warnin
   const rows = picked.map((r) => [String(r.step), formatNumber(r.loss, 5), ...r.gradNorms.map((g) => formatNumber(g))]);
   const last = h[h.length - 1];
   const final = last
-    ? `trained ${run.stepsDone} steps; loss ${formatNumber(h[0].loss, 5)} → ${formatNumber(last.loss, 5)} (before the last update)`
+    ? `trained ${run.stepsDone} steps; loss ${formatNumber(h[0].loss, 5)} → ${formatNumber(last.loss, 5)} ` +
+      '(before the last update)'
     : 'no steps run';
-  return `${table(['step', 'loss', ...names], rows, [true, true, ...names.map(() => true)])}\n\n${final}\n\n${warningBlocks(warnings, color)}`;
+  const lossTable = table(['step', 'loss', ...names], rows, [true, true, ...names.map(() => true)]);
+  return `${lossTable}\n\n${final}\n\n${warningBlocks(warnings, color)}`;
 }

@@ -41,11 +41,9 @@ export function layerTable(layers: readonly LayerReport[]): string {
     String(l.deadUnits.length),
     String(l.saturatedUnits.length),
   ]);
-  return table(
-    ['#', 'layer', 'units', 'activation', "mean|f'(z)|", '‖∂E/∂W‖', '‖∂E/∂b‖', 'lr·‖∇W‖/‖W‖', 'dead', 'saturated'],
-    rows,
-    [true, false, true, false, true, true, true, true, true, true],
-  );
+  const columns = ['#', 'layer', 'units', 'activation', "mean|f'(z)|", '‖∂E/∂W‖', '‖∂E/∂b‖'];
+  const numeric = [true, false, true, false, true, true, true, true, true, true];
+  return table([...columns, 'lr·‖∇W‖/‖W‖', 'dead', 'saturated'], rows, numeric);
 }
 
 /** Warnings as readable blocks: title, message, cause, fix, and the one-click fixes. */
@@ -71,7 +69,8 @@ export function warningBlocks(warnings: readonly Warning[], color: boolean): str
 export function analysisText(report: AnalysisReport, color: boolean): string {
   return [
     report.network,
-    `loss ${formatNumber(report.loss, 6)} · ${report.samples} sample${report.samples === 1 ? '' : 's'} · ${report.parameters} parameters`,
+    `loss ${formatNumber(report.loss, 6)} · ${report.samples} sample${report.samples === 1 ? '' : 's'} · ` +
+      `${report.parameters} parameters`,
     '',
     layerTable(report.layers),
     '',

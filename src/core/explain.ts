@@ -26,7 +26,10 @@ interface WeightSite {
   readonly x: (s: number) => number;
 }
 
-/** Breaks down ∂E/∂w for weight (unit ← input) of layer `layerIndex` (input −1: the bias) on the full data set. */
+/**
+ * Breaks down ∂E/∂w for weight (unit ← input) of layer `layerIndex` (input −1: the bias) on the
+ * full data set.
+ */
 export function explainWeight(
   loaded: LoadedNetwork,
   layerIndex: number,
@@ -94,7 +97,11 @@ function preactivationTerms(site: WeightSite, c: number, tag: string): Term[] {
   const isOutput = layerIndex === layers.length - 1;
   if (isOutput && network.loss.fused?.activation === layer.activation.id) {
     return [
-      { label: `∂E/∂z_${j}${tag}`, formula: `softmax + cross-entropy: (y_${j} − t_${j}) / N`, value: layer.gradPre[c] },
+      {
+        label: `∂E/∂z_${j}${tag}`,
+        formula: `softmax + cross-entropy: (y_${j} − t_${j}) / N`,
+        value: layer.gradPre[c],
+      },
     ];
   }
   const next = layers[layerIndex + 1];
@@ -134,15 +141,17 @@ function totalTerms(
   updated: number,
 ): Term[] {
   const { j, wName } = site;
+  const chain = `∂E/∂z_${j} · ∂z_${j}/∂${wName}`;
+  const step = `${formatNumber(weight, 4)} − ${lr} · ${formatNumber(gradient, 4)}`;
   return [
     {
       label: `∂E/∂${wName}`,
-      formula: n > 1 ? `Σ over all ${n} samples of ∂E/∂z_${j} · ∂z_${j}/∂${wName}` : `∂E/∂z_${j} · ∂z_${j}/∂${wName}`,
+      formula: n > 1 ? `Σ over all ${n} samples of ${chain}` : chain,
       value: gradient,
     },
     {
       label: `${wName} after one SGD step`,
-      formula: `${wName} − lr · ∂E/∂${wName} = ${formatNumber(weight, 4)} − ${lr} · ${formatNumber(gradient, 4)}`,
+      formula: `${wName} − lr · ∂E/∂${wName} = ${step}`,
       value: updated,
     },
   ];

@@ -1,10 +1,11 @@
 /**
  * Gradient check: every analytic ∂E/∂w against the central difference (E(w+h) − E(w−h)) / 2h in
  * float64, as CS231n recommends; relative error |a − n| / max(|a|, |n|, floor). The floor,
- * 1e-6·max(1, |E|), sits far above the difference quotient's round-off (≈ 2.2e-16·|E|/h ≈ 2e-12·|E|
- * at h = 1e-4, TheDeepChecker's step), so gradients that are tiny next to the loss compare absolutely. Entries whose ±h
- * perturbation moves some ReLU-family pre-activation across its kink at 0 are skipped (the
- * function is not differentiable there, so the difference quotient is meaningless).
+ * 1e-6·max(1, |E|), sits far above the difference quotient's round-off
+ * (≈ 2.2e-16·|E|/h ≈ 2e-12·|E| at h = 1e-4, TheDeepChecker's step), so gradients that are tiny
+ * next to the loss compare absolutely. Entries whose ±h perturbation moves some ReLU-family
+ * pre-activation across its kink at 0 are skipped (the function is not differentiable there, so
+ * the difference quotient is meaningless).
  */
 import { activationFacts } from './format/activationFacts';
 import { DenseLayer } from './nn/dense';
@@ -36,7 +37,10 @@ export interface GradientCheckResult {
 export interface GradientCheckOptions {
   /** Step h of the central difference (default 1e-4). */
   readonly epsilon?: number;
-  /** Largest relative error that passes (default 1e-4: CS231n's "usually okay"; a wrong gradient is typically off by > 1e-2). */
+  /**
+   * Largest relative error that passes (default 1e-4: CS231n's "usually okay"; a wrong gradient is
+   * typically off by > 1e-2).
+   */
   readonly tolerance?: number;
   /** At most this many entries per layer; larger layers are sampled with a fixed seed (default 200). */
   readonly maxPerLayer?: number;

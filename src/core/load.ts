@@ -19,7 +19,10 @@ export interface LoadedNetwork {
 }
 
 export interface LoadOptions {
-  /** Reads a CSV given the path written in the file; undefined when missing or refused. Callers enforce "inside the workspace" with `resolveCsvPath`. */
+  /**
+   * Reads a CSV given the path written in the file; undefined when missing or refused. Callers
+   * enforce "inside the workspace" with `resolveCsvPath`.
+   */
   readonly readCsv?: (relativePath: string) => string | undefined;
   /** Use at most this many samples (the first ones), to keep live analysis fast. */
   readonly maxSamples?: number;

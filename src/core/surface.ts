@@ -9,7 +9,10 @@ export interface DecisionSurface {
   readonly xMax: number;
   readonly yMin: number;
   readonly yMax: number;
-  /** Row-major from (xMin, yMax) at the top-left: the probability of class 1 (one output) or the index of the winning class (softmax). */
+  /**
+   * Row-major from (xMin, yMax) at the top-left: the probability of class 1 (one output) or the
+   * index of the winning class (softmax).
+   */
   readonly values: number[];
   readonly points: { x: number; y: number; label: number }[];
 }
@@ -26,7 +29,10 @@ function labelOf(dataset: Dataset, s: number): number {
   return best;
 }
 
-/** Evaluates the network over the input plane; undefined unless it has exactly 2 inputs. Overwrites the layers' forward caches. */
+/**
+ * Evaluates the network over the input plane; undefined unless it has exactly 2 inputs. Overwrites
+ * the layers' forward caches.
+ */
 export function decisionSurface(network: Network, dataset: Dataset, res = 48): DecisionSurface | undefined {
   if (network.inputSize !== 2 || dataset.samples === 0) return undefined;
   let xMin = Infinity,

@@ -38,14 +38,41 @@ function gradientFlowSvg(report: AnalysisReport): string {
   );
 }
 
+/** The Markdown layer table's column headings (Markdown-escaped). */
+const LAYER_COLUMNS = [
+  '#',
+  'layer',
+  'units',
+  'activation',
+  "mean \\|f'(z)\\|",
+  '‖∂E/∂W‖',
+  '‖∂E/∂b‖',
+  'update ratio',
+  'dead',
+  'saturated',
+];
+
 /** One row of the Markdown layer table. */
 function layerRowMarkdown(l: LayerReport): string {
-  return `| ${l.index} | ${cell(l.name)} | ${l.units} | ${l.activation} | ${formatNumber(l.derivatives.meanAbs, 4)} | ${formatNumber(l.gradients.weightNorm, 4)} | ${formatNumber(l.gradients.biasNorm, 4)} | ${formatNumber(l.gradients.updateRatio, 4)} | ${l.deadUnits.length} | ${l.saturatedUnits.length} |`;
+  const cells = [
+    l.index,
+    cell(l.name),
+    l.units,
+    l.activation,
+    formatNumber(l.derivatives.meanAbs, 4),
+    formatNumber(l.gradients.weightNorm, 4),
+    formatNumber(l.gradients.biasNorm, 4),
+    formatNumber(l.gradients.updateRatio, 4),
+    l.deadUnits.length,
+    l.saturatedUnits.length,
+  ];
+  return `| ${cells.join(' | ')} |`;
 }
 
 /** One warning as a Markdown list item with its cause and fix. */
 function warningMarkdown(w: Warning): string {
-  return `- **${w.kind}** in \`${cell(w.layer)}\`${w.firstStep !== undefined ? ` from step ${w.firstStep}` : ''}: ${w.message}\n  - cause: ${w.cause}\n  - fix: ${w.fix}`;
+  const when = w.firstStep !== undefined ? ` from step ${w.firstStep}` : '';
+  return `- **${w.kind}** in \`${cell(w.layer)}\`${when}: ${w.message}\n  - cause: ${w.cause}\n  - fix: ${w.fix}`;
 }
 
 /** The report's Markdown lines: heading, source line, flow chart, layer table and warnings (training ones first). */
@@ -58,11 +85,12 @@ function reportMarkdown(
   return [
     `# Gradient report: ${report.network}`,
     '',
-    `Source: \`${source}\` · loss ${formatNumber(report.loss, 4)} · ${report.samples} samples · ${report.parameters} parameters · ${new Date().toISOString()}`,
+    `Source: \`${source}\` · loss ${formatNumber(report.loss, 4)} · ${report.samples} samples · ` +
+      `${report.parameters} parameters · ${new Date().toISOString()}`,
     '',
     `![gradient flow](${name}-gradient-flow.svg)`,
     '',
-    "| # | layer | units | activation | mean \\|f'(z)\\| | ‖∂E/∂W‖ | ‖∂E/∂b‖ | update ratio | dead | saturated |",
+    `| ${LAYER_COLUMNS.join(' | ')} |`,
     '|---|---|---|---|---|---|---|---|---|---|',
     ...report.layers.map(layerRowMarkdown),
     '',
@@ -101,11 +129,13 @@ async function writeTrainingFiles(
 
 /** The Markdown "Training" section: loss from first to last step, the two charts and a link to the CSV. */
 function trainingMarkdown(name: string, history: readonly StepRecord[]): string[] {
+  const firstLoss = formatNumber(history[0].loss, 4);
+  const lastLoss = formatNumber(history[history.length - 1].loss, 4);
   return [
     '',
     '## Training',
     '',
-    `${history.length} steps; loss ${formatNumber(history[0].loss, 4)} → ${formatNumber(history[history.length - 1].loss, 4)}.`,
+    `${history.length} steps; loss ${firstLoss} → ${lastLoss}.`,
     '',
     `![loss](${name}-loss.svg)`,
     '',
@@ -115,7 +145,10 @@ function trainingMarkdown(name: string, history: readonly StepRecord[]): string[
   ];
 }
 
-/** Writes `<base>.md`, `<base>.json`, `<base>-gradient-flow.svg` and, after training, `<base>-history.csv` and `<base>-loss.svg`. */
+/**
+ * Writes `<base>.md`, `<base>.json`, `<base>-gradient-flow.svg` and, after training,
+ * `<base>-history.csv` and `<base>-loss.svg`.
+ */
 export async function exportReport(
   target: vscode.Uri,
   source: string,

@@ -3,7 +3,10 @@ import * as vscode from 'vscode';
 import { encodeNonFinite } from '../shared/numbers';
 import { FromWebview, HostMessage, ToWebview, WEBVIEW_COMMANDS, WebviewCommand } from '../shared/protocol';
 
-/** Posts a message as a ToWebview (NaN/±Infinity as strings, which JSON transport would turn into null); a hidden or disposed webview drops it and is replayed on ready. */
+/**
+ * Posts a message as a ToWebview (NaN/±Infinity as strings, which JSON transport would turn into
+ * null); a hidden or disposed webview drops it and is replayed on ready.
+ */
 export function post(webview: vscode.Webview, message: HostMessage): void {
   const wire: ToWebview = encodeNonFinite(message);
   void webview.postMessage(wire).then(undefined, () => undefined);

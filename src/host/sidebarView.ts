@@ -1,4 +1,7 @@
-/** The side-bar Summary view: loss, warnings (click to reveal), a short layer table; replays state whenever it is shown. */
+/**
+ * The side-bar Summary view: loss, warnings (click to reveal), a short layer table; replays state
+ * whenever it is shown.
+ */
 import * as vscode from 'vscode';
 import { post } from './messaging';
 import { NetworkSession } from './session';

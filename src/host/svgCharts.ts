@@ -52,12 +52,14 @@ export function lineChartSvg(
   const py = (y: number): number => T + (1 - (y - lo) / (hi - lo)) * (H - T - B);
   const ticks = log ? Array.from({ length: hi - lo + 1 }, (_, i) => lo + i) : [lo, (lo + hi) / 2, hi];
   const parts = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="11">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" ` +
+      'font-family="sans-serif" font-size="11">',
     `<rect width="${W}" height="${H}" fill="#ffffff"/>`,
     `<text x="${L}" y="18" font-size="13" font-weight="bold">${esc(title)}</text>`,
     ...ticks.map(
       (t) =>
-        `<line x1="${L}" x2="${W - R}" y1="${py(t)}" y2="${py(t)}" stroke="#ddd"/><text x="${L - 6}" y="${py(t) + 4}" text-anchor="end">${log ? `1e${t}` : formatNumber(t)}</text>`,
+        `<line x1="${L}" x2="${W - R}" y1="${py(t)}" y2="${py(t)}" stroke="#ddd"/>` +
+        `<text x="${L - 6}" y="${py(t) + 4}" text-anchor="end">${log ? `1e${t}` : formatNumber(t)}</text>`,
     ),
     `<text x="${(L + W - R) / 2}" y="${H - 8}" text-anchor="middle">${esc(xLabel)}</text>`,
   ];
@@ -71,7 +73,8 @@ export function lineChartSvg(
     else if (pts.length)
       parts.push(`<polyline fill="none" stroke="${color}" stroke-width="2" points="${pts.join(' ')}"/>`);
     parts.push(
-      `<rect x="${W - R + 12}" y="${T + k * 16}" width="10" height="10" fill="${color}"/><text x="${W - R + 26}" y="${T + k * 16 + 9}">${esc(s.name)}</text>`,
+      `<rect x="${W - R + 12}" y="${T + k * 16}" width="10" height="10" fill="${color}"/>` +
+        `<text x="${W - R + 26}" y="${T + k * 16 + 9}">${esc(s.name)}</text>`,
     );
   });
   parts.push('</svg>');

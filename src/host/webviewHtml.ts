@@ -1,4 +1,7 @@
-/** The HTML shell shared by the panel and the side view: strict CSP, one nonce'd script, CSS links; the DOM is built by the script. */
+/**
+ * The HTML shell shared by the panel and the side view: strict CSP, one nonce'd script, CSS links;
+ * the DOM is built by the script.
+ */
 import { randomBytes } from 'crypto';
 import * as vscode from 'vscode';
 

@@ -1,4 +1,7 @@
-/** Hover on a weight or bias in the file: its gradient and the update one SGD step would make, with a link to the full chain-rule breakdown. */
+/**
+ * Hover on a weight or bias in the file: its gradient and the update one SGD step would make, with
+ * a link to the full chain-rule breakdown.
+ */
 import { getLocation } from 'jsonc-parser';
 import * as vscode from 'vscode';
 import { formatNumber } from '../shared/numbers';
@@ -20,14 +23,14 @@ export class WeightHoverProvider implements vscode.HoverProvider {
     if (!e) return undefined;
     const name = input < 0 ? `b_${unit}` : `w_${unit},${input}`;
     const md = new vscode.MarkdownString(undefined, true);
+    const gradient = formatNumber(e.gradient, 6);
+    const samples = `${e.samples} sample${e.samples === 1 ? '' : 's'}`;
+    md.appendMarkdown(`**∂E/∂${name} = ${gradient}** (sum over ${samples})\n\n`);
+    const step = `${formatNumber(e.weight, 6)} − ${e.learningRate} × ${gradient}`;
+    md.appendMarkdown(`one SGD step: ${step} = ${formatNumber(e.updated, 6)}\n\n`);
+    const args = encodeURIComponent(JSON.stringify([layer, unit, input]));
     md.appendMarkdown(
-      `**∂E/∂${name} = ${formatNumber(e.gradient, 6)}** (sum over ${e.samples} sample${e.samples === 1 ? '' : 's'})\n\n`,
-    );
-    md.appendMarkdown(
-      `one SGD step: ${formatNumber(e.weight, 6)} − ${e.learningRate} × ${formatNumber(e.gradient, 6)} = ${formatNumber(e.updated, 6)}\n\n`,
-    );
-    md.appendMarkdown(
-      `[Explain this weight](command:gradientDebugger.explainWeight?${encodeURIComponent(JSON.stringify([layer, unit, input]))} "The chain rule with the actual numbers")`,
+      `[Explain this weight](command:gradientDebugger.explainWeight?${args} "The chain rule with the actual numbers")`,
     );
     md.isTrusted = { enabledCommands: ['gradientDebugger.explainWeight'] };
     return new vscode.Hover(md);

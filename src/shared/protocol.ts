@@ -72,7 +72,10 @@ export type HostMessage =
   | { readonly type: 'explanation'; readonly explanation: WeightExplanation }
   | { readonly type: 'busy'; readonly busy: boolean; readonly label?: string };
 
-/** Host → webview as the webview receives it: through `encodeNonFinite`, so any number may be "NaN" or "±Infinity". */
+/**
+ * Host → webview as the webview receives it: through `encodeNonFinite`, so any number may be "NaN"
+ * or "±Infinity".
+ */
 export type ToWebview = Wire<HostMessage>;
 
 /** Webview → host. Untrusted: checked by the host's runtime guard. */

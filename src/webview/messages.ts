@@ -1,4 +1,7 @@
-/** Receives host messages for a webview: one exhaustive switch over the protocol, each kind to its handler, then a render. */
+/**
+ * Receives host messages for a webview: one exhaustive switch over the protocol, each kind to its
+ * handler, then a render.
+ */
 import type { DocumentState, ToWebview, TrainingView, WeightExplanation, Wire } from '../shared/protocol';
 
 /** One handler per kind of host message; every number in what they receive may be a wire string. */

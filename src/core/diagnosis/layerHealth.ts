@@ -2,7 +2,10 @@
 import { activationFacts } from '../format/activationFacts';
 import { DenseLayer } from '../nn/dense';
 
-/** Units whose pre-activation z ≤ 0 for every one of the `batch` samples (relu family only; a dead unit passes no gradient). */
+/**
+ * Units whose pre-activation z ≤ 0 for every one of the `batch` samples (relu family only; a dead
+ * unit passes no gradient).
+ */
 export function deadUnits(layer: DenseLayer, batch: number): number[] {
   if (layer.activation.family !== 'relu' || batch === 0) return [];
   const { units, pre } = layer;

@@ -40,7 +40,10 @@ export function diagnoseHistory(
   ];
 }
 
-/** The first step whose loss or gradients are NaN/Inf, and the first layer (forward order) whose activations were. */
+/**
+ * The first step whose loss or gradients are NaN/Inf, and the first layer (forward order)
+ * whose activations were.
+ */
 function nonFinite(spec: NetworkSpec, history: readonly StepRecord[]): Warning[] {
   const bad = (r: StepRecord): boolean =>
     !Number.isFinite(r.loss) ||
@@ -60,13 +63,15 @@ function nonFinite(spec: NetworkSpec, history: readonly StepRecord[]): Warning[]
   }
   if (layer < 0) layer = spec.layers.length - 1;
   const previous = k > 0 ? history[k - 1] : undefined;
+  const layerName = spec.layers[layer].name;
   return [
     {
       ...warningHead(spec, 'non_finite', 'error', layer),
       firstStep: r.step,
-      message: `Training produced NaN or infinite values at step ${r.step}, first in layer '${spec.layers[layer].name}'.`,
+      message: `Training produced NaN or infinite values at step ${r.step}, first in layer '${layerName}'.`,
       cause: previous
-        ? `At step ${previous.step} the loss was ${fmt(previous.loss)} and the largest gradient norm ${fmt(Math.max(...previous.gradNorms))}; one update later values overflowed.`
+        ? `At step ${previous.step} the loss was ${fmt(previous.loss)} ` +
+          `and the largest gradient norm ${fmt(Math.max(...previous.gradNorms))}; one update later values overflowed.`
         : 'The values were already non-finite at the first step: check the weights and data in the file.',
       fix: 'Lower the learning rate and clip the gradient norm so one step cannot overflow the weights.',
       fixes: [learningRateFix(spec, 0.1), clipFix()],
@@ -93,12 +98,15 @@ function diverging(spec: NetworkSpec, history: readonly StepRecord[], t: Thresho
   }
   if (first === undefined) return [];
   const r = history[first];
+  const smoothedAtFirst = history.slice(first - w + 1, first + 1).reduce((a, b) => a + b.loss, 0) / w;
   return [
     {
       ...warningHead(spec, 'loss_diverging', 'warning', -1),
       firstStep: r.step,
       message: `The loss is diverging: from step ${r.step} it climbed back above twice the best value reached.`,
-      cause: `Best moving-average loss ${fmt(best)}; at step ${r.step} it was ${fmt(history.slice(first - w + 1, first + 1).reduce((a, b) => a + b.loss, 0) / w)} (window of ${w} steps). Steps overshoot the minimum.`,
+      cause:
+        `Best moving-average loss ${fmt(best)}; at step ${r.step} it was ${fmt(smoothedAtFirst)} ` +
+        `(window of ${w} steps). Steps overshoot the minimum.`,
       fix: `Lower the learning rate (now ${spec.training.learningRate}) or clip gradients.`,
       fixes: [learningRateFix(spec, 0.1), clipFix()],
     },
@@ -108,7 +116,8 @@ function diverging(spec: NetworkSpec, history: readonly StepRecord[], t: Thresho
 /**
  * Layers whose update ratio stays above the band: either the median over a moving window of
  * `lossWindow` steps exceeds the limit, or it is above the limit and growing for `growthSteps`
- * successive steps (a blow-up faster than any window). A healthy run's large but shrinking first steps do not count.
+ * successive steps (a blow-up faster than any window). A healthy run's large but shrinking
+ * first steps do not count.
  */
 function exploding(spec: NetworkSpec, history: readonly StepRecord[], t: Thresholds): Warning[] {
   const limit = t.sustainedExplodingUpdateRatio;
@@ -135,7 +144,9 @@ function exploding(spec: NetworkSpec, history: readonly StepRecord[], t: Thresho
       ...warningHead(spec, 'exploding_gradient', 'warning', layer),
       firstStep: bestStep,
       message: `Updates in layer '${spec.layers[layer].name}' are too large from step ${bestStep} on.`,
-      cause: `lr·‖∇W‖/‖W‖ stayed above ${limit} over ${w} steps and reached ${fmt(worst)} (healthy ≈ 1e-3): each step rewrites over ${limit * 100}% of the weights.`,
+      cause:
+        `lr·‖∇W‖/‖W‖ stayed above ${limit} over ${w} steps and reached ${fmt(worst)} (healthy ≈ 1e-3): ` +
+        `each step rewrites over ${limit * 100}% of the weights.`,
       fix: 'Lower the learning rate or clip the gradient norm.',
       fixes: [learningRateFix(spec, 0.1), clipFix()],
     },
@@ -160,12 +171,16 @@ function stalledLayers(spec: NetworkSpec, history: readonly StepRecord[], t: Thr
     ].step;
   const saturating = stalled.filter((l) => activationFacts(spec.layers[l].activation.type).family === 'saturating');
   const fixes: Fix[] = saturating.length ? [reluHeFix(spec, saturating)] : [initFix(spec, stalled)];
+  const stalledMedians = stalled.map((l) => `${spec.layers[l].name} ${fmt(medians[l])}`).join(', ');
+  const learnerMedian = `${spec.layers[learner].name} ${fmt(medians[learner])}`;
   return [
     {
       ...warningHead(spec, 'vanishing_gradient', 'warning', start),
       firstStep,
       message: `${names(spec, stalled)} barely move during training while later layers learn.`,
-      cause: `Median update ratio ${stalled.map((l) => `${spec.layers[l].name} ${fmt(medians[l])}`).join(', ')} vs ${spec.layers[learner].name} ${fmt(medians[learner])} (healthy ≈ 1e-3): the gradient shrinks on its way back.`,
+      cause:
+        `Median update ratio ${stalledMedians} vs ${learnerMedian} (healthy ≈ 1e-3): ` +
+        'the gradient shrinks on its way back.',
       fix: 'Use ReLU-family activations with He initialisation in the early layers, or a better-scaled initialiser.',
       fixes,
     },
@@ -174,7 +189,8 @@ function stalledLayers(spec: NetworkSpec, history: readonly StepRecord[], t: Thr
 
 /** ReLU layers that lose units while training: the step at which they started dying and how many. */
 function dyingUnits(spec: NetworkSpec, fullHistory: readonly StepRecord[], t: Thresholds): Warning[] {
-  // once values are NaN every comparison z > 0 fails: only the finite part of the run says anything about dying
+  // once values are NaN every comparison z > 0 fails:
+  // only the finite part of the run says anything about dying
   const end = fullHistory.findIndex((r) => r.activationPercentiles.some((p) => p.some((v) => !Number.isFinite(v))));
   const history = end < 0 ? fullHistory : fullHistory.slice(0, end);
   const warnings: Warning[] = [];
@@ -189,8 +205,12 @@ function dyingUnits(spec: NetworkSpec, fullHistory: readonly StepRecord[], t: Th
     warnings.push({
       ...warningHead(spec, 'dead_relu', 'warning', l),
       firstStep: history[k].step,
-      message: `${count} of ${layer.units} units in '${layer.name}' died during training, starting around step ${history[k].step}.`,
-      cause: `Dead fraction rose from ${fmt(initial * 100)}% to ${fmt(final * 100)}%: large updates pushed their pre-activations below 0 for every sample, and a dead ReLU gets no gradient to recover.`,
+      message:
+        `${count} of ${layer.units} units in '${layer.name}' died during training, ` +
+        `starting around step ${history[k].step}.`,
+      cause:
+        `Dead fraction rose from ${fmt(initial * 100)}% to ${fmt(final * 100)}%: large updates pushed their ` +
+        'pre-activations below 0 for every sample, and a dead ReLU gets no gradient to recover.',
       fix: 'Lower the learning rate, or use leaky ReLU so units keep a small gradient.',
       fixes: [leakyReluFix(spec, l), learningRateFix(spec, 0.1)],
     });

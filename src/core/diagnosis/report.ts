@@ -60,7 +60,10 @@ export interface LayerReport {
   /** Per-unit mean activation and mean |f'(z)|, for heat strips and the diagram. */
   readonly unitMeanActivation: readonly number[];
   readonly unitMeanDerivative: readonly number[];
-  /** Units × samples activations when the layer is small enough to draw (units·samples ≤ 4096), row-major by unit. */
+  /**
+   * Units × samples activations when the layer is small enough to draw (units·samples ≤ 4096),
+   * row-major by unit.
+   */
   readonly heat?: { readonly samples: number; readonly values: readonly number[] };
 }
 

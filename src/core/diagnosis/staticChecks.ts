@@ -24,7 +24,9 @@ export function staticWarnings(spec: NetworkSpec, dataset: Dataset): Warning[] {
     if (!layer.weights && layer.init.type === 'zeros' && isHidden) {
       warnings.push({
         ...warningHead(spec, 'bad_init', 'warning', i),
-        message: `Layer '${layer.name}' starts with all weights zero: every unit computes the same thing and they stay identical while training.`,
+        message:
+          `Layer '${layer.name}' starts with all weights zero: ` +
+          'every unit computes the same thing and they stay identical while training.',
         cause: 'With equal weights, every unit of the layer receives the same gradient (the symmetry is never broken).',
         fix: `Use ${initName} initialisation.`,
         fixes: [
@@ -47,7 +49,9 @@ export function staticWarnings(spec: NetworkSpec, dataset: Dataset): Warning[] {
     if (outside > 0) {
       warnings.push({
         ...warningHead(spec, 'output_mismatch', 'warning', spec.layers.length - 1),
-        message: `The ${out.activation.type} output layer '${out.name}' can only produce values in [${range[0]}, ${range[1]}], but ${outside} target value${outside === 1 ? '' : 's'} lie outside it.`,
+        message:
+          `The ${out.activation.type} output layer '${out.name}' can only produce values ` +
+          `in [${range[0]}, ${range[1]}], but ${outside} target value${outside === 1 ? '' : 's'} lie outside it.`,
         cause:
           'The loss can never reach zero, and pushing outputs toward unreachable targets saturates the output units.',
         fix: 'Use a linear output for regression, or rescale the targets into the output range.',
@@ -74,17 +78,22 @@ function oversizedInit(
     spec,
     layers.map((l) => l.index),
   );
+  const one = layers.length === 1;
+  const recommendedInits = `${he.length ? 'He' : 'Xavier'}${he.length && xavier.length ? '/Xavier' : ''}`;
+  const evidence = layers.map(
+    (l) =>
+      `'${spec.layers[l.index].name}': weight std ${fmt(l.actual)} for fan-in ${l.fanIn}, ` +
+      `${l.init === 'he' ? 'He' : 'Xavier'} gives ${fmt(l.recommended)}`,
+  );
+  const heFix = he.length ? 'He (ReLU layers)' : '';
+  const xavierFix = xavier.length ? 'Xavier (other layers)' : '';
   return {
     ...warningHead(spec, 'bad_init', 'warning', layers[0].index),
-    message: `${layers.length === 1 ? 'Layer' : 'Layers'} ${names} ${layers.length === 1 ? 'is' : 'are'} initialised up to ${fmt(factor)}× larger than ${he.length ? 'He' : 'Xavier'}${he.length && xavier.length ? '/Xavier' : ''} initialisation recommends.`,
-    cause:
-      layers
-        .map(
-          (l) =>
-            `'${spec.layers[l.index].name}': weight std ${fmt(l.actual)} for fan-in ${l.fanIn}, ${l.init === 'he' ? 'He' : 'Xavier'} gives ${fmt(l.recommended)}`,
-        )
-        .join('; ') + '. Signals grow by about that factor at every layer, forward and backward.',
-    fix: `Use ${he.length ? 'He (ReLU layers)' : ''}${he.length && xavier.length ? ' and ' : ''}${xavier.length ? 'Xavier (other layers)' : ''} initialisation.`,
+    message:
+      `${one ? 'Layer' : 'Layers'} ${names} ${one ? 'is' : 'are'} initialised up to ${fmt(factor)}× ` +
+      `larger than ${recommendedInits} initialisation recommends.`,
+    cause: evidence.join('; ') + '. Signals grow by about that factor at every layer, forward and backward.',
+    fix: `Use ${heFix}${he.length && xavier.length ? ' and ' : ''}${xavierFix} initialisation.`,
     fixes: [initFix(spec, [...he, ...xavier], `Use recommended init in ${names}`)],
   };
 }

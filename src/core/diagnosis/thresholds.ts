@@ -9,31 +9,56 @@ export interface Thresholds {
   readonly vanishingRatio: number;
   /** …together with ‖∇W_first‖ below this (AutoTrainer: 1e-4). */
   readonly vanishingNorm: number;
-  /** A layer whose update ratio lr·‖∇W‖/‖W‖ is below this does not move (DeepDiagnosis, ICSE 2022: healthy ≥ 1e-5). */
+  /**
+   * A layer whose update ratio lr·‖∇W‖/‖W‖ is below this does not move (DeepDiagnosis, ICSE 2022:
+   * healthy ≥ 1e-5).
+   */
   readonly stalledUpdateRatio: number;
   /** …while the output layer's is at least this (TheDeepChecker: log10 ratio ≥ −4). */
   readonly learningUpdateRatio: number;
   /** ‖∇W_first‖/‖∇W_last‖ above this is exploding (AutoTrainer: 70). */
   readonly explodingRatio: number;
-  /** One update larger than this fraction of the weights is exploding, whatever the ratio between layers (DeepDiagnosis and TheDeepChecker bound the healthy band at 1e-1; we flag at 1, a step as large as the weights). */
+  /**
+   * One update larger than this fraction of the weights is exploding, whatever the ratio between
+   * layers (DeepDiagnosis and TheDeepChecker bound the healthy band at 1e-1; we flag at 1, a step
+   * as large as the weights).
+   */
   readonly explodingUpdateRatio: number;
-  /** Over time: an update ratio whose windowed median stays above this is exploding (DeepDiagnosis and TheDeepChecker: upper bound 1e-1). */
+  /**
+   * Over time: an update ratio whose windowed median stays above this is exploding (DeepDiagnosis
+   * and TheDeepChecker: upper bound 1e-1).
+   */
   readonly sustainedExplodingUpdateRatio: number;
   /** Mean |∂E/∂W| above this is exploding in absolute terms (TheDeepChecker: 1e6). */
   readonly explodingMeanGradient: number;
-  /** Fraction of a layer's ReLU units dead (z ≤ 0 for every sample) that raises a warning (CS231n: up to 40% dead with a bad learning rate; TheDeepChecker: > 50% of units). */
+  /**
+   * Fraction of a layer's ReLU units dead (z ≤ 0 for every sample) that raises a warning (CS231n:
+   * up to 40% dead with a bad learning rate; TheDeepChecker: > 50% of units).
+   */
   readonly deadFraction: number;
-  /** f'(z) below this fraction of its peak (σ' peaks at ¼, tanh' at 1) counts as saturated (σ'(z) < 0.0025 ⇔ |z| > 6; tanh'(z) < 0.01 ⇔ |z| > 3). */
+  /**
+   * f'(z) below this fraction of its peak (σ' peaks at ¼, tanh' at 1) counts as saturated
+   * (σ'(z) < 0.0025 ⇔ |z| > 6; tanh'(z) < 0.01 ⇔ |z| > 3).
+   */
   readonly saturationDerivative: number;
-  /** …for at least this fraction of the samples, for the unit to be saturated (DeepDiagnosis: > 50% of pre-activations beyond ±5). */
+  /**
+   * …for at least this fraction of the samples, for the unit to be saturated (DeepDiagnosis: > 50%
+   * of pre-activations beyond ±5).
+   */
   readonly saturationSamples: number;
   /** Fraction of a layer's units saturated that raises a warning (DeepDiagnosis and TheDeepChecker: > 50%). */
   readonly saturatedFraction: number;
-  /** Over time: a smoothed loss at least this multiple of the best smoothed loss is divergence (TheDeepChecker: ≥ 2× the minimum). */
+  /**
+   * Over time: a smoothed loss at least this multiple of the best smoothed loss is divergence
+   * (TheDeepChecker: ≥ 2× the minimum).
+   */
   readonly divergenceFactor: number;
   /** Over time: moving-average window (steps) for the loss and the update ratios, so minibatch noise does not count. */
   readonly lossWindow: number;
-  /** Over time: successive growing steps above the exploding limit that count as a blow-up (TheDeepChecker watches 5 successive doublings). */
+  /**
+   * Over time: successive growing steps above the exploding limit that count as a blow-up
+   * (TheDeepChecker watches 5 successive doublings).
+   */
   readonly growthSteps: number;
   /** Over time: newly dead units must make up at least this fraction of a layer to be reported. */
   readonly newlyDeadFraction: number;

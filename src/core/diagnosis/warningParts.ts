@@ -1,10 +1,16 @@
-/** The parts every rule's warning is built from (its head, layer names, the repairs), in one place so that rules word and edit alike. */
+/**
+ * The parts every rule's warning is built from (its head, layer names, the repairs), in one place
+ * so that rules word and edit alike.
+ */
 import { activationFacts } from '../format/activationFacts';
 import { Fix } from '../format/fixEdits';
 import { NetworkSpec } from '../format/spec';
 import { Severity, WarningKind } from './report';
 
-/** The identifying fields of a warning about layer `layerIndex` (−1: the whole network, named by the network's name). */
+/**
+ * The identifying fields of a warning about layer `layerIndex` (−1: the whole network, named by the
+ * network's name).
+ */
 export function warningHead(
   spec: NetworkSpec,
   kind: WarningKind,

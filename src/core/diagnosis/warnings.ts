@@ -37,7 +37,10 @@ export function diagnose(
   ];
 }
 
-/** NaN/±∞ anywhere: named at the first layer (forward order) whose activations are non-finite, else the last (backward order) whose gradients are. */
+/**
+ * NaN/±∞ anywhere: named at the first layer (forward order) whose activations are non-finite, else
+ * the last (backward order) whose gradients are.
+ */
 function nonFiniteWarning(spec: NetworkSpec, loss: number, nf: NonFiniteMap): Warning | undefined {
   let layer = nf.activations.findIndex(Boolean);
   const where = layer >= 0 ? 'activations' : 'gradients';
@@ -45,10 +48,13 @@ function nonFiniteWarning(spec: NetworkSpec, loss: number, nf: NonFiniteMap): Wa
   if (layer < 0 && Number.isFinite(loss)) return undefined;
   if (layer < 0) layer = spec.layers.length - 1;
   const name = spec.layers[layer].name;
+  const origin = where === 'activations' ? ', usually from huge weights or inputs' : '';
   return {
     ...warningHead(spec, 'non_finite', 'error', layer),
     message: `The network produces NaN or infinite values, first in the ${where} of layer '${name}'.`,
-    cause: `loss = ${fmt(loss)}; the ${where} of '${name}' overflow the range of float64 (|x| > 1.8e308) or become NaN${where === 'activations' ? ', usually from huge weights or inputs' : ''}.`,
+    cause:
+      `loss = ${fmt(loss)}; the ${where} of '${name}' overflow the range of float64 (|x| > 1.8e308) ` +
+      `or become NaN${origin}.`,
     fix: 'Scale the weights down (He or Xavier initialisation), normalise the inputs, and lower the learning rate.',
     fixes: [initFix(spec, [layer])],
   };
@@ -73,10 +79,10 @@ function exploding(spec: NetworkSpec, layers: readonly LayerReport[], t: Thresho
   if (!affected.length) return [];
   const start = affected[affected.length - 1];
   const evidence = affected
-    .map(
-      (l) =>
-        `'${layers[l].name}' ‖∇W‖ ${fmt(layers[l].gradients.weightNorm)}, update ratio ${fmt(layers[l].gradients.updateRatio)}`,
-    )
+    .map((l) => {
+      const { weightNorm, updateRatio } = layers[l].gradients;
+      return `'${layers[l].name}' ‖∇W‖ ${fmt(weightNorm)}, update ratio ${fmt(updateRatio)}`;
+    })
     .join('; ');
   const growth = byRatio.length
     ? ` ‖∇W_first‖/‖∇W_last‖ = ${fmt(ratio)} (above ${t.explodingRatio}: gradients grow on their way back).`
@@ -85,8 +91,12 @@ function exploding(spec: NetworkSpec, layers: readonly LayerReport[], t: Thresho
   return [
     {
       ...warningHead(spec, 'exploding_gradient', 'error', start),
-      message: `Gradients explode in ${layerSpan(spec, affected)}: one SGD step would change the weights by ${fmt(big)}× their size.`,
-      cause: `${evidence} (healthy update ratio ≈ 1e-3, at most ${t.explodingUpdateRatio}).${growth} Large initial weights multiply the backward signal at every layer.`,
+      message:
+        `Gradients explode in ${layerSpan(spec, affected)}: ` +
+        `one SGD step would change the weights by ${fmt(big)}× their size.`,
+      cause:
+        `${evidence} (healthy update ratio ≈ 1e-3, at most ${t.explodingUpdateRatio}).${growth} ` +
+        'Large initial weights multiply the backward signal at every layer.',
       fix: 'Use He (ReLU) or Xavier (tanh/sigmoid) initialisation, clip the gradient norm, or lower the learning rate.',
       fixes: [initFix(spec, affected), clipFix(), learningRateFix(spec, 0.1)],
     },
@@ -116,7 +126,8 @@ function vanishing(spec: NetworkSpec, layers: readonly LayerReport[], t: Thresho
   const start = affected[affected.length - 1];
   const crossed = layers.slice(start, -1);
   const product = crossed.reduce((p, l) => p * l.derivatives.meanAbs, 1);
-  // the whole sigmoid/tanh stack shrinks the signal, not only the layers where it has already vanished
+  // the whole sigmoid/tanh stack shrinks the signal,
+  // not only the layers where it has already vanished
   const saturating = layers
     .slice(0, -1)
     .map((l) => l.index)
@@ -125,16 +136,22 @@ function vanishing(spec: NetworkSpec, layers: readonly LayerReport[], t: Thresho
   const fixes: Fix[] = saturating.length
     ? [reluHeFix(spec, saturating), initFix(spec, affected)]
     : [initFix(spec, affected)];
+  const these = affected.length === 1 ? 'this layer' : 'these layers';
+  const fall =
+    `‖∇W‖ falls from ${fmt(out.gradients.weightNorm)} at '${out.name}' ` +
+    `to ${fmt(layers[start].gradients.weightNorm)} at '${layers[start].name}' ` +
+    `and ${fmt(first)} at '${layers[0].name}' ` +
+    `(update ratio ${fmt(layers[0].gradients.updateRatio)}, healthy ≈ 1e-3).`;
+  const saturatingType = saturating.length ? spec.layers[saturating[0]].activation.type : undefined;
+  const shrink =
+    `Mean |f'(z)| of the layers crossed: ${derivs} = ${fmt(product)}; ` +
+    "each backward step multiplies by W and f'(z)" +
+    (saturatingType ? `, and σ'(z) ≤ ¼ (tanh' ≤ 1) shrinks the signal at every ${saturatingType} layer.` : '.');
   return [
     {
       ...warningHead(spec, 'vanishing_gradient', 'warning', start),
-      message: `Gradients vanish before they reach ${layerSpan(spec, affected)}: ${affected.length === 1 ? 'this layer' : 'these layers'} will barely learn.`,
-      cause:
-        `‖∇W‖ falls from ${fmt(out.gradients.weightNorm)} at '${out.name}' to ${fmt(layers[start].gradients.weightNorm)} at '${layers[start].name}' and ${fmt(first)} at '${layers[0].name}' ` +
-        `(update ratio ${fmt(layers[0].gradients.updateRatio)}, healthy ≈ 1e-3). Mean |f'(z)| of the layers crossed: ${derivs} = ${fmt(product)}; each backward step multiplies by W and f'(z)` +
-        (saturating.length
-          ? `, and σ'(z) ≤ ¼ (tanh' ≤ 1) shrinks the signal at every ${spec.layers[saturating[0]].activation.type} layer.`
-          : '.'),
+      message: `Gradients vanish before they reach ${layerSpan(spec, affected)}: ${these} will barely learn.`,
+      cause: `${fall} ${shrink}`,
       fix: saturating.length
         ? 'Use ReLU-family activations with He initialisation in the hidden layers (or fewer layers).'
         : 'Use a better-scaled initialisation (He for ReLU, Xavier for tanh/sigmoid).',
@@ -150,11 +167,19 @@ function dead(spec: NetworkSpec, layers: readonly LayerReport[], t: Thresholds):
     .map((l) => {
       const all = l.deadUnits.length === l.units;
       const z = l.preactivations;
+      const units = `${l.deadUnits.slice(0, 12).join(', ')}${l.deadUnits.length > 12 ? ', …' : ''}`;
       return {
         ...warningHead(spec, 'dead_relu', all ? 'error' : 'warning', l.index, l.deadUnits),
-        message: `${l.deadUnits.length} of ${l.units} ReLU units in '${l.name}' are dead: they output 0 for every sample and receive no gradient.`,
-        cause: `z ≤ 0 for every sample in units ${l.deadUnits.slice(0, 12).join(', ')}${l.deadUnits.length > 12 ? ', …' : ''} (pre-activations range ${fmt(z.min)} to ${fmt(z.max)}, mean ${fmt(z.mean)}); relu'(z) = 0 there, so their weights can never change.`,
-        fix: 'Use leaky ReLU (a small slope for z < 0 keeps a gradient), He initialisation with zero biases, or a lower learning rate.',
+        message:
+          `${l.deadUnits.length} of ${l.units} ReLU units in '${l.name}' are dead: ` +
+          'they output 0 for every sample and receive no gradient.',
+        cause:
+          `z ≤ 0 for every sample in units ${units} ` +
+          `(pre-activations range ${fmt(z.min)} to ${fmt(z.max)}, mean ${fmt(z.mean)}); ` +
+          "relu'(z) = 0 there, so their weights can never change.",
+        fix:
+          'Use leaky ReLU (a small slope for z < 0 keeps a gradient), He initialisation with zero biases, ' +
+          'or a lower learning rate.',
         fixes: [leakyReluFix(spec, l.index), initFix(spec, [l.index])],
       };
     });
@@ -178,15 +203,23 @@ function saturated(spec: NetworkSpec, layers: readonly LayerReport[], t: Thresho
       ];
       return {
         ...warningHead(spec, 'saturated_activation', 'warning', l.index, l.saturatedUnits),
-        message: `${l.saturatedUnits.length} of ${l.units} ${l.activation} units in '${l.name}' are saturated: their outputs sit at the flat ends of the curve.`,
+        message:
+          `${l.saturatedUnits.length} of ${l.units} ${l.activation} units in '${l.name}' are saturated: ` +
+          'their outputs sit at the flat ends of the curve.',
         cause:
-          `|f'(z)| is below ${t.saturationDerivative * 100}% of its peak for ≥ ${t.saturationSamples * 100}% of samples (mean |f'(z)| ${fmt(l.derivatives.meanAbs)}, pre-activations ${fmt(l.preactivations.min)} to ${fmt(l.preactivations.max)}); the gradient through these units is all but zero.` +
+          `|f'(z)| is below ${t.saturationDerivative * 100}% of its peak ` +
+          `for ≥ ${t.saturationSamples * 100}% of samples (mean |f'(z)| ${fmt(l.derivatives.meanAbs)}, ` +
+          `pre-activations ${fmt(l.preactivations.min)} to ${fmt(l.preactivations.max)}); ` +
+          'the gradient through these units is all but zero.' +
           (rawInputs
-            ? ` The inputs are not normalised (mean |x| = ${fmt(inputMeanAbs)}), so even well-scaled weights give huge z.`
+            ? ` The inputs are not normalised (mean |x| = ${fmt(inputMeanAbs)}), ` +
+              'so even well-scaled weights give huge z.'
             : ''),
         fix: rawInputs
-          ? 'Normalise the inputs (each feature to mean 0 and standard deviation 1), or use ReLU with He initialisation.'
-          : 'Scale the weights down (Xavier initialisation), normalise the inputs, or use ReLU with He initialisation.',
+          ? 'Normalise the inputs (each feature to mean 0 and standard deviation 1), ' +
+            'or use ReLU with He initialisation.'
+          : 'Scale the weights down (Xavier initialisation), normalise the inputs, ' +
+            'or use ReLU with He initialisation.',
         fixes,
       };
     });

@@ -7,7 +7,10 @@
 /** How an activation's derivative can fail: relu-like units die, saturating ones flatten at both ends. */
 export type ActivationFamily = 'linear' | 'relu' | 'saturating' | 'smooth' | 'softmax';
 
-/** The initialisers a rule may recommend: He (variance 2/fan_in, for relu-like gains) or Xavier (2/(fan_in+fan_out)). */
+/**
+ * The initialisers a rule may recommend: He (variance 2/fan_in, for relu-like gains) or Xavier
+ * (2/(fan_in+fan_out)).
+ */
 export type RecommendedInit = 'he' | 'xavier';
 
 /** The facts of one activation f. */
@@ -36,10 +39,10 @@ export interface ActivationFacts {
 export const ACTIVATION_FACTS = {
   linear: { family: 'linear', recommendedInit: 'xavier', peakDerivative: 1, dies: false, kink: false,
     torchModule: 'nn.Identity', onnxOp: 'Identity' },
-  sigmoid: { family: 'saturating', recommendedInit: 'xavier', boundedRange: [0, 1], peakDerivative: 0.25, dies: false, kink: false,
-    torchModule: 'nn.Sigmoid', onnxOp: 'Sigmoid' },
-  tanh: { family: 'saturating', recommendedInit: 'xavier', boundedRange: [-1, 1], peakDerivative: 1, dies: false, kink: false,
-    torchModule: 'nn.Tanh', onnxOp: 'Tanh' },
+  sigmoid: { family: 'saturating', recommendedInit: 'xavier', boundedRange: [0, 1], peakDerivative: 0.25,
+    dies: false, kink: false, torchModule: 'nn.Sigmoid', onnxOp: 'Sigmoid' },
+  tanh: { family: 'saturating', recommendedInit: 'xavier', boundedRange: [-1, 1], peakDerivative: 1,
+    dies: false, kink: false, torchModule: 'nn.Tanh', onnxOp: 'Tanh' },
   relu: { family: 'relu', recommendedInit: 'he', peakDerivative: 1, dies: true, kink: true,
     torchModule: 'nn.ReLU', onnxOp: 'Relu' },
   leaky_relu: { family: 'relu', recommendedInit: 'he', peakDerivative: 1, dies: false, kink: true, defaultAlpha: 0.01,
@@ -52,8 +55,8 @@ export const ACTIVATION_FACTS = {
     torchModule: 'nn.GELU', onnxOp: 'Gelu' },
   silu: { family: 'smooth', recommendedInit: 'xavier', peakDerivative: 1.0998, dies: false, kink: false,
     torchModule: 'nn.SiLU', onnxOp: 'Mul(x, Sigmoid(x))' },
-  softmax: { family: 'softmax', recommendedInit: 'xavier', boundedRange: [0, 1], peakDerivative: 0.25, dies: false, kink: false,
-    torchModule: 'nn.Softmax', onnxOp: 'Softmax' },
+  softmax: { family: 'softmax', recommendedInit: 'xavier', boundedRange: [0, 1], peakDerivative: 0.25,
+    dies: false, kink: false, torchModule: 'nn.Softmax', onnxOp: 'Softmax' },
 } as const satisfies Record<string, ActivationFacts>;
 
 /** One of the activation functions f(z) the core implements. */

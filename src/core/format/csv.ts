@@ -74,21 +74,15 @@ export function parseCsv(
   const header = records[0].fields.map((h) => h.trim());
   const targetColumns = targets.map((t) => header.indexOf(t));
   const missing = targets.filter((_, i) => targetColumns[i] < 0);
-  if (missing.length)
-    return {
-      error: {
-        message: `no column named ${missing.map((m) => `'${m}'`).join(', ')} in the header (columns: ${header.join(', ')})`,
-        line: 1,
-      },
-    };
+  if (missing.length) {
+    const named = missing.map((m) => `'${m}'`).join(', ');
+    return { error: { message: `no column named ${named} in the header (columns: ${header.join(', ')})`, line: 1 } };
+  }
   const inputColumns = header.map((_, i) => i).filter((i) => !targetColumns.includes(i));
   if (inputColumns.length !== inputSize) {
-    return {
-      error: {
-        message: `the CSV has ${inputColumns.length} input column${inputColumns.length === 1 ? '' : 's'} (${inputColumns.map((i) => header[i]).join(', ')}) but "input" is ${inputSize}`,
-        line: 1,
-      },
-    };
+    const columns = `${inputColumns.length} input column${inputColumns.length === 1 ? '' : 's'}`;
+    const names = inputColumns.map((i) => header[i]).join(', ');
+    return { error: { message: `the CSV has ${columns} (${names}) but "input" is ${inputSize}`, line: 1 } };
   }
   const rows = records.slice(1);
   const inputs = new Float64Array(rows.length * inputSize);

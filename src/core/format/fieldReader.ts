@@ -13,7 +13,10 @@ export interface NumberBounds {
 export class FieldReader {
   constructor(readonly problems: ProblemList) {}
 
-  /** `node` when it has JSON type `type`; otherwise a problem "`what` must be `expected`" (undefined nodes pass silently as undefined). */
+  /**
+   * `node` when it has JSON type `type`; otherwise a problem "`what` must be `expected`" (undefined
+   * nodes pass silently as undefined).
+   */
   private ofType(
     node: Node | undefined,
     type: Node['type'],

@@ -123,7 +123,10 @@ export function setValues(text: string, changes: readonly { path: (string | numb
   return current;
 }
 
-/** The file text with each layer's explicit `weights` and `bias` set to `parameters` (12 significant digits; formatting kept). */
+/**
+ * The file text with each layer's explicit `weights` and `bias` set to `parameters` (12 significant
+ * digits; formatting kept).
+ */
 export function withParameters(text: string, parameters: readonly LayerParameters[]): string {
   // full precision is noise in a file people read: 12 digits keep every trained value to ~1e-12 relative
   const round = (v: number): number => Number(v.toPrecision(12));

@@ -88,9 +88,10 @@ function readLayers(r: FieldReader, root: Node, input: number | undefined): Laye
     fanIn = typeof units === 'number' && Number.isInteger(units) && units > 0 ? units : undefined;
   });
   if (parameters > LIMITS.maxParameters) {
+    const limit = LIMITS.maxParameters.toLocaleString('en-US');
     r.problems.add(
       ['layers'],
-      `the network has ${parameters.toLocaleString('en-US')} parameters, more than the limit of ${LIMITS.maxParameters.toLocaleString('en-US')}`,
+      `the network has ${parameters.toLocaleString('en-US')} parameters, more than the limit of ${limit}`,
       node,
     );
     return undefined;

@@ -23,7 +23,10 @@ export function knownSamples(data: DataSpec): number | undefined {
   return data.kind === 'inline' ? data.inputs.length : data.kind === 'generate' ? data.samples : undefined;
 }
 
-/** What the data section is checked against: the input width, the output layer's width and the loss (undefined when invalid). */
+/**
+ * What the data section is checked against: the input width, the output layer's width and the loss
+ * (undefined when invalid).
+ */
 export interface DataShape {
   readonly input: number | undefined;
   readonly outputs: number | undefined;
@@ -56,9 +59,10 @@ export function readData(r: FieldReader, root: Node, shape: DataShape): DataSpec
   const samples = data && knownSamples(data);
   const widest = Math.max(input ?? 0, outputs ?? 0);
   if (samples !== undefined && samples * widest > LIMITS.maxActivationCells) {
+    const limit = LIMITS.maxActivationCells.toLocaleString('en-US');
     r.problems.add(
       ['data'],
-      `${samples} samples × ${widest} values per layer exceed the limit of ${LIMITS.maxActivationCells.toLocaleString('en-US')} values in one pass`,
+      `${samples} samples × ${widest} values per layer exceed the limit of ${limit} values in one pass`,
       node,
     );
     return undefined;
@@ -103,7 +107,8 @@ function readInline(r: FieldReader, node: Node, { input, outputs, loss }: DataSh
           'data.targets',
           rows,
           outputs,
-          `${rows ?? 'one'} row${rows === 1 ? '' : 's'} (one per sample) of ${outputs} target${outputs === 1 ? '' : 's'} (the output layer's units)`,
+          `${rows ?? 'one'} row${rows === 1 ? '' : 's'} (one per sample) ` +
+            `of ${outputs} target${outputs === 1 ? '' : 's'} (the output layer's units)`,
         );
   if (!inputs || !targets) return undefined;
   if (loss === 'binary_cross_entropy' || loss === 'cross_entropy') {

@@ -11,7 +11,10 @@ export interface ActivationSpec {
   readonly alpha?: number;
 }
 
-/** Weight initialisers: he/lecun are normal with std √(2/fan_in) and √(1/fan_in); xavier is uniform ±√(6/(fan_in+fan_out)). */
+/**
+ * Weight initialisers: he/lecun are normal with std √(2/fan_in) and √(1/fan_in); xavier is uniform
+ * ±√(6/(fan_in+fan_out)).
+ */
 export type InitSpec =
   | { readonly type: 'he' }
   | { readonly type: 'xavier' }
@@ -21,7 +24,10 @@ export type InitSpec =
   | { readonly type: 'uniform'; readonly limit: number };
 export const INIT_NAMES = ['he', 'xavier', 'lecun', 'zeros', 'normal', 'uniform'] as const;
 
-/** One dense layer z = W·x + b, a = f(z); `weights` is units × inputs (row j feeds unit j, as torch nn.Linear.weight). */
+/**
+ * One dense layer z = W·x + b, a = f(z); `weights` is units × inputs (row j feeds unit j, as torch
+ * nn.Linear.weight).
+ */
 export interface LayerSpec {
   readonly name: string;
   readonly units: number;
@@ -33,7 +39,10 @@ export interface LayerSpec {
 }
 
 export const LOSS_NAMES = ['mse', 'half_sse', 'cross_entropy', 'binary_cross_entropy'] as const;
-/** mse: mean over all elements; half_sse: ½Σ(y−t)² per sample, averaged; cross_entropy: −Σt·log y averaged (softmax output); binary_cross_entropy: torch BCELoss. */
+/**
+ * mse: mean over all elements; half_sse: ½Σ(y−t)² per sample, averaged; cross_entropy: −Σt·log y
+ * averaged (softmax output); binary_cross_entropy: torch BCELoss.
+ */
 export type LossName = (typeof LOSS_NAMES)[number];
 
 export const GENERATOR_NAMES = ['xor', 'circle', 'spiral', 'gauss'] as const;

@@ -11,7 +11,10 @@ export interface GemmExports {
   abt(a: number, b: number, c: number, m: number, n: number, k: number): void;
   /** C (m×n) = A·B, B stored k×n, A's element (r, p) at a + r·sr + p·sp bytes. */
   ab(a: number, sr: number, sp: number, b: number, c: number, m: number, n: number, k: number): void;
-  /** 7 independent f64x2 add chains and 7 multiply chains for `iterations` rounds: a probe of the SIMD float64 rate with no memory traffic, 28 flops a round. */
+  /**
+   * 7 independent f64x2 add chains and 7 multiply chains for `iterations` rounds: a probe of the
+   * SIMD float64 rate with no memory traffic, 28 flops a round.
+   */
   peak(iterations: number): number;
 }
 
@@ -39,7 +42,10 @@ function base64Bytes(s: string): Uint8Array {
   return out;
 }
 
-/** The compiled module, or null where WebAssembly SIMD or shared memory is unavailable (the TypeScript kernels are used then). */
+/**
+ * The compiled module, or null where WebAssembly SIMD or shared memory is unavailable (the
+ * TypeScript kernels are used then).
+ */
 function module(): WebAssembly.Module | null {
   if (compiled !== undefined) return compiled;
   try {

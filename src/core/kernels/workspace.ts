@@ -12,7 +12,10 @@ import { GemmExports, MAX_PAGES, instantiateGemm, newSharedMemory, wasmAvailable
 export type MatmulKernel = 'auto' | 'typescript';
 let preferred: MatmulKernel = 'auto';
 
-/** Chooses the kernels of workspaces created from now on (tests run every network both ways); returns the previous choice. */
+/**
+ * Chooses the kernels of workspaces created from now on (tests run every network both ways);
+ * returns the previous choice.
+ */
 export function setMatmulKernel(kind: MatmulKernel): MatmulKernel {
   const previous = preferred;
   preferred = kind;
@@ -62,7 +65,10 @@ export class Workspace {
     return this.gemm !== undefined;
   }
 
-  /** A zeroed buffer of `length` doubles (a plain one if the memory cannot grow that far: it then multiplies in TypeScript). */
+  /**
+   * A zeroed buffer of `length` doubles (a plain one if the memory cannot grow that far: it then
+   * multiplies in TypeScript).
+   */
   alloc(length: number): Float64Array {
     const memory = this.memory;
     if (!memory) return new Float64Array(length);
@@ -81,7 +87,10 @@ export class Workspace {
     return view;
   }
 
-  /** Whether `a` is a buffer the kernels can read in place: one `alloc` returned (any array, for TypeScript kernels). */
+  /**
+   * Whether `a` is a buffer the kernels can read in place: one `alloc` returned (any array, for
+   * TypeScript kernels).
+   */
   holds(a: Float64Array): boolean {
     return !this.memory || this.views.has(a);
   }
@@ -95,7 +104,10 @@ export class Workspace {
     return this.gemm !== undefined && this.holds(a) ? a.byteOffset : -1;
   }
 
-  /** C (m×n) = A (m×k) · Bᵀ with B stored n×k; aAt, bAt, cAt are the operands' addresses (any −1: TypeScript). */
+  /**
+   * C (m×n) = A (m×k) · Bᵀ with B stored n×k; aAt, bAt, cAt are the operands' addresses
+   * (any −1: TypeScript).
+   */
   abt(
     a: Float64Array,
     b: Float64Array,

@@ -23,7 +23,10 @@ export interface Activation {
   readonly derFormula: string;
 }
 
-/** Logistic sigmoid σ(z) = 1/(1+e^(−z)); written as PyTorch's kernel writes it (e^(−z) → ∞ gives 0, not NaN). */
+/**
+ * Logistic sigmoid σ(z) = 1/(1+e^(−z)); written as PyTorch's kernel writes it (e^(−z) → ∞ gives 0,
+ * not NaN).
+ */
 export function sigmoid(z: number): number {
   return 1 / (1 + Math.exp(-z));
 }
@@ -57,10 +60,13 @@ const DEFINITIONS: Record<ActivationName, (alpha: number) => Definition> = {
     formula: 'relu(z) = max(0, z)', derFormula: "relu'(z) = 1 if z > 0, else 0" }),
   leaky_relu: (alpha) => ({ output: (z) => (z > 0 ? z : alpha * z), der: (z) => (z > 0 ? 1 : alpha),
     formula: `f(z) = z if z > 0, else ${alpha}·z`, derFormula: `f'(z) = 1 if z > 0, else ${alpha}` }),
-  elu: (alpha) => ({ output: (z) => (z > 0 ? z : alpha * Math.expm1(z)), der: (z) => (z > 0 ? 1 : alpha * Math.exp(z)),
-    formula: `elu(z) = z if z > 0, else ${alpha}·(e^z − 1)`, derFormula: `elu'(z) = 1 if z > 0, else ${alpha}·e^z` }),
+  elu: (alpha) => ({
+    output: (z) => (z > 0 ? z : alpha * Math.expm1(z)), der: (z) => (z > 0 ? 1 : alpha * Math.exp(z)),
+    formula: `elu(z) = z if z > 0, else ${alpha}·(e^z − 1)`,
+    derFormula: `elu'(z) = 1 if z > 0, else ${alpha}·e^z` }),
   softplus: () => ({
-    output: (z) => (z > SOFTPLUS_THRESHOLD ? z : Math.log1p(Math.exp(z))), der: (z) => (z > SOFTPLUS_THRESHOLD ? 1 : sigmoid(z)),
+    output: (z) => (z > SOFTPLUS_THRESHOLD ? z : Math.log1p(Math.exp(z))),
+    der: (z) => (z > SOFTPLUS_THRESHOLD ? 1 : sigmoid(z)),
     formula: 'softplus(z) = ln(1 + e^z)', derFormula: "softplus'(z) = σ(z)" }),
   gelu: () => ({ output: (z) => z * normalCdf(z), der: (z) => normalCdf(z) + z * normalPdf(z),
     formula: 'gelu(z) = z·Φ(z)', derFormula: "gelu'(z) = Φ(z) + z·φ(z)" }),

@@ -11,7 +11,8 @@ export function totalGradNorm(layers: readonly DenseLayer[]): number {
 
 /**
  * Clips gradients in place. norm c: g ← g·min(1, c/(‖g‖ + 1e-6)) over all parameters jointly;
- * value c: each g clamped to [−c, c]. Returns the total norm before clipping (NaN when `clip` is undefined and nothing was measured).
+ * value c: each g clamped to [−c, c]. Returns the total norm before clipping (NaN when `clip` is
+ * undefined and nothing was measured).
  */
 export function clipGradients(layers: readonly DenseLayer[], clip: ClipSpec | undefined): number {
   if (!clip) return NaN; // nothing to clip: not measured

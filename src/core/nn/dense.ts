@@ -93,7 +93,8 @@ export class DenseLayer {
   /** a = f(x·Wᵀ + b) for `batch` rows of x; returns a (valid for batch × units entries). */
   forward(x: Float64Array, batch: number): Float64Array {
     this.ensureCapacity(batch);
-    if (x !== this.input || this.input === this.staged) this.placeInput(x, batch); // a staged copy is refreshed every pass
+    // a staged copy is refreshed every pass
+    if (x !== this.input || this.input === this.staged) this.placeInput(x, batch);
     const { units, inSize, pre, bias, at } = this;
     this.workspace.abt(this.input, this.weights, pre, batch, units, inSize, at.input, at.weights, at.pre);
     for (let s = 0; s < batch; s++) {

@@ -9,7 +9,10 @@ import { Dataset, GeneratorName } from '../format/spec';
 /** One point and its class. */
 type Point = [x: number, y: number, label: number];
 
-/** Number of classes a generator produces for a network with `outputs` units (1 output: two classes as a 0/1 target). */
+/**
+ * Number of classes a generator produces for a network with `outputs` units (1 output: two classes
+ * as a 0/1 target).
+ */
 export function classCount(name: GeneratorName, outputs: number): number {
   return name === 'xor' || name === 'circle' || outputs === 1 ? 2 : outputs;
 }
@@ -47,7 +50,10 @@ const POINTS: Record<GeneratorName, (i: number, n: number, k: number, rng: Rng) 
   },
 };
 
-/** `samples` points of data set `name` with Gaussian noise of std `noise`; targets 0/1 for one output, one-hot otherwise. */
+/**
+ * `samples` points of data set `name` with Gaussian noise of std `noise`; targets 0/1 for one
+ * output, one-hot otherwise.
+ */
 export function generateData(name: GeneratorName, samples: number, noise: number, outputs: number, rng: Rng): Dataset {
   const k = classCount(name, outputs);
   const inputs = new Float64Array(samples * 2);

@@ -4,7 +4,8 @@ import { Rng } from './rng';
 
 /**
  * Fills `w` (units × fanIn) from `init`, consuming `rng` in row-major order:
- * he ~ N(0, 2/fan_in); lecun ~ N(0, 1/fan_in); xavier ~ U(±√(6/(fan_in+fan_out))); normal ~ N(0, std²); uniform ~ U(±limit).
+ * he ~ N(0, 2/fan_in); lecun ~ N(0, 1/fan_in); xavier ~ U(±√(6/(fan_in+fan_out)));
+ * normal ~ N(0, std²); uniform ~ U(±limit).
  */
 export function initWeights(w: Float64Array, fanIn: number, fanOut: number, init: InitSpec, rng: Rng): void {
   switch (init.type) {

@@ -25,7 +25,10 @@ export interface Loss {
 
 /** PyTorch clamps log terms of BCELoss at −100 so that log(0) stays finite. */
 const BCE_LOG_FLOOR = -100;
-/** PyTorch's BCELoss backward divides by max(y(1−y), ε) with ε the float32 value of 1e-12 (ATen Loss.cpp `constexpr float EPSILON`). */
+/**
+ * PyTorch's BCELoss backward divides by max(y(1−y), ε) with ε the float32 value of 1e-12 (ATen
+ * Loss.cpp `constexpr float EPSILON`).
+ */
 const BCE_EPSILON = Math.fround(1e-12);
 
 /** Σ (y − t)² over the first n entries. */

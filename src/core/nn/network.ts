@@ -49,7 +49,8 @@ export class Network {
   /** Forward pass of `batch` rows of x (batch × inputSize); returns the output layer's a. */
   forward(x: Float64Array, batch: number): Float64Array {
     let a = x;
-    for (let l = 0; l < this.layers.length; l++) a = this.layers[l].forward(a, batch); // for-of would allocate an iterator per pass
+    // for-of would allocate an iterator per pass
+    for (let l = 0; l < this.layers.length; l++) a = this.layers[l].forward(a, batch);
     return a;
   }
 

@@ -62,7 +62,10 @@ export function normalPdf(z: number): number {
   return Math.exp(-0.5 * z * z) / Math.sqrt(2 * Math.PI);
 }
 
-/** max of the `n` values of `v` from `offset` (−∞ for none): the shift that keeps e^z finite in softmax and log-sum-exp. */
+/**
+ * max of the `n` values of `v` from `offset` (−∞ for none): the shift that keeps e^z finite in
+ * softmax and log-sum-exp.
+ */
 export function rowMax(v: Float64Array, offset: number, n: number): number {
   let max = -Infinity;
   for (let j = 0; j < n; j++) if (v[offset + j] > max) max = v[offset + j];

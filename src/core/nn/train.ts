@@ -38,7 +38,8 @@ export class Trainer {
     this.optimizer = Optimizer.create(spec.training, network.layers);
     this.order = Int32Array.from({ length: n }, (_, i) => i);
     this.shuffleRng = spec.training.shuffle ? createRng(spec.seed ^ SHUFFLE_STREAM) : undefined;
-    this.batchInputs = network.workspace.alloc(this.batchSize * dataset.inputSize); // where the first layer reads it in place
+    // where the first layer reads it in place
+    this.batchInputs = network.workspace.alloc(this.batchSize * dataset.inputSize);
     this.batchTargets = new Float64Array(this.batchSize * dataset.targetSize);
     this.updateSquares = new Float64Array(network.layers.length);
     if (this.batchSize === n && !this.shuffleRng) {
@@ -47,7 +48,10 @@ export class Trainer {
     }
   }
 
-  /** Copies the next minibatch into the batch buffers (already there for an unshuffled full batch); returns its size. */
+  /**
+   * Copies the next minibatch into the batch buffers (already there for an unshuffled full batch);
+   * returns its size.
+   */
   private nextBatch(): number {
     const { dataset, order } = this;
     const n = dataset.samples;
@@ -69,7 +73,10 @@ export class Trainer {
     return this.network.lossAndGradients(this.batchInputs, this.batchTargets, this.batchRows);
   }
 
-  /** Clips the gradients `gradients()` left and applies one optimizer step; ‖ΔW‖² per layer goes to `updateSquares`. */
+  /**
+   * Clips the gradients `gradients()` left and applies one optimizer step; ‖ΔW‖² per layer goes to
+   * `updateSquares`.
+   */
   update(): void {
     clipGradients(this.network.layers, this.spec.training.clip);
     this.optimizer.step(this.network.layers, this.updateSquares);
@@ -84,7 +91,10 @@ export function norm(v: Float64Array): number {
   return Math.sqrt(sq);
 }
 
-/** Copies rows order[from], …, order[from + count − 1] of `src` (rows of `width`) into the first `count` rows of `dst`. */
+/**
+ * Copies rows order[from], …, order[from + count − 1] of `src` (rows of `width`) into the first
+ * `count` rows of `dst`.
+ */
 function copyRows(
   src: Float64Array,
   width: number,

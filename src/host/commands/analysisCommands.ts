@@ -1,4 +1,7 @@
-/** Commands that analyse the active network and show the results: panel, analysis, gradient check, export, weight explanations. */
+/**
+ * Commands that analyse the active network and show the results: panel, analysis, gradient check,
+ * export, weight explanations.
+ */
 import * as vscode from 'vscode';
 import { gradientCheck } from '../../core/gradcheck';
 import { formatNumber } from '../../shared/numbers';
@@ -44,9 +47,8 @@ async function analyzeActive({ session, panel }: CommandServices): Promise<void>
       )
       .then((c) => c && vscode.commands.executeCommand('workbench.actions.view.problems'));
   } else if (report) {
-    void vscode.window.showInformationMessage(
-      `${report.network}: loss ${formatNumber(report.loss, 4)}, ${report.warnings.length ? report.warnings.map((w) => w.kind).join(', ') : 'no warnings'}.`,
-    );
+    const kinds = report.warnings.length ? report.warnings.map((w) => w.kind).join(', ') : 'no warnings';
+    void vscode.window.showInformationMessage(`${report.network}: loss ${formatNumber(report.loss, 4)}, ${kinds}.`);
   }
   panel.show();
 }
@@ -65,9 +67,12 @@ async function checkGradients({ session, output }: CommandServices): Promise<voi
   );
   for (const l of result.layers)
     output.appendLine(
-      `  ${l.layer.padEnd(16)} max relative error ${formatNumber(l.maxRelativeError).padStart(10)}  (${l.checked} checked, ${l.skipped} skipped at kinks)`,
+      `  ${l.layer.padEnd(16)} max relative error ${formatNumber(l.maxRelativeError).padStart(10)}  ` +
+        `(${l.checked} checked, ${l.skipped} skipped at kinks)`,
     );
-  const message = `Gradient check ${result.passed ? 'passed' : 'FAILED'}: max relative error ${formatNumber(result.maxRelativeError)} (tolerance ${result.tolerance}).`;
+  const message =
+    `Gradient check ${result.passed ? 'passed' : 'FAILED'}: ` +
+    `max relative error ${formatNumber(result.maxRelativeError)} (tolerance ${result.tolerance}).`;
   output.appendLine(`  ${message}`);
   const show = result.passed ? vscode.window.showInformationMessage : vscode.window.showErrorMessage;
   void show(message, 'Details').then((c) => c && output.show(true));

@@ -1,4 +1,7 @@
-/** Commands that create or edit network files: a new one from a template, trained weights written back, a suggested fix applied. */
+/**
+ * Commands that create or edit network files: a new one from a template, trained weights written
+ * back, a suggested fix applied.
+ */
 import * as vscode from 'vscode';
 import { LayerParameters } from '../../core/format/spec';
 import { Fix } from '../../core/format/fixEdits';

@@ -1,4 +1,7 @@
-/** Registers every command of the palette; each module keeps its handlers thin, delegating to the session, panel, training or an edit. */
+/**
+ * Registers every command of the palette; each module keeps its handlers thin, delegating to the
+ * session, panel, training or an edit.
+ */
 import * as vscode from 'vscode';
 import { analysisCommands } from './analysisCommands';
 import { fileCommands } from './fileCommands';

@@ -185,7 +185,8 @@ export class TrainingController implements vscode.Disposable {
         run.onStopped = undefined;
         if (m.reason === 'nonFinite')
           void vscode.window.showWarningMessage(
-            `Training stopped at step ${m.stepsDone}: the loss became NaN or infinite. See the warnings in the Gradient panel.`,
+            `Training stopped at step ${m.stepsDone}: the loss became NaN or infinite. ` +
+              'See the warnings in the Gradient panel.',
           );
         this.setContext();
         this.changed.fire(uri);

@@ -9,7 +9,10 @@ import type { DecisionSurface } from '../../core/surface';
 
 /** Controller → worker. */
 export type ToWorker =
-  /** Parse the file text and build the network at its initial weights; CSV contents keyed by the path written in the file. */
+  /**
+   * Parse the file text and build the network at its initial weights; CSV contents keyed by the
+   * path written in the file.
+   */
   | {
       readonly type: 'load';
       readonly text: string;

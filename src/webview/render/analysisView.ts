@@ -97,7 +97,8 @@ export function gradientFlow(report: Wire<AnalysisReport>): HTMLElement {
     el(
       'figcaption',
       {},
-      'Backpropagation runs right to left: a line falling towards the input means vanishing gradients, rising means exploding. The band marks healthy update ratios (≈ 1e-3).',
+      'Backpropagation runs right to left: a line falling towards the input means vanishing gradients, ' +
+        'rising means exploding. The band marks healthy update ratios (≈ 1e-3).',
     ),
   );
 }

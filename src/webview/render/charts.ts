@@ -125,7 +125,10 @@ function drawXAxis(root: SVGSVGElement, o: LineChartOptions, { x0, x1, px }: Fra
   root.append(xl);
 }
 
-/** One series: its line (broken at gaps), then its points (all of them up to 80, else the last) and × marks for gaps. */
+/**
+ * One series: its line (broken at gaps), then its points (all of them up to 80, else the last)
+ * and × marks for gaps.
+ */
 function drawSeries(root: SVGSVGElement, o: LineChartOptions, { px, py }: Frame, s: Series, k: number): void {
   const cls = `series series-${k % 8}${s.className ? ` ${s.className}` : ''}`;
   let d = '';

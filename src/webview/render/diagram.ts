@@ -1,4 +1,7 @@
-/** The network drawn as columns of units, coloured by mean activation or mean |f'(z)|; edges clickable to explain a weight. */
+/**
+ * The network drawn as columns of units, coloured by mean activation or mean |f'(z)|; edges
+ * clickable to explain a weight.
+ */
 import { exactNumber, toNumber } from '../../shared/numbers';
 import type { AnalysisReport, ShapeView, Wire } from '../../shared/protocol';
 import { el, svg, tip } from './dom';
@@ -85,7 +88,9 @@ function tickText(x: number, y: number, text: string): SVGTextElement {
 function unitTip(d: UnitDrawing, name: string, layer: number, j: number, dead?: boolean, saturated?: boolean): string {
   if (layer < 0) return `input ${j}`;
   const v = d.values?.[layer]?.[j];
-  return `${name}[${j}]${v !== undefined ? `: mean ${d.colorBy === 'activation' ? 'a' : "|f'(z)|"} = ${exactNumber(v)}` : ''}${dead ? ' (dead: z ≤ 0 for every sample)' : ''}${saturated ? ' (saturated)' : ''} · click to explain its bias`;
+  const value = v !== undefined ? `: mean ${d.colorBy === 'activation' ? 'a' : "|f'(z)|"} = ${exactNumber(v)}` : '';
+  const state = `${dead ? ' (dead: z ≤ 0 for every sample)' : ''}${saturated ? ' (saturated)' : ''}`;
+  return `${name}[${j}]${value}${state} · click to explain its bias`;
 }
 
 /** Unit j of column c as a heat-coloured circle; a layer's units are clickable (or Enter) to explain their bias. */
@@ -184,7 +189,8 @@ export function diagram(
       'p',
       { class: 'hint' },
       edges <= MAX_EDGES
-        ? 'Click a connection to see its gradient taken apart by the chain rule, or a unit for its bias. Dead units are crossed out.'
+        ? 'Click a connection to see its gradient taken apart by the chain rule, or a unit for its bias. ' +
+            'Dead units are crossed out.'
         : 'Click a unit to see its bias gradient taken apart by the chain rule. Too many connections to draw.',
     ),
   );
@@ -199,14 +205,13 @@ function drawEdges(
   onExplain: OnExplain,
 ): void {
   for (let c = 1; c < columns.length; c++) {
+    const from = c === 1 ? 'input' : columns[c - 1].name;
     for (let j = 0; j < drawn(columns[c].units); j++) {
       for (let i = 0; i < drawn(columns[c - 1].units); i++) {
         const line = svg(
           'line',
           { class: 'edge', x1: cx(c - 1), y1: cy(c - 1, i), x2: cx(c), y2: cy(c, j), tabindex: 0 },
-          tip(
-            `weight ${columns[c].name}[${j}] ← ${c === 1 ? 'input' : columns[c - 1].name}[${i}]: click to explain its gradient`,
-          ),
+          tip(`weight ${columns[c].name}[${j}] ← ${from}[${i}]: click to explain its gradient`),
         );
         line.addEventListener('click', () => onExplain(c - 1, j, i));
         line.addEventListener('keydown', (e) => {

@@ -18,6 +18,8 @@ export function explanation(e: Wire<WeightExplanation>, layerName: string): HTML
       ),
     ),
   );
+  const samples = `${e.samples} sample${e.samples === 1 ? '' : 's'}`;
+  const step = `${displayNumber(e.weight, 5)} − ${e.learningRate} × ${displayNumber(e.gradient, 5)}`;
   return el(
     'div',
     { class: 'explanation-body' },
@@ -25,13 +27,15 @@ export function explanation(e: Wire<WeightExplanation>, layerName: string): HTML
     el(
       'p',
       {},
-      `${name} = ${displayNumber(e.weight, 5)}. The chain rule: ∂E/∂${name} = Σ over the ${e.samples} sample${e.samples === 1 ? '' : 's'} of ∂E/∂a · f'(z) · ∂z/∂${name}; for a hidden unit ∂E/∂a sums over the units it feeds.`,
+      `${name} = ${displayNumber(e.weight, 5)}. ` +
+        `The chain rule: ∂E/∂${name} = Σ over the ${samples} of ∂E/∂a · f'(z) · ∂z/∂${name}; ` +
+        'for a hidden unit ∂E/∂a sums over the units it feeds.',
     ),
     el('table', { class: 'terms' }, el('tbody', {}, ...rows)),
     el(
       'p',
       { class: 'update' },
-      `One SGD step: ${name} ← ${displayNumber(e.weight, 5)} − ${e.learningRate} × ${displayNumber(e.gradient, 5)} = `,
+      `One SGD step: ${name} ← ${step} = `,
       el('strong', { 'data-value': exactNumber(e.updated) }, displayNumber(e.updated, 6)),
     ),
   );

@@ -1,10 +1,16 @@
-/** One layer in detail: its activation's formulas, histograms of a = f(z) and |f'(z)|, and the units × samples heat strip. */
+/**
+ * One layer in detail: its activation's formulas, histograms of a = f(z) and |f'(z)|,
+ * and the units × samples heat strip.
+ */
 import { displayNumber, exactNumber, toNumber } from '../../shared/numbers';
 import type { LayerReport, LayerShapeView, Wire } from '../../shared/protocol';
 import { histogram } from './charts';
 import { el } from './dom';
 
-/** Histograms and the heat strip of one layer; `shape` (the same layer in the diagram's shape) supplies f(z) and f'(z). */
+/**
+ * Histograms and the heat strip of one layer; `shape` (the same layer in the diagram's shape)
+ * supplies f(z) and f'(z).
+ */
 export function layerDetail(l: Wire<LayerReport>, shape: Wire<LayerShapeView> | undefined): HTMLElement {
   const derMean = toNumber(l.derivatives.meanAbs);
   const root = el(
@@ -31,7 +37,8 @@ export function layerDetail(l: Wire<LayerReport>, shape: Wire<LayerShapeView> | 
         el(
           'figcaption',
           {},
-          `activations: mean ${displayNumber(l.activations.mean)}, std ${displayNumber(l.activations.std)}, ${displayNumber(toNumber(l.activations.fractionZero) * 100)}% exactly 0`,
+          `activations: mean ${displayNumber(l.activations.mean)}, std ${displayNumber(l.activations.std)}, ` +
+            `${displayNumber(toNumber(l.activations.fractionZero) * 100)}% exactly 0`,
         ),
       ),
       el(
@@ -44,7 +51,8 @@ export function layerDetail(l: Wire<LayerReport>, shape: Wire<LayerShapeView> | 
         el(
           'figcaption',
           {},
-          `|f'(z)|: mean ${displayNumber(derMean)}, min ${displayNumber(l.derivatives.min)}, max ${displayNumber(l.derivatives.max)}`,
+          `|f'(z)|: mean ${displayNumber(derMean)}, ` +
+            `min ${displayNumber(l.derivatives.min)}, max ${displayNumber(l.derivatives.max)}`,
         ),
       ),
     ),
@@ -53,7 +61,10 @@ export function layerDetail(l: Wire<LayerReport>, shape: Wire<LayerShapeView> | 
   return root;
 }
 
-/** Units × samples activations on a canvas (blue low → red high, theme colours); the hover names the cell under the pointer. */
+/**
+ * Units × samples activations on a canvas (blue low → red high, theme colours); the hover names the
+ * cell under the pointer.
+ */
 function heatStrip(l: Wire<LayerReport>, heat: NonNullable<Wire<LayerReport>['heat']>): HTMLElement {
   const units = toNumber(l.units),
     samples = toNumber(heat.samples);
@@ -63,12 +74,13 @@ function heatStrip(l: Wire<LayerReport>, heat: NonNullable<Wire<LayerReport>['he
   const lo = Math.min(...finite),
     hi = Math.max(...finite);
   const cell = Math.max(2, Math.min(8, Math.floor(720 / samples)));
+  const range = `from ${displayNumber(lo)} to ${displayNumber(hi)}`;
   const canvas = el('canvas', {
     class: 'heat',
     width: samples * cell,
     height: units * cell,
     role: 'img',
-    'aria-label': `activations of ${units} units over ${samples} samples, from ${displayNumber(lo)} to ${displayNumber(hi)}`,
+    'aria-label': `activations of ${units} units over ${samples} samples, ${range}`,
   });
   const ctx = canvas.getContext('2d');
   if (ctx) {
@@ -93,7 +105,8 @@ function heatStrip(l: Wire<LayerReport>, heat: NonNullable<Wire<LayerReport>['he
     const s = Math.floor(((e.clientX - r.left) / r.width) * samples);
     const j = Math.floor(((e.clientY - r.top) / r.height) * units);
     if (s >= 0 && s < samples && j >= 0 && j < units)
-      canvas.title = `unit ${j}, sample ${s + 1}: a = ${values[j * samples + s]}${dead.includes(j) ? ' (dead unit)' : ''}`;
+      canvas.title =
+        `unit ${j}, sample ${s + 1}: a = ${values[j * samples + s]}` + (dead.includes(j) ? ' (dead unit)' : '');
   });
   return el(
     'figure',
@@ -102,7 +115,8 @@ function heatStrip(l: Wire<LayerReport>, heat: NonNullable<Wire<LayerReport>['he
     el(
       'figcaption',
       {},
-      `activations, units (rows) × samples (columns), blue ${displayNumber(lo)} → red ${displayNumber(hi)}; dead units outlined`,
+      `activations, units (rows) × samples (columns), blue ${displayNumber(lo)} → red ${displayNumber(hi)}; ` +
+        'dead units outlined',
     ),
   );
 }

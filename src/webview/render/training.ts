@@ -1,4 +1,7 @@
-/** Training over time: loss, per-layer gradient norms, update ratios with the healthy band, dead/saturated fractions, activation percentiles, decision surface. */
+/**
+ * Training over time: loss, per-layer gradient norms, update ratios with the healthy band,
+ * dead/saturated fractions, activation percentiles, decision surface.
+ */
 import { WireNumber, displayNumber, toNumber } from '../../shared/numbers';
 import type { TrainingView, Wire } from '../../shared/protocol';
 import { Series, legend, lineChart } from './charts';
@@ -24,10 +27,11 @@ function perLayer(
 /** Progress while training runs, else the loss from first to last step, else "Not trained yet." */
 function trainingStatus(t: Wire<TrainingView>): string {
   const h = t.history;
+  const last = h[h.length - 1];
   return t.running
     ? `Training: step ${t.stepsDone} of ${t.stepsTotal}`
     : h.length
-      ? `Trained ${t.stepsDone} steps; loss ${displayNumber(h[0].loss, 4)} → ${displayNumber(h[h.length - 1].loss, 4)}`
+      ? `Trained ${t.stepsDone} steps; loss ${displayNumber(h[0].loss, 4)} → ${displayNumber(last.loss, 4)}`
       : 'Not trained yet.';
 }
 
@@ -46,7 +50,10 @@ function lossFigure(h: History, xs: readonly number[]): HTMLElement {
   );
 }
 
-/** Per layer over the steps: ‖∂E/∂W‖, the update ratio with its healthy band, the dead or saturated fraction. */
+/**
+ * Per layer over the steps: ‖∂E/∂W‖, the update ratio with its healthy band, the dead or saturated
+ * fraction.
+ */
 function perLayerFigures(h: History, xs: readonly number[], layerNames: readonly string[]): HTMLElement[] {
   const grad = perLayer(h, layerNames, (r) => r.gradNorms);
   const upd = perLayer(h, layerNames, (r) => r.updateRatios);
@@ -120,7 +127,10 @@ function activationFigure(
   );
 }
 
-/** One training run's charts under a status line; `selectedLayer` picks the layer whose activation percentiles are drawn. */
+/**
+ * One training run's charts under a status line; `selectedLayer` picks the layer whose activation
+ * percentiles are drawn.
+ */
 export function trainingCharts(
   t: Wire<TrainingView>,
   layerNames: readonly string[],

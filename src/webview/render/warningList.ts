@@ -1,4 +1,7 @@
-/** The warnings of one pass or one training run: kind, layer, message, cause and fix, with buttons to apply or reveal. */
+/**
+ * The warnings of one pass or one training run: kind, layer, message, cause and fix, with buttons
+ * to apply or reveal.
+ */
 import { toNumber } from '../../shared/numbers';
 import type { Warning, Wire } from '../../shared/protocol';
 import type { AnalysisViewHandlers } from './analysisView';

@@ -1,4 +1,7 @@
-/** The slice of the WebAssembly JS API the core uses (the ES2022 lib does not declare it; Node and browsers provide it). */
+/**
+ * The slice of the WebAssembly JS API the core uses (the ES2022 lib does not declare it; Node and
+ * browsers provide it).
+ */
 declare namespace WebAssembly {
   class Module {
     constructor(bytes: Uint8Array);
