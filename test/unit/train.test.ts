@@ -140,7 +140,9 @@ suite('training step memory', () => {
       const spec = xorSpec(training);
       const trainer = new Trainer(spec, Network.fromSpec(spec), data);
       for (let i = 0; i < 20000; i++) quietStep(trainer); // let the JIT settle
-      const bytes = heapBytesPerCall(() => quietStep(trainer));
+      // the least of three medians: a buffer allocated every step shows in all three, while a late JIT tier-up
+      // landing in one measurement (it allocates on the heap too, more so on a loaded 2-core machine) does not
+      const bytes = Math.min(...[1, 2, 3].map(() => heapBytesPerCall(() => quietStep(trainer))));
       assert.ok(bytes < 128, `${bytes} bytes a step`);
     });
   }
@@ -154,7 +156,7 @@ suite('training step memory', () => {
       sink += new Float64Array(16).length;
     };
     for (let i = 0; i < 20000; i++) leaky();
-    assert.ok(heapBytesPerCall(leaky) >= 128);
+    assert.ok(Math.min(...[1, 2, 3].map(() => heapBytesPerCall(leaky))) >= 128);
     assert.ok(sink > 0);
   });
 });
