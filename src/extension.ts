@@ -12,6 +12,7 @@ import { WeightHoverProvider } from './host/weightHover';
 
 const NETWORK_FILES: vscode.DocumentSelector = { pattern: '**/*.net.json' };
 
+/** Builds the session, the views and the providers, and registers every command. */
 export function activate(context: vscode.ExtensionContext): void {
   const session = new NetworkSession();
   const training = new TrainingController(
@@ -38,4 +39,5 @@ export function activate(context: vscode.ExtensionContext): void {
   registerCommands({ context, session, panel, training, output });
 }
 
+/** Nothing to release beyond the subscriptions VS Code disposes. */
 export function deactivate(): void {}

@@ -1,8 +1,10 @@
 /** Command-line arguments: `<command> FILE... [options]`. */
 
 export const COMMANDS = ['analyze', 'train', 'check'] as const;
+/** The CLI subcommands. */
 export type Command = (typeof COMMANDS)[number];
 
+/** The command line, parsed and checked. */
 export interface ParsedArgs {
   readonly command?: Command;
   readonly files: string[];
@@ -78,6 +80,7 @@ export function parseArgs(argv: readonly string[]): { args?: ParsedArgs; error?:
   };
 }
 
+/** The help text `--help` and usage errors print. */
 export const USAGE = `Usage: gradient-debugger <command> FILE|DIR... [options]
 
 Commands:

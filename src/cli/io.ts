@@ -2,6 +2,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 
+/** Everything the CLI does outside itself (files, output, exit), so tests run it in memory. */
 export interface CliIo {
   out(text: string): void;
   err(text: string): void;

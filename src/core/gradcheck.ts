@@ -12,6 +12,7 @@ import { DenseLayer } from './nn/dense';
 import { LoadedNetwork } from './load';
 import { createRng } from './nn/rng';
 
+/** Per layer and overall: the largest relative error |a − n| / max(|a|, |n|, floor) and where it is. */
 export interface GradientCheckResult {
   readonly passed: boolean;
   readonly tolerance: number;
@@ -34,6 +35,7 @@ export interface GradientCheckResult {
   }[];
 }
 
+/** The central difference step, the tolerance and the sampling budget. */
 export interface GradientCheckOptions {
   /** Step h of the central difference (default 1e-4). */
   readonly epsilon?: number;

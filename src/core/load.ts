@@ -18,6 +18,7 @@ export interface LoadedNetwork {
   readonly dataset: Dataset;
 }
 
+/** Where CSV text comes from, and how many samples to keep. */
 export interface LoadOptions {
   /**
    * Reads a CSV given the path written in the file; undefined when missing or refused. Callers

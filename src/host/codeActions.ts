@@ -6,6 +6,7 @@ import { layerRange } from './documents';
 import { fixWorkspaceEdit } from './editing';
 import { NetworkSession } from './session';
 
+/** Quick fixes (Ctrl+.) for the analysis' warnings, keyed on the diagnostic's code. */
 export class FixProvider implements vscode.CodeActionProvider {
   static readonly kinds = [vscode.CodeActionKind.QuickFix];
 

@@ -5,6 +5,7 @@ import { formatNumber } from '../shared/numbers';
 import { readSettings } from './config';
 import { NetworkSession } from './session';
 
+/** A line above each layer: its gradient norm, dead units and warnings. */
 export class LayerLensProvider implements vscode.CodeLensProvider {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeCodeLenses = this.changed.event;

@@ -4,6 +4,7 @@ import { DEFAULT_THRESHOLDS, Thresholds } from '../core/diagnosis/thresholds';
 
 const SECTION = 'gradientDebugger';
 
+/** The extension's settings, typed and defaulted. */
 export interface Settings {
   readonly liveUpdate: boolean;
   readonly updateDelay: number;

@@ -5,6 +5,7 @@ import { Warning } from '../core/diagnosis/report';
 import { layerRange } from './documents';
 import { NetworkSession } from './session';
 
+/** The source name every diagnostic of ours carries. */
 export const DIAGNOSTIC_SOURCE = 'Gradient Debugger';
 /** Code of validation problems; warnings use their kind. */
 export const INVALID_CODE = 'invalid_network';
@@ -15,6 +16,7 @@ const SEVERITY: Record<Warning['severity'], vscode.DiagnosticSeverity> = {
   info: vscode.DiagnosticSeverity.Information,
 };
 
+/** Spec errors and analysis warnings of each network file in the Problems view. */
 export class NetworkDiagnostics implements vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection('gradientDebugger');
   private readonly subscription: vscode.Disposable;

@@ -39,6 +39,7 @@ export async function applyFixToDocument(uri: vscode.Uri, fix: Fix): Promise<boo
 /** Writes trained weights and biases into the file as one undoable edit. */
 export { withParameters };
 
+/** Writes trained parameters into the file as one undoable edit; false when it could not. */
 export async function writeParameters(uri: vscode.Uri, parameters: readonly LayerParameters[]): Promise<boolean> {
   const doc = await vscode.workspace.openTextDocument(uri);
   const text = doc.getText();

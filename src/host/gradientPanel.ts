@@ -6,8 +6,10 @@ import { TrainingController } from './training/trainingController';
 import { handleWebviewMessage, replay } from './viewActions';
 import { renderShell, webviewOptions } from './webviewHtml';
 
+/** The panel's webview type (also its serializer's). */
 export const PANEL_VIEW_TYPE = 'gradientDebugger.panel';
 
+/** The Gradient panel beside the editor: created on demand, restored after a reload, following the session. */
 export class GradientPanel implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
   private readonly disposables: vscode.Disposable[] = [];

@@ -23,6 +23,7 @@ export interface Analysed {
   readonly version: number;
 }
 
+/** The network files being followed, their latest analyses, and the one the views show. */
 export class NetworkSession implements vscode.Disposable {
   private readonly entries = new Map<string, Analysed>();
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();

@@ -9,8 +9,10 @@ import { TrainingController } from './training/trainingController';
 import { handleWebviewMessage, replay } from './viewActions';
 import { renderShell, webviewOptions } from './webviewHtml';
 
+/** The Summary view's id. */
 export const SUMMARY_VIEW_ID = 'gradientDebugger.summary';
 
+/** The Summary side view: loss, warnings and a short layer table for the active network. */
 export class SummaryViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
   private view: vscode.WebviewView | undefined;
   private readonly disposables: vscode.Disposable[] = [];

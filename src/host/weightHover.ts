@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { formatNumber } from '../shared/numbers';
 import { TrainingController } from './training/trainingController';
 
+/** Hover on a weight or bias: its gradient, the SGD update, and a link to the chain-rule breakdown. */
 export class WeightHoverProvider implements vscode.HoverProvider {
   constructor(private readonly training: TrainingController) {}
 

@@ -97,6 +97,7 @@ export const WEBVIEW_COMMANDS = [
   'openPanel',
   'exportReport',
 ] as const;
+/** One of the host commands a webview button may request. */
 export type WebviewCommand = (typeof WEBVIEW_COMMANDS)[number];
 
 /** Re-exported so webview code imports report and wire types from one place. */

@@ -23,11 +23,13 @@ export function post(message: FromWebview): void {
   api.postMessage(message);
 }
 
+/** The panel's saved UI state (selected layer, open sections). */
 export function getUiState(): UiState {
   const s = api.getState();
   return s && typeof s === 'object' ? (s as UiState) : {};
 }
 
+/** Saves the panel's UI state across hides and reloads. */
 export function setUiState(patch: Partial<UiState>): void {
   api.setState({ ...getUiState(), ...patch });
 }

@@ -67,6 +67,7 @@ export interface LayerReport {
   readonly heat?: { readonly samples: number; readonly values: readonly number[] };
 }
 
+/** Every warning kind, in the order the CLI documents them. */
 export const WARNING_KINDS = [
   'vanishing_gradient',
   'exploding_gradient',
@@ -82,6 +83,7 @@ export const WARNING_KINDS = [
 /** What went wrong, as a stable code shared by CLI, diagnostics and quick fixes. */
 export type WarningKind = (typeof WARNING_KINDS)[number];
 
+/** How serious a warning is: 'error' blocks learning outright, 'info' is context. */
 export type Severity = 'error' | 'warning' | 'info';
 
 /** One diagnosis: what, where, the evidence, and what to do about it. */

@@ -2,6 +2,7 @@
 import { Node, ParseError, findNodeAtLocation, getNodeValue, parseTree, printParseErrorCode } from 'jsonc-parser';
 import { SpecProblem, TextPosition } from './spec';
 
+/** Where a value sits in the file: object keys and array indices from the root. */
 export type JsonPath = readonly (string | number)[];
 
 /** Maps character offsets to 0-based line/character positions (a line ends at \n; \r\n counts as one break). */

@@ -22,6 +22,7 @@ export type InitSpec =
   | { readonly type: 'zeros' }
   | { readonly type: 'normal'; readonly std: number }
   | { readonly type: 'uniform'; readonly limit: number };
+/** Initialiser names, as the schema lists them. */
 export const INIT_NAMES = ['he', 'xavier', 'lecun', 'zeros', 'normal', 'uniform'] as const;
 
 /**
@@ -38,6 +39,7 @@ export interface LayerSpec {
   readonly bias?: readonly number[];
 }
 
+/** Loss names, as the schema lists them. */
 export const LOSS_NAMES = ['mse', 'half_sse', 'cross_entropy', 'binary_cross_entropy'] as const;
 /**
  * mse: mean over all elements; half_sse: ½Σ(y−t)² per sample, averaged; cross_entropy: −Σt·log y
@@ -45,7 +47,9 @@ export const LOSS_NAMES = ['mse', 'half_sse', 'cross_entropy', 'binary_cross_ent
  */
 export type LossName = (typeof LOSS_NAMES)[number];
 
+/** Built-in 2-feature data sets: XOR quadrants, a circle inside a ring, two spirals, two Gaussians. */
 export const GENERATOR_NAMES = ['xor', 'circle', 'spiral', 'gauss'] as const;
+/** One of the built-in data generators. */
 export type GeneratorName = (typeof GENERATOR_NAMES)[number];
 
 /** Where the samples come from. CSV paths are relative to the network file and stay inside its workspace folder. */
@@ -58,7 +62,9 @@ export type DataSpec =
   | { readonly kind: 'generate'; readonly generator: GeneratorName; readonly samples: number; readonly noise: number }
   | { readonly kind: 'csv'; readonly path: string; readonly targets: readonly string[] };
 
+/** Optimizer names, as the schema lists them. */
 export const OPTIMIZER_NAMES = ['sgd', 'momentum', 'adam'] as const;
+/** One of the optimizers, each as torch.optim implements it. */
 export type OptimizerName = (typeof OPTIMIZER_NAMES)[number];
 
 /** Gradient clipping as torch.nn.utils.clip_grad_norm_ (total L2 norm over all parameters) or clip_grad_value_. */

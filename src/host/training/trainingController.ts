@@ -30,6 +30,7 @@ interface Run {
   onStopped?: () => void;
 }
 
+/** One training worker per network file: start, pause, reset, parameters and explanations, streamed to the views. */
 export class TrainingController implements vscode.Disposable {
   private readonly runs = new Map<string, Run>();
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();

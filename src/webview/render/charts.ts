@@ -3,6 +3,7 @@ import { WireNumber, displayNumber, toNumber } from '../../shared/numbers';
 import { svg, tip } from './dom';
 import { log10OrUndefined, logAxis } from './scales';
 
+/** One line of a chart: its label and values. */
 export interface Series {
   readonly name: string;
   readonly values: readonly WireNumber[];
@@ -10,6 +11,7 @@ export interface Series {
   readonly className?: string;
 }
 
+/** How a line chart is drawn: axes, scale, band, labels. */
 export interface LineChartOptions {
   readonly id?: string;
   readonly title: string;

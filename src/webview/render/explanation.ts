@@ -3,6 +3,7 @@ import { displayNumber, exactNumber, toNumber } from '../../shared/numbers';
 import type { WeightExplanation, Wire } from '../../shared/protocol';
 import { el } from './dom';
 
+/** The chain-rule breakdown of one weight's gradient, term by term. */
 export function explanation(e: Wire<WeightExplanation>, layerName: string): HTMLElement {
   const name = toNumber(e.input) < 0 ? `b_${e.unit}` : `w_${e.unit},${e.input}`;
   const rows = e.terms.map((t) =>
