@@ -1,5 +1,6 @@
 /** Commands that drive training of the active network: train, one step, pause, reset. */
 import * as vscode from 'vscode';
+import { LIMITS } from '../../core/format/spec';
 import { CommandServices, CommandTable } from './services';
 import { activeDocument } from './targets';
 
@@ -31,16 +32,16 @@ async function train({ session, panel, training }: CommandServices, steps: unkno
   await training.train(doc, n);
 }
 
-/** Asks for a number of steps from 1 to 1,000,000; undefined when cancelled. */
+/** Asks for a number of steps from 1 to the step limit; undefined when cancelled. */
 async function askSteps(defaultSteps: number): Promise<number | undefined> {
   const input = await vscode.window.showInputBox({
     title: 'Train',
     prompt: 'Number of steps',
     value: String(defaultSteps),
     validateInput: (v) =>
-      /^\d+$/.test(v.trim()) && Number(v) > 0 && Number(v) <= 1_000_000
+      /^\d+$/.test(v.trim()) && Number(v) > 0 && Number(v) <= LIMITS.maxSteps
         ? undefined
-        : 'A whole number from 1 to 1,000,000',
+        : `A whole number from 1 to ${LIMITS.maxSteps.toLocaleString('en-US')}`,
   });
   return input === undefined ? undefined : Number(input);
 }
