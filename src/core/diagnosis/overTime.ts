@@ -7,6 +7,7 @@ import { formatNumber as fmt } from '../../shared/numbers';
 import { activationFacts } from '../format/activationFacts';
 import { Fix } from '../format/fixEdits';
 import { StepRecord, Warning } from './report';
+import { hasNonFinite } from './stats';
 import { NetworkSpec } from '../format/spec';
 import { clipFix, initFix, leakyReluFix, learningRateFix, reluHeFix, warningHead } from './warningParts';
 import { DEFAULT_THRESHOLDS, Thresholds } from './thresholds';
@@ -14,6 +15,11 @@ import { DEFAULT_THRESHOLDS, Thresholds } from './thresholds';
 /** Index of the first record satisfying `test`, or −1. */
 function firstIndex(history: readonly StepRecord[], test: (r: StepRecord) => boolean): number {
   return history.findIndex(test);
+}
+
+/** Whether some layer's recorded activations were NaN or ±∞ at this step. */
+function activationsNonFinite(r: StepRecord): boolean {
+  return r.activationPercentiles.some((p) => hasNonFinite(p));
 }
 
 /** Median of a list of numbers (NaN for none). */
@@ -46,13 +52,11 @@ export function diagnoseHistory(
  */
 function nonFinite(spec: NetworkSpec, history: readonly StepRecord[]): Warning[] {
   const bad = (r: StepRecord): boolean =>
-    !Number.isFinite(r.loss) ||
-    r.gradNorms.some((g) => !Number.isFinite(g)) ||
-    r.activationPercentiles.some((p) => p.some((v) => !Number.isFinite(v)));
+    !Number.isFinite(r.loss) || hasNonFinite(r.gradNorms) || activationsNonFinite(r);
   const k = firstIndex(history, bad);
   if (k < 0) return [];
   const r = history[k];
-  let layer = r.activationPercentiles.findIndex((p) => p.some((v) => !Number.isFinite(v)));
+  let layer = r.activationPercentiles.findIndex((p) => hasNonFinite(p));
   if (layer < 0) {
     // activations still finite: the first non-finite gradient, walking backward from the output
     for (let l = r.gradNorms.length - 1; l >= 0; l--)
@@ -191,7 +195,7 @@ function stalledLayers(spec: NetworkSpec, history: readonly StepRecord[], t: Thr
 function dyingUnits(spec: NetworkSpec, fullHistory: readonly StepRecord[], t: Thresholds): Warning[] {
   // once values are NaN every comparison z > 0 fails:
   // only the finite part of the run says anything about dying
-  const end = fullHistory.findIndex((r) => r.activationPercentiles.some((p) => p.some((v) => !Number.isFinite(v))));
+  const end = fullHistory.findIndex(activationsNonFinite);
   const history = end < 0 ? fullHistory : fullHistory.slice(0, end);
   const warnings: Warning[] = [];
   if (history.length < 2) return warnings;

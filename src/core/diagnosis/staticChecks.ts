@@ -7,7 +7,7 @@ import { Warning } from './report';
 import { Dataset, NetworkSpec } from '../format/spec';
 import { formatNumber as fmt } from '../../shared/numbers';
 import { activationFacts } from '../format/activationFacts';
-import { byRecommendedInit, initFix, warningHead } from './warningParts';
+import { INIT_LABELS, byRecommendedInit, initFix, warningHead } from './warningParts';
 
 /** An explicit init std more than this many times the recommended one is flagged. */
 const INIT_SCALE_FACTOR = 4;
@@ -20,7 +20,6 @@ export function staticWarnings(spec: NetworkSpec, dataset: Dataset): Warning[] {
   spec.layers.forEach((layer, i) => {
     const isHidden = i < spec.layers.length - 1;
     const init = activationFacts(layer.activation.type).recommendedInit;
-    const initName = init === 'he' ? 'He' : 'Xavier';
     if (!layer.weights && layer.init.type === 'zeros' && isHidden) {
       warnings.push({
         ...warningHead(spec, 'bad_init', 'warning', i),
@@ -28,10 +27,8 @@ export function staticWarnings(spec: NetworkSpec, dataset: Dataset): Warning[] {
           `Layer '${layer.name}' starts with all weights zero: ` +
           'every unit computes the same thing and they stay identical while training.',
         cause: 'With equal weights, every unit of the layer receives the same gradient (the symmetry is never broken).',
-        fix: `Use ${initName} initialisation.`,
-        fixes: [
-          { title: `Use ${initName} init in '${layer.name}'`, actions: [{ kind: 'set_init', layers: [i], init }] },
-        ],
+        fix: `Use ${INIT_LABELS[init]} initialisation.`,
+        fixes: [initFix(spec, [i])],
       });
     } else if (!layer.weights && (layer.init.type === 'normal' || layer.init.type === 'uniform')) {
       const recommended = initStd({ type: init }, fanIn, layer.units);
@@ -74,16 +71,14 @@ function oversizedInit(
 ): Warning {
   const names = layers.map((l) => `'${spec.layers[l.index].name}'`).join(', ');
   const factor = Math.max(...layers.map((l) => l.actual / l.recommended));
-  const { he, xavier } = byRecommendedInit(
-    spec,
-    layers.map((l) => l.index),
-  );
+  const indices = layers.map((l) => l.index);
+  const { he, xavier } = byRecommendedInit(spec, indices);
   const one = layers.length === 1;
   const recommendedInits = `${he.length ? 'He' : 'Xavier'}${he.length && xavier.length ? '/Xavier' : ''}`;
   const evidence = layers.map(
     (l) =>
       `'${spec.layers[l.index].name}': weight std ${fmt(l.actual)} for fan-in ${l.fanIn}, ` +
-      `${l.init === 'he' ? 'He' : 'Xavier'} gives ${fmt(l.recommended)}`,
+      `${INIT_LABELS[l.init]} gives ${fmt(l.recommended)}`,
   );
   const heFix = he.length ? 'He (ReLU layers)' : '';
   const xavierFix = xavier.length ? 'Xavier (other layers)' : '';
@@ -94,6 +89,6 @@ function oversizedInit(
       `larger than ${recommendedInits} initialisation recommends.`,
     cause: evidence.join('; ') + '. Signals grow by about that factor at every layer, forward and backward.',
     fix: `Use ${heFix}${he.length && xavier.length ? ' and ' : ''}${xavierFix} initialisation.`,
-    fixes: [initFix(spec, [...he, ...xavier], `Use recommended init in ${names}`)],
+    fixes: [initFix(spec, indices, `Use recommended init in ${names}`)],
   };
 }

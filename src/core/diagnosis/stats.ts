@@ -65,7 +65,7 @@ export function unitMeans(values: Float64Array, batch: number, units: number, ab
 }
 
 /** Whether any of the first `n` values is NaN or ±∞. */
-export function hasNonFinite(values: Float64Array, n = values.length): boolean {
+export function hasNonFinite(values: ArrayLike<number>, n = values.length): boolean {
   for (let i = 0; i < n; i++) if (!Number.isFinite(values[i])) return true;
   return false;
 }

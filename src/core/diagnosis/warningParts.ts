@@ -2,7 +2,7 @@
  * The parts every rule's warning is built from (its head, layer names, the repairs), in one place
  * so that rules word and edit alike.
  */
-import { activationFacts } from '../format/activationFacts';
+import { RecommendedInit, activationFacts } from '../format/activationFacts';
 import { Fix } from '../format/fixEdits';
 import { NetworkSpec } from '../format/spec';
 import { Severity, WarningKind } from './report';
@@ -20,6 +20,9 @@ export function warningHead(
 ): { kind: WarningKind; severity: Severity; layer: string; layerIndex: number; units: readonly number[] } {
   return { kind, severity, layer: layerIndex >= 0 ? spec.layers[layerIndex].name : spec.name, layerIndex, units };
 }
+
+/** How messages name each recommended initialiser. */
+export const INIT_LABELS: Readonly<Record<RecommendedInit, string>> = { he: 'He', xavier: 'Xavier' };
 
 /** "'h1'", "'h1' and 'h2'", or "'h1'–'h4'" for a run of layers. */
 export function layerSpan(spec: NetworkSpec, layers: readonly number[]): string {
