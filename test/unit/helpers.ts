@@ -1,5 +1,6 @@
-/** Shared test helpers: central differences and relative-error assertions. */
+/** Shared test helpers: central differences, relative-error assertions, a small test network. */
 import * as assert from 'assert';
+import { NetworkSpec, TrainingSpec } from '../../src/core/format/spec';
 
 /** Central difference (f(x+h) − f(x−h)) / 2h. */
 export function centralDifference(f: (x: number) => number, x: number, h = 1e-6): number {
@@ -19,4 +20,20 @@ export function assertClose(actual: number, expected: number, tol: number, what:
     err <= tol,
     `${what}: got ${actual}, expected ${expected} (relative error ${err.toExponential(2)} > ${tol})`,
   );
+}
+
+/** A 2-4-1 tanh/sigmoid XOR network under MSE, with `training` over its defaults (full-batch SGD at 0.5). */
+export function xorSpec(training: Partial<TrainingSpec> = {}): NetworkSpec {
+  return {
+    name: 'xor',
+    seed: 1,
+    input: 2,
+    loss: 'mse',
+    layers: [
+      { name: 'hidden', units: 4, activation: { type: 'tanh' }, init: { type: 'xavier' } },
+      { name: 'out', units: 1, activation: { type: 'sigmoid' }, init: { type: 'xavier' } },
+    ],
+    data: { kind: 'inline', inputs: [], targets: [] },
+    training: { optimizer: 'sgd', learningRate: 0.5, momentum: 0.9, steps: 10, shuffle: false, ...training },
+  };
 }
