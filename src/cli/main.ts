@@ -7,14 +7,19 @@ import { WARNING_KINDS, Warning, WarningKind } from '../core/diagnosis/report';
 import { TrainingRun } from '../core/trainingRun';
 import { formatNumber, toJsonText } from '../shared/numbers';
 import { ParsedArgs, USAGE, parseArgs } from './args';
+import { STANDALONE_COMMANDS } from './commands';
+import { EXIT } from './exitCodes';
 import { CliIo } from './io';
 import { analysisText, paint, table, warningBlocks } from './output';
 
-/** Exit codes. */
-export const EXIT = { ok: 0, failed: 1, invalid: 2 } as const;
+export { EXIT } from './exitCodes';
 
 /** Runs the CLI on `argv` (without node and the script) and returns the exit code. */
 export function runCli(argv: readonly string[], io: CliIo, version = '0.0.0'): number {
+  const standalone = Object.prototype.hasOwnProperty.call(STANDALONE_COMMANDS, argv[0] ?? '')
+    ? STANDALONE_COMMANDS[argv[0]]
+    : undefined;
+  if (standalone) return standalone(argv.slice(1), io);
   const { args, error } = parseArgs(argv);
   if (!args) return usageError(io, error!);
   if (args.version) {
