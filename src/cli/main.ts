@@ -10,12 +10,29 @@ import { ParsedArgs, USAGE, parseArgs } from './args';
 import { STANDALONE_COMMANDS } from './commands';
 import { EXIT } from './exitCodes';
 import { CliIo } from './io';
+import { JsonOutput } from './jsonOutput';
 import { analysisText, paint, table, warningBlocks } from './output';
 
 export { EXIT } from './exitCodes';
 
-/** Runs the CLI on `argv` (without node and the script) and returns the exit code. */
+/**
+ * Runs the CLI on `argv` (without node and the script) and returns the exit code; an unexpected throw is an
+ * internal error (EXIT.internal) reported in one line, with its stack only under --debug.
+ */
 export function runCli(argv: readonly string[], io: CliIo, version = '0.0.0'): number {
+  try {
+    return runCommandLine(argv, io, version);
+  } catch (e) {
+    const error = e instanceof Error ? e : new Error(String(e));
+    const message = error.message.split('\n')[0];
+    if (argv.includes('--debug')) io.err(`gradient-debugger: internal error: ${message}\n${error.stack ?? ''}\n`);
+    else io.err(`gradient-debugger: internal error: ${message} (run with --debug for the stack)\n`);
+    return EXIT.internal;
+  }
+}
+
+/** The command line, unguarded. */
+function runCommandLine(argv: readonly string[], io: CliIo, version: string): number {
   const standalone = Object.prototype.hasOwnProperty.call(STANDALONE_COMMANDS, argv[0] ?? '')
     ? STANDALONE_COMMANDS[argv[0]]
     : undefined;
@@ -42,7 +59,7 @@ export function runCli(argv: readonly string[], io: CliIo, version = '0.0.0'): n
   if (!files.length) return usageError(io, `no *.net.json files in ${args.files.join(', ')}`);
 
   let code: number = EXIT.ok;
-  const jsonResults: unknown[] = [];
+  const json = args.json ? new JsonOutput(io, files.length > 1) : undefined;
   for (const file of files) {
     const display = path.relative(io.cwd, file) || file;
     const loaded = load(file, display, args, io);
@@ -50,15 +67,10 @@ export function runCli(argv: readonly string[], io: CliIo, version = '0.0.0'): n
       code = EXIT.invalid;
       continue;
     }
-    const { result, text, failed } = runCommand(args, loaded, failOn, io.color);
+    const { failed } = runCommand({ args, loaded, failOn, io, display, json, many: files.length > 1 });
     if (failed && code === EXIT.ok) code = EXIT.failed;
-    if (args.json) jsonResults.push({ file: display, ...result });
-    else io.out(`${files.length > 1 ? '\n' : ''}${paint(io.color, 'bold', display)}\n${text}\n`);
   }
-  if (args.json)
-    io.out(
-      `${toJsonText(files.length === 1 && jsonResults.length === 1 ? jsonResults[0] : { files: jsonResults }, 2)}\n`,
-    );
+  json?.end();
   return code;
 }
 
@@ -108,53 +120,88 @@ function workspaceRoot(dir: string, io: CliIo): string {
   }
 }
 
-/** Runs the command on one network: JSON-ready result, text, and whether it failed. */
-function runCommand(
-  args: ParsedArgs,
-  loaded: LoadedNetwork,
-  failOn: readonly WarningKind[],
-  color: boolean,
-): { result: object; text: string; failed: boolean } {
+/** One network file and everything a command needs to report on it. */
+interface CommandInput {
+  readonly args: ParsedArgs;
+  readonly loaded: LoadedNetwork;
+  readonly failOn: readonly WarningKind[];
+  readonly io: CliIo;
+  readonly display: string;
+  readonly json?: JsonOutput;
+  readonly many: boolean;
+}
+
+/** Runs the command on one network, writing its text or JSON; returns whether it failed. */
+function runCommand(input: CommandInput): { failed: boolean } {
+  const { args, loaded, failOn, io, display, json } = input;
   const failing = (warnings: readonly Warning[]): boolean => warnings.some((w) => failOn.includes(w.kind));
+  const text = (body: string): void =>
+    io.out(`${input.many ? '\n' : ''}${paint(io.color, 'bold', display)}\n${body}\n`);
   switch (args.command) {
     case 'analyze': {
       const report = analyze(loaded);
       const gradients = args.gradients ? gradientsOf(loaded) : undefined;
-      const text = analysisText(report, color) + (gradients ? `\n\n${toJsonText(gradients, 2)}` : '');
-      return { result: { ...report, ...(gradients ? { gradients } : {}) }, text, failed: failing(report.warnings) };
+      if (json) json.object({ file: display, ...report, ...(gradients ? { gradients } : {}) });
+      else text(analysisText(report, io.color) + (gradients ? `\n\n${toJsonText(gradients, 2)}` : ''));
+      return { failed: failing(report.warnings) };
     }
-    case 'train': {
-      const steps = args.steps ?? loaded.spec.training.steps;
-      const run = new TrainingRun(loaded);
-      run.advance(steps);
-      const warnings = mergeWarnings(run.warnings(), analyze(run.loaded).warnings);
-      const result = {
-        steps: run.stepsDone,
-        history: run.history,
-        parameters: run.loaded.network.parameters(),
-        warnings,
-      };
-      return { result, text: trainingText(run, steps, warnings, color), failed: failing(warnings) };
-    }
+    case 'train':
+      return { failed: failing(trainCommand(input)) };
     case 'check': {
       const check = gradientCheck(loaded, args.tolerance !== undefined ? { tolerance: args.tolerance } : {});
-      const rows = check.layers.map((l) => [
-        l.layer,
-        formatNumber(l.maxRelativeError),
-        String(l.checked),
-        String(l.skipped),
-      ]);
-      const header = ['layer', 'max rel. error', 'checked', 'skipped (kinks)'];
-      const verdict = check.passed ? 'passed' : paint(color, 'red', 'FAILED');
-      const summary =
-        `${verdict}: max relative error ${formatNumber(check.maxRelativeError)} ` +
-        `(tolerance ${check.tolerance}, central differences with h = ${check.epsilon})`;
-      const text = `${table(header, rows, [false, true, true, true])}\n\n${summary}`;
-      return { result: check, text, failed: !check.passed };
+      if (json) json.object({ file: display, ...check });
+      else text(checkText(check, io.color));
+      return { failed: !check.passed };
     }
     default:
-      return { result: {}, text: '', failed: false };
+      return { failed: false };
   }
+}
+
+/** Trains the file's steps (or --steps), streaming every step with --json; returns the warnings. */
+function trainCommand({ args, loaded, io, display, json, many }: CommandInput): Warning[] {
+  const steps = args.steps ?? loaded.spec.training.steps;
+  const run = new TrainingRun(loaded);
+  let warnings: Warning[] = [];
+  const finish = (): Warning[] => (warnings = mergeWarnings(run.warnings(), analyze(run.loaded).warnings));
+  if (json) {
+    json.object(
+      { file: display },
+      {
+        key: 'history',
+        run: (emit) => {
+          for (let done = 0; done < steps;) {
+            const { records, nonFinite } = run.advance(Math.min(steps, done + 1000));
+            records.forEach(emit);
+            done = run.stepsDone;
+            if (nonFinite || !records.length) break;
+          }
+        },
+        after: () => ({ steps: run.stepsDone, parameters: run.loaded.network.parameters(), warnings: finish() }),
+      },
+    );
+    return warnings;
+  }
+  run.advance(steps);
+  finish();
+  io.out(`${many ? '\n' : ''}${paint(io.color, 'bold', display)}\n${trainingText(run, warnings, io.color)}\n`);
+  return warnings;
+}
+
+/** The gradient check's table and verdict. */
+function checkText(check: ReturnType<typeof gradientCheck>, color: boolean): string {
+  const rows = check.layers.map((l) => [
+    l.layer,
+    formatNumber(l.maxRelativeError),
+    String(l.checked),
+    String(l.skipped),
+  ]);
+  const header = ['layer', 'max rel. error', 'checked', 'skipped (kinks)'];
+  const verdict = check.passed ? 'passed' : paint(color, 'red', 'FAILED');
+  const summary =
+    `${verdict}: max relative error ${formatNumber(check.maxRelativeError)} ` +
+    `(tolerance ${check.tolerance}, central differences with h = ${check.epsilon})`;
+  return `${table(header, rows, [false, true, true, true])}\n\n${summary}`;
 }
 
 /** ∂loss/∂W and ∂loss/∂b per layer, in the file's layout (units × inputs). */
@@ -175,10 +222,10 @@ function mergeWarnings(overTime: readonly Warning[], final: readonly Warning[]):
 }
 
 /** Loss and gradient norms every tenth of the run, then the warnings. */
-function trainingText(run: TrainingRun, steps: number, warnings: readonly Warning[], color: boolean): string {
+function trainingText(run: TrainingRun, warnings: readonly Warning[], color: boolean): string {
   const h = run.history;
-  const every = Math.max(1, Math.ceil(steps / 10));
-  const picked = h.filter((_, i) => i % every === 0 || i === h.length - 1);
+  // eleven rows evenly spaced over the (thinned) history, the first and the last included
+  const picked = h.length <= 11 ? h : Array.from({ length: 11 }, (_, k) => h[Math.round((k * (h.length - 1)) / 10)]);
   const names = run.loaded.network.layers.map((l) => `‖∇W‖ ${l.name}`);
   const rows = picked.map((r) => [String(r.step), formatNumber(r.loss, 5), ...r.gradNorms.map((g) => formatNumber(g))]);
   const last = h[h.length - 1];

@@ -4,8 +4,9 @@
  * measured here, between the Trainer's gradients and its update.
  */
 import { activationPercentiles, deadUnits, saturatedUnits } from './diagnosis/layerHealth';
-import { diagnoseHistory } from './diagnosis/overTime';
+import { OverTimeMonitor } from './diagnosis/overTime';
 import { StepRecord, Warning } from './diagnosis/report';
+import { ThinnedHistory } from './diagnosis/thinnedHistory';
 import { DEFAULT_THRESHOLDS, Thresholds } from './diagnosis/thresholds';
 import { Dataset, NetworkSpec } from './format/spec';
 import { LoadedNetwork } from './load';
@@ -62,17 +63,27 @@ export function train(
   return history;
 }
 
-/** Holds the network being trained, its optimizer state and the full step history. */
+/**
+ * Holds the network being trained, its optimizer state, a thinned step history and the over-time
+ * rules, which see every step: memory stays bounded however long it trains.
+ */
 export class TrainingRun {
   private trainer: Trainer;
   private readonly initial: LoadedNetwork;
   private readonly thresholds: Thresholds;
-  readonly history: StepRecord[] = [];
+  private readonly thinned = new ThinnedHistory();
+  private monitor: OverTimeMonitor;
 
   constructor(loaded: LoadedNetwork, thresholds: Partial<Thresholds> = {}) {
     this.initial = { ...loaded, network: loaded.network.clone() };
     this.trainer = new Trainer(loaded.spec, loaded.network, loaded.dataset);
     this.thresholds = { ...DEFAULT_THRESHOLDS, ...thresholds };
+    this.monitor = this.newMonitor();
+  }
+
+  /** The steps so far, evenly thinned to at most 1,201 points; the first and the latest always kept. */
+  get history(): StepRecord[] {
+    return this.thinned.records();
   }
 
   /** The network in its current (trained) state, with its spec and data. */
@@ -94,21 +105,29 @@ export class TrainingRun {
     while (this.trainer.stepsDone < target && !nonFinite) {
       const r = measuredStep(this.trainer, this.thresholds);
       records.push(r);
-      this.history.push(r);
+      this.thinned.push(r);
+      this.monitor.observe(r);
       nonFinite = !Number.isFinite(r.loss);
       if (shouldYield()) break;
     }
     return { records, nonFinite };
   }
 
-  /** Over-time warnings for the history so far. */
+  /** Over-time warnings for every step so far. */
   warnings(): Warning[] {
-    return diagnoseHistory(this.trainer.spec, this.history, this.thresholds);
+    return this.monitor.warnings();
   }
 
   /** Back to the initial weights with fresh optimizer state and an empty history. */
   reset(): void {
     this.trainer = new Trainer(this.initial.spec, this.initial.network.clone(), this.initial.dataset);
-    this.history.length = 0;
+    this.thinned.clear();
+    this.monitor = this.newMonitor();
+  }
+
+  private newMonitor(): OverTimeMonitor {
+    const deadUnitsNow = (l: number): readonly number[] =>
+      deadUnits(this.trainer.network.layers[l], this.trainer.batchRows);
+    return new OverTimeMonitor(this.trainer.spec, this.thresholds, { deadUnitsNow });
   }
 }

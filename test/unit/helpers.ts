@@ -1,4 +1,5 @@
 /** Shared test helpers: central differences, relative-error assertions, a small test network. */
+import { CliIo, nodeIo } from '../../src/cli/io';
 import * as assert from 'assert';
 import { NetworkSpec, TrainingSpec } from '../../src/core/format/spec';
 
@@ -35,5 +36,21 @@ export function xorSpec(training: Partial<TrainingSpec> = {}): NetworkSpec {
     ],
     data: { kind: 'inline', inputs: [], targets: [] },
     training: { optimizer: 'sgd', learningRate: 0.5, momentum: 0.9, steps: 10, shuffle: false, ...training },
+  };
+}
+
+/** The real CLI IO rooted at `cwd`, with stdout and stderr captured in memory (and counted in pieces). */
+export function memoryIo(cwd: string): CliIo & { outText(): string; errText(): string; outChunks(): number } {
+  const out: string[] = [];
+  const err: string[] = [];
+  return {
+    ...nodeIo(),
+    out: (t) => void out.push(t),
+    err: (t) => void err.push(t),
+    cwd,
+    color: false,
+    outText: () => out.join(''),
+    errText: () => err.join(''),
+    outChunks: () => out.length,
   };
 }

@@ -1,0 +1,62 @@
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import { diagnoseHistory } from '../../src/core/diagnosis/overTime';
+import { StepRecord } from '../../src/core/diagnosis/report';
+import { NetworkSpec } from '../../src/core/format/spec';
+import { loadNetwork } from '../../src/core/load';
+import { TrainingRun } from '../../src/core/trainingRun';
+import { runCli } from '../../src/cli/main';
+import { memoryIo } from './helpers';
+
+const ROOT = path.join(__dirname, '..', '..', '..');
+const example = (name: string): string => fs.readFileSync(path.join(ROOT, 'examples', `${name}.net.json`), 'utf8');
+
+/** Two layers, tanh then sigmoid, for synthetic histories. */
+const spec = loadNetwork(example('xor-healthy')).loaded!.spec as NetworkSpec;
+
+/** A synthetic step whose layer-0 update ratio is `ratio`. */
+function record(step: number, ratio: number, loss = 0.5): StepRecord {
+  return {
+    step,
+    loss,
+    gradNorms: spec.layers.map(() => 0.1),
+    updateRatios: spec.layers.map((_, l) => (l === 0 ? ratio : 1e-3)),
+    deadFractions: spec.layers.map(() => 0),
+    saturatedFractions: spec.layers.map(() => 0),
+    activationPercentiles: spec.layers.map(() => [0, 0, 0, 0, 0]),
+  };
+}
+
+suite('over-time rules on long runs', () => {
+  test('300,000 steps with an exploding layer: the warning, not a stack overflow', () => {
+    const history = Array.from({ length: 300_000 }, (_, i) => record(i, i < 100 ? 1e-3 : 0.5 + (i % 7) * 0.01));
+    const warnings = diagnoseHistory(spec, history);
+    const ex = warnings.find((w) => w.kind === 'exploding_gradient');
+    assert.ok(ex, JSON.stringify(warnings.map((w) => w.kind)));
+    assert.strictEqual(ex.firstStep, 100);
+    assert.match(ex.cause, /0\.56/); // the worst ratio, found without spreading 300k arguments
+  });
+
+  test('a training run keeps a thinned history: first and last steps, at most 1,201 points', () => {
+    const run = new TrainingRun(loadNetwork(example('xor-healthy')).loaded!);
+    run.advance(5000);
+    const h = run.history;
+    assert.ok(h.length <= 1201 && h.length >= 600, `${h.length} points`);
+    assert.strictEqual(h[0].step, 0);
+    assert.strictEqual(h[h.length - 1].step, 4999);
+    for (let i = 1; i < h.length; i++) assert.ok(h[i].step > h[i - 1].step);
+    assert.strictEqual(run.stepsDone, 5000);
+  });
+
+  test('train --json streams every step as it is taken', () => {
+    const io = memoryIo(ROOT);
+    const code = runCli(['train', 'examples/xor-healthy.net.json', '--json', '--steps', '3000'], io);
+    assert.strictEqual(code, 0, io.errText());
+    assert.ok(io.outChunks() > 100, `written in ${io.outChunks()} pieces`);
+    const j = JSON.parse(io.outText());
+    assert.strictEqual(j.history.length, 3000);
+    assert.strictEqual(j.history[2999].step, 2999);
+    assert.strictEqual(j.steps, 3000);
+  });
+});
