@@ -12,7 +12,7 @@ const common = { bundle: true, minify: production, sourcemap: !production, logLe
 const nodeEntries = [
   { in: 'src/extension.ts', out: 'dist/extension.js' },
   { in: 'src/cli.ts', out: 'dist/cli.js', banner: '#!/usr/bin/env node' },
-  { in: 'src/host/training/trainingWorker.ts', out: 'dist/trainingWorker.js' },
+  { in: 'src/host/worker/coreWorker.ts', out: 'dist/coreWorker.js' },
 ];
 /** Browser-side bundles: one per webview. */
 const webEntries = [

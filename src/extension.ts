@@ -9,20 +9,21 @@ import { NetworkSession } from './host/session';
 import { SUMMARY_VIEW_ID, SummaryViewProvider } from './host/sidebarView';
 import { TrainingController } from './host/training/trainingController';
 import { WeightHoverProvider } from './host/weightHover';
+import { AnalysisService } from './host/worker/analysisService';
 
 const NETWORK_FILES: vscode.DocumentSelector = { pattern: '**/*.net.json' };
 
 /** Builds the session, the views and the providers, and registers every command. */
 export function activate(context: vscode.ExtensionContext): void {
-  const session = new NetworkSession();
-  const training = new TrainingController(
-    vscode.Uri.joinPath(context.extensionUri, 'dist', 'trainingWorker.js').fsPath,
-    session,
-  );
+  const workerPath = vscode.Uri.joinPath(context.extensionUri, 'dist', 'coreWorker.js').fsPath;
+  const analysis = new AnalysisService(workerPath);
+  const session = new NetworkSession(analysis);
+  const training = new TrainingController(workerPath, session, analysis);
   const panel = new GradientPanel(context.extensionUri, session, training);
   const summary = new SummaryViewProvider(context.extensionUri, session, training);
   const output = vscode.window.createOutputChannel('Gradient Debugger');
   context.subscriptions.push(
+    analysis,
     session,
     training,
     panel,
@@ -36,7 +37,7 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.languages.registerCodeLensProvider(NETWORK_FILES, new LayerLensProvider(session)),
     vscode.languages.registerHoverProvider(NETWORK_FILES, new WeightHoverProvider(training)),
   );
-  registerCommands({ context, session, panel, training, output });
+  registerCommands({ context, session, panel, training, output, analysis });
 }
 
 /** Nothing to release beyond the subscriptions VS Code disposes. */

@@ -9,12 +9,16 @@
  */
 import { activationFacts } from './format/activationFacts';
 import { DenseLayer } from './nn/dense';
+import { Dataset } from './format/spec';
 import { LoadedNetwork } from './load';
 import { createRng } from './nn/rng';
 
 /** Per layer and overall: the largest relative error |a − n| / max(|a|, |n|, floor) and where it is. */
 export interface GradientCheckResult {
   readonly passed: boolean;
+  /** Samples the loss was summed over, and how many the data set has (a seeded subsample when fewer). */
+  readonly samples: number;
+  readonly samplesInData: number;
   readonly tolerance: number;
   readonly epsilon: number;
   readonly maxRelativeError: number;
@@ -46,6 +50,14 @@ export interface GradientCheckOptions {
   readonly tolerance?: number;
   /** At most this many entries per layer; larger layers are sampled with a fixed seed (default 200). */
   readonly maxPerLayer?: number;
+  /** At most this many samples; a larger data set is subsampled with a fixed seed (default 256). */
+  readonly maxSamples?: number;
+}
+
+/** Progress of a running check: entries compared so far, of how many. */
+export interface GradientCheckProgress {
+  readonly done: number;
+  readonly total: number;
 }
 
 /** Relative size of the error floor against the loss (see the file comment). */
@@ -65,38 +77,88 @@ type LayerResult = GradientCheckResult['layers'][number];
 
 /** Checks the analytic gradients of the network on its whole data set. */
 export function gradientCheck(loaded: LoadedNetwork, options: GradientCheckOptions = {}): GradientCheckResult {
+  const steps = gradientCheckSteps(loaded, options);
+  for (;;) {
+    const next = steps.next();
+    if (next.done) return next.value;
+  }
+}
+
+/**
+ * The same check as a generator that yields its progress after every layer entry compared, so a
+ * worker can report it and stop between entries; its return value is the result.
+ */
+export function* gradientCheckSteps(
+  loaded: LoadedNetwork,
+  options: GradientCheckOptions = {},
+): Generator<GradientCheckProgress, GradientCheckResult> {
   const epsilon = options.epsilon ?? 1e-4;
   const tolerance = options.tolerance ?? 1e-4;
   const maxPerLayer = options.maxPerLayer ?? 200;
-  const { network, dataset } = loaded;
+  const dataset = subsample(loaded.dataset, options.maxSamples ?? 256);
+  const { network } = loaded;
   const { inputs: x, targets: t, samples: n } = dataset;
   const loss = network.lossAndGradients(x, t, n);
   const context: CheckContext = {
-    loaded,
+    loaded: { ...loaded, dataset },
     epsilon,
     floor: FLOOR * Math.max(1, Math.abs(loss)),
     kinkPattern: () =>
       network.layers.map((l) => (activationFacts(l.activation.id).kink ? signature(l, n) : '')).join('|'),
   };
   const rng = createRng(12345);
-  const layers = network.layers.map((layer, li) => {
+  const picks = network.layers.map((layer) => {
     const total = layer.weights.length + layer.bias.length;
-    const picks =
-      total <= maxPerLayer
-        ? Array.from({ length: total }, (_, i) => i)
-        : Array.from({ length: maxPerLayer }, () => rng.int(total));
-    return checkLayer(context, layer, li, picks);
+    return total <= maxPerLayer
+      ? Array.from({ length: total }, (_, i) => i)
+      : Array.from({ length: maxPerLayer }, () => rng.int(total));
   });
+  const total = picks.reduce((a, p) => a + p.length, 0);
+  const layers: LayerResult[] = [];
+  for (let li = 0; li < network.layers.length; li++) {
+    const done = layers.reduce((a, l) => a + l.checked + l.skipped, 0);
+    layers.push(yield* checkLayer(context, network.layers[li], li, picks[li], done, total));
+  }
   network.lossAndGradients(x, t, n); // leave the caches as the analytic pass left them
   const maxRelativeError = layers.reduce(
     (m, l) => (l.maxRelativeError > m || Number.isNaN(l.maxRelativeError) ? l.maxRelativeError : m),
     0,
   );
-  return { passed: maxRelativeError <= tolerance, tolerance, epsilon, maxRelativeError, layers };
+  const passed = maxRelativeError <= tolerance;
+  return { passed, samples: n, samplesInData: loaded.dataset.samples, tolerance, epsilon, maxRelativeError, layers };
 }
 
-/** Compares the analytic gradient of the picked entries (weights first, then biases, flat) with central differences. */
-function checkLayer(context: CheckContext, layer: DenseLayer, index: number, picks: readonly number[]): LayerResult {
+/** At most `max` samples of a data set: all of them, or a seeded choice without repeats, in data order. */
+function subsample(dataset: Dataset, max: number): Dataset {
+  if (dataset.samples <= max) return dataset;
+  const rng = createRng(4242);
+  const order = Array.from({ length: dataset.samples }, (_, i) => i);
+  for (let i = 0; i < max; i++) {
+    const j = i + rng.int(dataset.samples - i);
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  const rows = order.slice(0, max).sort((a, b) => a - b);
+  const take = (from: Float64Array, width: number): Float64Array => {
+    const out = new Float64Array(max * width);
+    rows.forEach((r, k) => out.set(from.subarray(r * width, (r + 1) * width), k * width));
+    return out;
+  };
+  return {
+    ...dataset,
+    samples: max,
+    inputs: take(dataset.inputs, dataset.inputSize),
+    targets: take(dataset.targets, dataset.targetSize),
+  };
+}
+
+function* checkLayer(
+  context: CheckContext,
+  layer: DenseLayer,
+  index: number,
+  picks: readonly number[],
+  doneBefore: number,
+  total: number,
+): Generator<GradientCheckProgress, LayerResult> {
   const analytic = { weight: Float64Array.from(layer.gradWeights), bias: Float64Array.from(layer.gradBias) };
   let maxErr = 0;
   let checked = 0;
@@ -106,6 +168,7 @@ function checkLayer(context: CheckContext, layer: DenseLayer, index: number, pic
     const param = flat < layer.weights.length ? 'weight' : 'bias';
     const i = param === 'weight' ? flat : flat - layer.weights.length;
     const numeric = centralDifference(context, param === 'weight' ? layer.weights : layer.bias, i);
+    yield { done: doneBefore + checked + skipped + 1, total };
     if (numeric === undefined) {
       skipped++;
       continue;

@@ -1,9 +1,9 @@
 /** Network documents: recognising them, loading them with their CSV files through workspace.fs, and JSON ranges. */
 import { Node, findNodeAtLocation, parseTree } from 'jsonc-parser';
 import * as vscode from 'vscode';
-import { LoadedNetwork, loadNetwork, resolveCsvPath } from '../core/load';
+import { resolveCsvPath } from '../core/load';
 import { parseNetworkText } from '../core/format/parse';
-import { SpecProblem } from '../core/format/spec';
+import { NetworkSpec } from '../core/format/spec';
 
 /** Whether a document is a network file (`*.net.json`). */
 export function isNetworkDocument(doc: vscode.TextDocument | undefined): doc is vscode.TextDocument {
@@ -25,20 +25,21 @@ async function readCsvFor(doc: vscode.TextDocument, relativePath: string): Promi
   }
 }
 
-/** Loads a network document (its CSV read first, asynchronously); never throws on user input. */
-export async function loadDocument(
+/**
+ * Reads a network document for the worker: its text parsed (cheap, for the spec the host's
+ * commands need) and the CSV it names read through workspace.fs; never throws on user input.
+ */
+export async function readDocument(
   doc: vscode.TextDocument,
-  maxSamples?: number,
-): Promise<{ loaded?: LoadedNetwork; problems: readonly SpecProblem[]; csv: Record<string, string> }> {
+): Promise<{ text: string; spec?: NetworkSpec; csv: Record<string, string> }> {
   const text = doc.getText();
   const csv: Record<string, string> = {};
-  const parsed = parseNetworkText(text);
-  if (parsed.spec?.data.kind === 'csv') {
-    const content = await readCsvFor(doc, parsed.spec.data.path);
-    if (content !== undefined) csv[parsed.spec.data.path] = content;
+  const { spec } = parseNetworkText(text);
+  if (spec?.data.kind === 'csv') {
+    const content = await readCsvFor(doc, spec.data.path);
+    if (content !== undefined) csv[spec.data.path] = content;
   }
-  const { loaded, problems } = loadNetwork(text, { readCsv: (p) => csv[p], maxSamples });
-  return { loaded, problems, csv };
+  return { text, spec, csv };
 }
 
 /** The range of the JSON value at `path` in a document (the whole document when absent). */

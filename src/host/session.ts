@@ -4,20 +4,19 @@
  * file is invalid so nothing is lost.
  */
 import * as vscode from 'vscode';
-import { analyze } from '../core/analysis';
-import { LoadedNetwork } from '../core/load';
 import { AnalysisReport } from '../core/diagnosis/report';
-import { SpecProblem } from '../core/format/spec';
+import { NetworkSpec, SpecProblem } from '../core/format/spec';
 import { DocumentState } from '../shared/protocol';
 import { readSettings } from './config';
-import { isNetworkDocument, loadDocument } from './documents';
+import { isNetworkDocument, readDocument } from './documents';
 import { problemView, shapeView } from './stateViews';
+import { AnalysisService } from './worker/analysisService';
 
 /** What the session knows about one network file. */
 export interface Analysed {
   readonly state: DocumentState;
-  /** The network as loaded for the last good report (initial weights, live-analysis samples). */
-  readonly loaded?: LoadedNetwork;
+  /** The network's validated spec, for the last good report. */
+  readonly spec?: NetworkSpec;
   /** CSV contents read for it, by the path written in the file (handed to the training worker). */
   readonly csv: Record<string, string>;
   readonly version: number;
@@ -34,7 +33,7 @@ export class NetworkSession implements vscode.Disposable {
   /** Fires with the URI whose state changed (or the newly active one). */
   readonly onDidChange = this.changed.event;
 
-  constructor() {
+  constructor(private readonly analysis: AnalysisService) {
     this.disposables.push(
       vscode.window.onDidChangeActiveTextEditor((e) => this.follow(e?.document)),
       vscode.workspace.onDidChangeTextDocument((e) => this.scheduleAnalysis(e.document)),
@@ -92,28 +91,42 @@ export class NetworkSession implements vscode.Disposable {
     );
   }
 
-  /** Loads and analyses `doc` now; keeps the previous report when the file has errors. */
+  /**
+   * Loads and analyses `doc` now, in the analysis worker; keeps the previous report when the file
+   * has errors, and the newer result when analyses of two versions cross.
+   */
   async analyzeNow(doc: vscode.TextDocument): Promise<Analysed> {
     const settings = readSettings();
     const version = doc.version;
-    const { loaded, problems, csv } = await loadDocument(doc, settings.maxSamples);
     const key = doc.uri.toString();
-    const previous = this.entries.get(key);
-    if (previous && previous.version > version) return previous; // a newer analysis already landed
-    let report: AnalysisReport | undefined = previous?.state.report;
-    let analysed: LoadedNetwork | undefined = previous?.loaded;
-    if (loaded) {
-      report = analyze(loaded, settings.thresholds);
-      analysed = { ...loaded, network: loaded.network.clone() };
+    const { text, spec, csv } = await readDocument(doc);
+    let result: Awaited<ReturnType<AnalysisService['analyze']>>;
+    try {
+      result = await this.analysis.analyze(key, {
+        text,
+        csv,
+        thresholds: settings.thresholds,
+        maxSamples: settings.maxSamples,
+      });
+    } catch (e) {
+      result = { problems: [internalProblem(e)] };
     }
+    const previous = this.entries.get(key);
+    const fileName = doc.uri.path.split('/').pop() ?? key;
+    // superseded by a newer analysis of the same file: that one will land
+    if (!result || (previous && previous.version > version))
+      return previous ?? { state: { uri: key, fileName, problems: [] }, csv, version };
+    const { report: fresh, problems } = result;
+    const report: AnalysisReport | undefined = fresh ?? previous?.state.report;
+    const goodSpec = fresh ? spec : previous?.spec;
     const state: DocumentState = {
       uri: key,
-      fileName: doc.uri.path.split('/').pop() ?? key,
+      fileName,
       report,
-      shape: analysed && shapeView(analysed.spec),
+      shape: goodSpec && shapeView(goodSpec),
       problems: problems.filter((p) => p.severity === 'error').map(problemView),
     };
-    const entry: Analysed = { state, loaded: analysed, csv: loaded ? csv : (previous?.csv ?? csv), version };
+    const entry: Analysed = { state, spec: goodSpec, csv: fresh ? csv : (previous?.csv ?? csv), version };
     this.entries.set(key, entry);
     // the raw problems (warnings included) go to the diagnostics through `problemsOf`
     this.rawProblems.set(key, problems);
@@ -151,4 +164,19 @@ export class NetworkSession implements vscode.Disposable {
     for (const t of this.timers.values()) clearTimeout(t);
     for (const d of this.disposables) d.dispose();
   }
+}
+
+/** An unexpected failure of ours, shown at the top of the file rather than swallowed (stale diagnostics). */
+function internalProblem(e: unknown): SpecProblem {
+  const message = e instanceof Error ? e.message : String(e);
+  const start = { line: 0, character: 0 };
+  return {
+    severity: 'error',
+    message: `Gradient Debugger internal error: ${message}`,
+    path: [],
+    offset: 0,
+    length: 0,
+    start,
+    end: start,
+  };
 }

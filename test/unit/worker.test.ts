@@ -1,38 +1,21 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { Worker } from 'worker_threads';
+import { analyze } from '../../src/core/analysis';
+import { explainWeight } from '../../src/core/explain';
+import { gradientCheck } from '../../src/core/gradcheck';
 import { loadNetwork } from '../../src/core/load';
 import { TrainingRun } from '../../src/core/trainingRun';
-import type { FromWorker, ToWorker } from '../../src/host/training/workerProtocol';
+import { CancelledError, WorkerClient, WorkerStoppedError } from '../../src/host/worker/workerClient';
 
 const ROOT = path.join(__dirname, '..', '..', '..');
-const WORKER = path.join(ROOT, 'dist', 'trainingWorker.js');
+const WORKER = path.join(ROOT, 'dist', 'coreWorker.js');
+const example = (name: string): string => fs.readFileSync(path.join(ROOT, 'examples', `${name}.net.json`), 'utf8');
 
-/** A worker with a promise-based request/next-message helper. */
-function startWorker(): {
-  send(m: ToWorker): void;
-  next(type: FromWorker['type']): Promise<FromWorker>;
-  stop(): Promise<number>;
-} {
-  assert.ok(fs.existsSync(WORKER), 'dist/trainingWorker.js is missing: run npm run build first (npm test does)');
-  const worker = new Worker(WORKER);
-  const queue: FromWorker[] = [];
-  const waiting: { type: string; resolve: (m: FromWorker) => void }[] = [];
-  worker.on('message', (m: FromWorker) => {
-    const i = waiting.findIndex((w) => w.type === m.type);
-    if (i >= 0) waiting.splice(i, 1)[0].resolve(m);
-    else queue.push(m);
-  });
-  return {
-    send: (m) => worker.postMessage(m),
-    next: (type) => {
-      const i = queue.findIndex((m) => m.type === type);
-      if (i >= 0) return Promise.resolve(queue.splice(i, 1)[0]);
-      return new Promise((resolve) => waiting.push({ type, resolve }));
-    },
-    stop: () => worker.terminate(),
-  };
+/** A worker client on the built worker. */
+function client(onStopped?: (why: string) => void): WorkerClient {
+  assert.ok(fs.existsSync(WORKER), 'dist/coreWorker.js is missing: run npm run build first (npm test does)');
+  return new WorkerClient(WORKER, onStopped);
 }
 
 /** Parameters after `steps` steps trained in-process by the same TrainingRun the CLI uses. */
@@ -43,93 +26,118 @@ function inProcess(text: string, csv: Record<string, string>, steps: number) {
   return { parameters: run.loaded.network.parameters(), losses: run.history.map((r) => r.loss) };
 }
 
-suite('training worker thread', function () {
+suite('core worker thread', function () {
   this.timeout(60_000);
 
-  for (const example of ['xor-healthy', 'spiral-softmax', 'csv-regression', 'dead-relu']) {
-    test(`${example}: the worker's training equals the CLI's bit for bit`, async () => {
-      const text = fs.readFileSync(path.join(ROOT, 'examples', `${example}.net.json`), 'utf8');
+  for (const name of ['xor-healthy', 'spiral-softmax', 'csv-regression', 'dead-relu']) {
+    test(`${name}: the worker's training equals the CLI's bit for bit`, async () => {
+      const text = example(name);
       const csv: Record<string, string> =
-        example === 'csv-regression'
+        name === 'csv-regression'
           ? { 'data/plants.csv': fs.readFileSync(path.join(ROOT, 'examples', 'data', 'plants.csv'), 'utf8') }
           : {};
-      const w = startWorker();
+      const w = client();
       try {
-        w.send({ type: 'load', text, csv });
-        assert.deepStrictEqual(await w.next('loaded'), { type: 'loaded', problems: [] });
-        w.send({ type: 'run', steps: 150, throttleMs: 5 });
-        const stopped = await w.next('stopped');
-        assert.ok(stopped.type === 'stopped' && stopped.reason === 'completed' && stopped.stepsDone === 150);
-        w.send({ type: 'getParameters' });
-        const params = await w.next('parameters');
-        const expected = inProcess(text, csv, 150);
-        assert.ok(params.type === 'parameters');
-        assert.deepStrictEqual(params.parameters, expected.parameters);
+        assert.deepStrictEqual(await w.request({ type: 'load', text, csv }).reply, { problems: [] });
+        const stopped = await w.request({ type: 'train', steps: 150, throttleMs: 5 }).reply;
+        assert.strictEqual(stopped.reason, 'completed');
+        assert.strictEqual(stopped.stepsDone, 150);
+        const { parameters } = await w.request({ type: 'getParameters' }).reply;
+        assert.deepStrictEqual(parameters, inProcess(text, csv, 150).parameters);
       } finally {
-        await w.stop();
+        w.dispose();
       }
     });
   }
 
-  test('pausing keeps the state reached; resetting returns to the initial weights', async () => {
-    const text = fs.readFileSync(path.join(ROOT, 'examples', 'spiral-softmax.net.json'), 'utf8');
-    const w = startWorker();
+  test('cancelling a training keeps the state reached; resetting returns to the initial weights', async () => {
+    const text = example('spiral-softmax');
+    const w = client();
     try {
-      w.send({ type: 'load', text, csv: {} });
-      await w.next('loaded');
-      w.send({ type: 'run', steps: 1_000_000, throttleMs: 10 });
-      await w.next('progress');
-      w.send({ type: 'pause' });
-      const stopped = await w.next('stopped');
-      assert.ok(stopped.type === 'stopped' && stopped.reason === 'paused');
+      await w.request({ type: 'load', text, csv: {} }).reply;
+      let sawProgress!: () => void;
+      const progressed = new Promise<void>((resolve) => (sawProgress = resolve));
+      const training = w.request({ type: 'train', steps: 1_000_000, throttleMs: 10 }, () => sawProgress());
+      await progressed;
+      w.cancel(training.id);
+      const stopped = await training.reply;
+      assert.strictEqual(stopped.reason, 'paused');
       assert.ok(stopped.stepsDone > 0 && stopped.stepsDone < 1_000_000);
-      w.send({ type: 'getParameters' });
-      const paused = await w.next('parameters');
-      assert.ok(paused.type === 'parameters');
+      const paused = await w.request({ type: 'getParameters' }).reply;
       assert.deepStrictEqual(paused.parameters, inProcess(text, {}, stopped.stepsDone).parameters);
-      w.send({ type: 'reset' });
-      w.send({ type: 'getParameters' });
-      const reset = await w.next('parameters');
-      assert.ok(reset.type === 'parameters');
+      await w.request({ type: 'reset' }).reply;
+      const reset = await w.request({ type: 'getParameters' }).reply;
       assert.deepStrictEqual(reset.parameters, inProcess(text, {}, 0).parameters);
     } finally {
-      await w.stop();
+      w.dispose();
     }
   });
 
-  test('a run that overflows stops at the first non-finite loss with the over-time warnings', async () => {
-    const spec = JSON.parse(fs.readFileSync(path.join(ROOT, 'examples', 'xor-healthy.net.json'), 'utf8'));
-    spec.layers = [
-      { name: 'h', units: 8, activation: 'linear' },
-      { name: 'out', units: 1, activation: 'linear' },
-    ];
-    spec.loss = 'mse';
-    spec.data = {
-      inputs: [
-        [1, 2],
-        [3, 4],
-        [5, 6],
-        [7, 8],
-      ],
-      targets: [[10], [20], [30], [40]],
-    };
-    spec.training = { learningRate: 0.5 };
-    const w = startWorker();
+  test('two explanations asked at once (a hover and a panel click) both get their own answer', async () => {
+    const text = example('xor-healthy');
+    const w = client();
     try {
-      w.send({ type: 'load', text: JSON.stringify(spec), csv: {} });
-      await w.next('loaded');
-      w.send({ type: 'run', steps: 500, throttleMs: 5 });
-      const stopped = await w.next('stopped');
-      assert.ok(stopped.type === 'stopped' && stopped.reason === 'nonFinite' && stopped.stepsDone < 500);
-      // the first NaN/∞ (in a gradient norm or an activation) comes at or before the step whose loss overflowed
-      const nan = stopped.warnings.find((x) => x.kind === 'non_finite');
-      assert.ok(
-        nan && nan.firstStep !== undefined && nan.firstStep > 0 && nan.firstStep <= stopped.stepsDone - 1,
-        JSON.stringify(stopped.warnings.map((x) => [x.kind, x.firstStep])),
-      );
-      assert.ok(stopped.warnings.some((x) => x.kind === 'exploding_gradient' && x.firstStep! < nan.firstStep!));
+      const file = { text, csv: {} };
+      const a = w.request({ type: 'explain', layerIndex: 0, unit: 1, input: 0, file });
+      const b = w.request({ type: 'explain', layerIndex: 1, unit: 0, input: 2, file });
+      const [ea, eb] = await Promise.all([a.reply, b.reply]);
+      const { loaded } = loadNetwork(text);
+      assert.deepStrictEqual(ea.explanation, explainWeight(loaded!, 0, 1, 0));
+      assert.strictEqual(eb.explanation?.layerIndex, 1);
+      assert.strictEqual(eb.explanation?.input, 2);
     } finally {
-      await w.stop();
+      w.dispose();
+    }
+  });
+
+  test('a worker killed mid-training: the request fails with WorkerStoppedError, the host hears why, a new request starts afresh', async () => {
+    const stops: string[] = [];
+    const w = client((why) => stops.push(why));
+    try {
+      await w.request({ type: 'load', text: example('spiral-softmax'), csv: {} }).reply;
+      let kill!: () => void;
+      const progressed = new Promise<void>((resolve) => (kill = resolve));
+      const training = w.request({ type: 'train', steps: 1_000_000, throttleMs: 10 }, () => kill());
+      await progressed;
+      // the worker dies as if it crashed: process.exit inside it
+      (w as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
+      await assert.rejects(training.reply, WorkerStoppedError);
+      assert.strictEqual(stops.length, 1, stops.join('; '));
+      const again = await w.request({ type: 'load', text: example('xor-healthy'), csv: {} }).reply;
+      assert.deepStrictEqual(again.problems, []);
+    } finally {
+      w.dispose();
+    }
+  });
+
+  test('analysis in the worker equals the in-process analysis', async () => {
+    const text = example('deep-sigmoid-vanishing');
+    const w = client();
+    try {
+      const { report, problems } = await w.request({ type: 'analyze', text, csv: {} }).reply;
+      assert.deepStrictEqual(problems, []);
+      assert.deepStrictEqual(report, analyze(loadNetwork(text).loaded!));
+    } finally {
+      w.dispose();
+    }
+  });
+
+  test('the gradient check reports progress, equals the in-process check, and can be cancelled', async () => {
+    const text = example('spiral-softmax');
+    const w = client();
+    try {
+      const seen: number[] = [];
+      const { check } = await w.request({ type: 'gradientCheck', text, csv: {} }, (p) => seen.push(p.done)).reply;
+      assert.deepStrictEqual(check, gradientCheck(loadNetwork(text).loaded!));
+      assert.ok(check!.samples <= 256 && check!.samplesInData === loadNetwork(text).loaded!.dataset.samples);
+      for (let i = 1; i < seen.length; i++) assert.ok(seen[i] > seen[i - 1]);
+      const big = JSON.parse(text);
+      big.layers[0].units = 400;
+      const running = w.request({ type: 'gradientCheck', text: JSON.stringify(big), csv: {} });
+      setTimeout(() => w.cancel(running.id), 50);
+      await assert.rejects(running.reply, CancelledError);
+    } finally {
+      w.dispose();
     }
   });
 });

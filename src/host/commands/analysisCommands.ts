@@ -3,7 +3,7 @@
  * export, weight explanations.
  */
 import * as vscode from 'vscode';
-import { gradientCheck } from '../../core/gradcheck';
+import { CancelledError } from '../worker/workerClient';
 import { formatNumber } from '../../shared/numbers';
 import { revealLayer } from '../editing';
 import { exportReport } from '../exportReport';
@@ -54,16 +54,34 @@ async function analyzeActive({ session, panel }: CommandServices): Promise<void>
 }
 
 /** Compares backprop with central differences; details go to the output channel. */
-async function checkGradients({ session, output }: CommandServices): Promise<void> {
+async function checkGradients({ session, output, analysis }: CommandServices): Promise<void> {
   const doc = await activeDocument(session);
-  const loaded = doc && (session.entry(doc.uri) ?? (await session.analyzeNow(doc))).loaded;
-  if (!loaded) return;
-  const result = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: 'Checking gradients against central differences…' },
-    async () => gradientCheck({ ...loaded, network: loaded.network.clone() }),
-  );
+  const entry = doc && (session.entry(doc.uri) ?? (await session.analyzeNow(doc)));
+  if (!doc || !entry?.spec) return;
+  const title = 'Checking gradients against central differences';
+  const input = { text: doc.getText(), csv: entry.csv };
+  let outcome: Awaited<ReturnType<typeof analysis.gradientCheck>>;
+  try {
+    outcome = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title, cancellable: true },
+      (progress, token) => {
+        let reported = 0;
+        const onProgress = (done: number, total: number): void => {
+          progress.report({ increment: ((done - reported) / total) * 100, message: `${done} of ${total} entries` });
+          reported = done;
+        };
+        return analysis.gradientCheck(input, onProgress, token);
+      },
+    );
+  } catch (e) {
+    if (!(e instanceof CancelledError)) void vscode.window.showErrorMessage(`Gradient check: ${String(e)}`);
+    return;
+  }
+  const result = outcome.check;
+  if (!result) return;
   output.appendLine(
-    `Gradient check of ${doc.uri.path.split('/').pop()} (h = ${result.epsilon}, tolerance ${result.tolerance}):`,
+    `Gradient check of ${doc.uri.path.split('/').pop()} (h = ${result.epsilon}, tolerance ${result.tolerance}, ` +
+      `${result.samples} of ${result.samplesInData} samples, at most 200 entries per layer):`,
   );
   for (const l of result.layers)
     output.appendLine(

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { GradientPanel } from '../gradientPanel';
 import { NetworkSession } from '../session';
 import { TrainingController } from '../training/trainingController';
+import { AnalysisService } from '../worker/analysisService';
 
 /** The extension's services a command may use. */
 export interface CommandServices {
@@ -11,6 +12,7 @@ export interface CommandServices {
   readonly panel: GradientPanel;
   readonly training: TrainingController;
   readonly output: vscode.OutputChannel;
+  readonly analysis: AnalysisService;
 }
 
 /** Handlers by command id (`gradientDebugger.*`, as contributed in package.json). */

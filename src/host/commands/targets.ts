@@ -37,7 +37,7 @@ export function weightAtCursor(doc: vscode.TextDocument): WeightTarget | undefin
 
 /** Asks for a weight: layer (defaulting to the one at the cursor), unit, input. */
 export async function pickWeight(session: NetworkSession, doc: vscode.TextDocument): Promise<WeightTarget | undefined> {
-  const spec = session.entry(doc.uri)?.loaded?.spec;
+  const spec = session.entry(doc.uri)?.spec;
   if (!spec) return undefined;
   const layerIndex = await pickLayer(spec, doc);
   if (layerIndex === undefined) return undefined;

@@ -24,7 +24,7 @@ export function trainingCommands(s: CommandServices): CommandTable {
 /** Trains `steps` steps (asked for, defaulting to the file's, when not given) and shows the panel. */
 async function train({ session, panel, training }: CommandServices, steps: unknown): Promise<void> {
   const doc = await activeDocument(session);
-  const spec = doc && (session.entry(doc.uri) ?? (await session.analyzeNow(doc))).loaded?.spec;
+  const spec = doc && (session.entry(doc.uri) ?? (await session.analyzeNow(doc))).spec;
   if (!doc || !spec) return;
   const n = typeof steps === 'number' ? steps : await askSteps(spec.training.steps);
   if (n === undefined) return;

@@ -1,33 +1,34 @@
 /**
  * Training off the extension host's main thread: one worker per network file, progress shown as
- * a cancellable notification, throttled updates streamed to the views. Pausing keeps the state reached.
+ * a cancellable notification, throttled updates streamed to the views. Pausing keeps the state
+ * reached; a worker that dies is reported, its last good state stays on screen, and the next
+ * Train starts afresh.
  */
 import * as vscode from 'vscode';
-import { Worker } from 'worker_threads';
-import { explainWeight } from '../../core/explain';
-import { StepRecord, Warning, WeightExplanation } from '../../core/diagnosis/report';
+import { Warning, WeightExplanation } from '../../core/diagnosis/report';
+import { ThinnedHistory } from '../../core/diagnosis/thinnedHistory';
 import { LayerParameters } from '../../core/format/spec';
 import { DecisionSurface } from '../../core/surface';
 import { TrainingView } from '../../shared/protocol';
 import { readSettings } from '../config';
 import { NetworkSession } from '../session';
-import { FromWorker, ToWorker } from './workerProtocol';
-
-/** At most this many history points are sent to a webview (evenly thinned, last one kept). */
-const MAX_POINTS = 600;
+import { WorkerClient } from '../worker/workerClient';
+import { AnalysisService } from '../worker/analysisService';
 
 interface Run {
-  readonly worker: Worker;
-  readonly history: StepRecord[];
+  readonly worker: WorkerClient;
+  /** The host's copy of the steps, thinned like the worker's (bounded however long it trains). */
+  readonly history: ThinnedHistory;
   surface?: DecisionSurface;
   warnings: readonly Warning[];
-  running: boolean;
+  /** The id of the training request in flight. */
+  training?: number;
+  stepsDone: number;
   target: number;
   /** Text the worker loaded, so an edited file is reloaded before training continues. */
   text: string;
-  readonly waiting: Map<FromWorker['type'], (m: FromWorker) => void>;
-  onProgress?: (stepsDone: number) => void;
-  onStopped?: () => void;
+  /** Whether the worker died: its state is gone, the views keep what they had. */
+  lost: boolean;
 }
 
 /** One training worker per network file: start, pause, reset, parameters and explanations, streamed to the views. */
@@ -39,81 +40,97 @@ export class TrainingController implements vscode.Disposable {
   constructor(
     private readonly workerPath: string,
     private readonly session: NetworkSession,
+    private readonly analysis: AnalysisService,
   ) {}
 
   /** What the views show of a file's training. */
   view(uri: vscode.Uri | undefined): TrainingView | undefined {
     const run = uri && this.runs.get(uri.toString());
     if (!run) return undefined;
-    const h = run.history;
-    const stride = Math.max(1, Math.ceil(h.length / MAX_POINTS));
-    const history = h.filter((_, i) => i % stride === 0 || i === h.length - 1);
     return {
-      running: run.running,
-      stepsDone: h.length ? h[h.length - 1].step + 1 : 0,
+      running: run.training !== undefined,
+      stepsDone: run.stepsDone,
       stepsTotal: run.target,
-      history,
+      history: run.history.records(),
       surface: run.surface,
       warnings: run.warnings,
     };
   }
 
   isRunning(): boolean {
-    return [...this.runs.values()].some((r) => r.running);
+    return [...this.runs.values()].some((r) => r.training !== undefined);
   }
 
   /** Trains `steps` more steps of `doc`, with a cancellable progress notification. */
   async train(doc: vscode.TextDocument, steps: number): Promise<void> {
     const run = await this.ensureRun(doc);
-    if (!run || run.running) return;
-    run.target = run.history.length + steps;
-    run.running = true;
-    this.setContext();
-    this.changed.fire(doc.uri);
+    if (!run || run.training !== undefined) return;
+    run.target = run.stepsDone + steps;
     const throttleMs = 1000 / readSettings().updatesPerSecond;
+    const title = `Training ${doc.uri.path.split('/').pop()}`;
     await vscode.window.withProgress(
-      {
-        location: vscode.ProgressLocation.Notification,
-        title: `Training ${doc.uri.path.split('/').pop()}`,
-        cancellable: true,
+      { location: vscode.ProgressLocation.Notification, title, cancellable: true },
+      async (progress, token) => {
+        let reported = run.stepsDone;
+        const { id, reply } = run.worker.request({ type: 'train', steps, throttleMs }, (p) => {
+          for (const r of p.records) run.history.push(r);
+          if (p.surface) run.surface = p.surface;
+          run.stepsDone = p.stepsDone;
+          progress.report({
+            increment: ((p.stepsDone - reported) / steps) * 100,
+            message: `step ${p.stepsDone} of ${run.target}`,
+          });
+          reported = p.stepsDone;
+          this.changed.fire(doc.uri);
+        });
+        run.training = id;
+        token.onCancellationRequested(() => run.worker.cancel(id));
+        this.setContext();
+        this.changed.fire(doc.uri);
+        try {
+          const result = await reply;
+          run.warnings = result.warnings;
+          run.stepsDone = result.stepsDone;
+          if (result.reason === 'nonFinite')
+            void vscode.window.showWarningMessage(
+              `Training stopped at step ${result.stepsDone}: the loss became NaN or infinite. ` +
+                'See the warnings in the Gradient panel.',
+            );
+        } catch (e) {
+          void vscode.window.showErrorMessage(`Training stopped: ${e instanceof Error ? e.message : String(e)}`);
+        } finally {
+          run.training = undefined;
+          this.setContext();
+          this.changed.fire(doc.uri);
+        }
       },
-      (progress, token) =>
-        new Promise<void>((resolve) => {
-          let reported = run.history.length;
-          token.onCancellationRequested(() => this.send(run, { type: 'pause' }));
-          run.onProgress = (done) => {
-            progress.report({ increment: ((done - reported) / steps) * 100, message: `step ${done} of ${run.target}` });
-            reported = done;
-          };
-          run.onStopped = resolve;
-          this.send(run, { type: 'run', steps, throttleMs });
-        }),
     );
   }
 
   /** Asks a running training to stop; the state reached is kept. */
   pause(): void {
-    for (const run of this.runs.values()) if (run.running) this.send(run, { type: 'pause' });
+    for (const run of this.runs.values()) if (run.training !== undefined) run.worker.cancel(run.training);
   }
 
   /** Back to the file's initial weights. */
   async reset(doc: vscode.TextDocument): Promise<void> {
     const run = this.runs.get(doc.uri.toString());
     if (!run) return;
-    run.history.length = 0;
+    run.history.clear();
     run.warnings = [];
     run.target = 0;
-    this.send(run, { type: 'reset' });
+    run.stepsDone = 0;
+    const { reply } = run.worker.request({ type: 'reset' });
+    run.surface = (await reply.catch(() => ({ surface: undefined }))).surface;
     this.changed.fire(doc.uri);
     this.setContext();
   }
 
-  /** Current parameters of a trained network, or undefined when it was never trained. */
+  /** Current parameters of a trained network, or undefined when it was never trained (or its worker died). */
   async parameters(uri: vscode.Uri): Promise<readonly LayerParameters[] | undefined> {
     const run = this.runs.get(uri.toString());
-    if (!run || !run.history.length) return undefined;
-    const m = await this.request(run, { type: 'getParameters' }, 'parameters');
-    return m.type === 'parameters' ? m.parameters : undefined;
+    if (!run || !run.stepsDone || run.lost) return undefined;
+    return (await run.worker.request({ type: 'getParameters' }).reply).parameters;
   }
 
   /** The chain-rule breakdown of one weight, on the trained network when there is one. */
@@ -124,99 +141,55 @@ export class TrainingController implements vscode.Disposable {
     input: number,
   ): Promise<WeightExplanation | undefined> {
     const run = this.runs.get(uri.toString());
-    if (run && run.history.length && !run.running) {
-      const m = await this.request(run, { type: 'explain', layerIndex, unit, input }, 'explanation');
-      return m.type === 'explanation' ? m.explanation : undefined;
-    }
-    const loaded = this.session.entry(uri)?.loaded;
-    if (!loaded) return undefined;
-    return explainWeight({ ...loaded, network: loaded.network.clone() }, layerIndex, unit, input);
+    if (run && run.stepsDone && run.training === undefined && !run.lost)
+      return (await run.worker.request({ type: 'explain', layerIndex, unit, input }).reply).explanation;
+    const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+    const entry = this.session.entry(uri);
+    return doc && entry && this.analysis.explain({ text: doc.getText(), csv: entry.csv }, layerIndex, unit, input);
   }
 
   /** The worker for a document, (re)loaded with its current text; undefined when the file is invalid. */
   private async ensureRun(doc: vscode.TextDocument): Promise<Run | undefined> {
     const key = doc.uri.toString();
     const text = doc.getText();
-    let run = this.runs.get(key);
-    if (run && run.text === text) return run;
+    const existing = this.runs.get(key);
+    if (existing && existing.text === text && !existing.lost) return existing;
     const entry = this.session.entry(doc.uri) ?? (await this.session.analyzeNow(doc));
-    if (!entry.loaded || entry.state.problems.length) {
+    if (!entry.spec || entry.state.problems.length) {
       void vscode.window.showErrorMessage(
         'Fix the errors in the network file before training (see the Problems view).',
       );
       return undefined;
     }
-    run?.worker.terminate();
-    const worker = new Worker(this.workerPath);
-    run = { worker, history: [], warnings: [], running: false, target: 0, text, waiting: new Map() };
-    const current = run;
-    worker.on('message', (m: FromWorker) => this.receive(doc.uri, current, m));
-    worker.on('error', (e) => {
-      current.running = false;
-      void vscode.window.showErrorMessage(`Training failed: ${e.message}`);
-      current.onStopped?.();
-    });
+    existing?.worker.dispose();
+    const run: Run = {
+      worker: new WorkerClient(this.workerPath, (why) => this.lost(doc.uri, run, why)),
+      history: new ThinnedHistory(),
+      warnings: [],
+      stepsDone: 0,
+      target: 0,
+      text,
+      lost: false,
+    };
     this.runs.set(key, run);
-    const loaded = await this.request(
-      run,
-      { type: 'load', text, csv: entry.csv, thresholds: readSettings().thresholds },
-      'loaded',
+    const loaded = await run.worker.request({
+      type: 'load',
+      text,
+      csv: entry.csv,
+      thresholds: readSettings().thresholds,
+    }).reply;
+    return loaded.problems.some((p) => p.severity === 'error') ? undefined : run;
+  }
+
+  /** A worker died: say so, keep what the views show, and let the next Train start again. */
+  private lost(uri: vscode.Uri, run: Run, why: string): void {
+    run.lost = true;
+    run.training = undefined;
+    void vscode.window.showErrorMessage(
+      `Training stopped: ${why}. The charts keep the last state received; Train starts again from the file.`,
     );
-    if (loaded.type === 'loaded' && loaded.problems.some((p) => p.severity === 'error')) return undefined;
-    return run;
-  }
-
-  private receive(uri: vscode.Uri, run: Run, m: FromWorker): void {
-    const waiter = run.waiting.get(m.type);
-    if (waiter) {
-      run.waiting.delete(m.type);
-      waiter(m);
-    }
-    switch (m.type) {
-      case 'progress':
-        run.history.push(...m.records);
-        if (m.surface) run.surface = m.surface;
-        run.onProgress?.(m.stepsDone);
-        this.changed.fire(uri);
-        return;
-      case 'stopped':
-        run.running = false;
-        run.warnings = m.warnings;
-        run.onStopped?.();
-        run.onStopped = undefined;
-        if (m.reason === 'nonFinite')
-          void vscode.window.showWarningMessage(
-            `Training stopped at step ${m.stepsDone}: the loss became NaN or infinite. ` +
-              'See the warnings in the Gradient panel.',
-          );
-        this.setContext();
-        this.changed.fire(uri);
-        return;
-      case 'error':
-        run.running = false;
-        run.onStopped?.();
-        void vscode.window.showErrorMessage(`Training: ${m.message}`);
-        return;
-      case 'loaded':
-      case 'parameters':
-      case 'explanation':
-        return;
-      default: {
-        const unknown: never = m;
-        return unknown;
-      }
-    }
-  }
-
-  private send(run: Run, m: ToWorker): void {
-    run.worker.postMessage(m);
-  }
-
-  private request(run: Run, m: ToWorker, reply: FromWorker['type']): Promise<FromWorker> {
-    return new Promise((resolve) => {
-      run.waiting.set(reply, resolve);
-      this.send(run, m);
-    });
+    this.setContext();
+    this.changed.fire(uri);
   }
 
   private setContext(): void {
@@ -224,12 +197,12 @@ export class TrainingController implements vscode.Disposable {
     void vscode.commands.executeCommand(
       'setContext',
       'gradientDebugger.trained',
-      [...this.runs.values()].some((r) => r.history.length > 0),
+      [...this.runs.values()].some((r) => r.stepsDone > 0 && !r.lost),
     );
   }
 
   dispose(): void {
-    for (const run of this.runs.values()) void run.worker.terminate();
+    for (const run of this.runs.values()) run.worker.dispose();
     this.runs.clear();
     this.changed.dispose();
   }
