@@ -31,7 +31,7 @@ export function activate(context: vscode.ExtensionContext): void {
     output,
     new NetworkDiagnostics(session),
     vscode.window.registerWebviewViewProvider(SUMMARY_VIEW_ID, summary),
-    vscode.languages.registerCodeActionsProvider(NETWORK_FILES, new FixProvider(session), {
+    vscode.languages.registerCodeActionsProvider(NETWORK_FILES, new FixProvider(session, training), {
       providedCodeActionKinds: FixProvider.kinds,
     }),
     vscode.languages.registerCodeLensProvider(NETWORK_FILES, new LayerLensProvider(session)),

@@ -11,6 +11,7 @@ import { staticWarnings } from './diagnosis/staticChecks';
 import { DEFAULT_THRESHOLDS, Thresholds } from './diagnosis/thresholds';
 import { norm } from './nn/train';
 import { diagnose } from './diagnosis/warnings';
+import { orderWarnings } from './diagnosis/warningOrder';
 
 export { DEFAULT_THRESHOLDS } from './diagnosis/thresholds';
 export type { Thresholds } from './diagnosis/thresholds';
@@ -32,7 +33,10 @@ export function analyze(loaded: LoadedNetwork, thresholds: Partial<Thresholds> =
   let inputAbs = 0;
   for (const x of dataset.inputs) inputAbs += Math.abs(x);
   const inputMeanAbs = dataset.inputs.length ? inputAbs / dataset.inputs.length : 0;
-  const warnings = [...staticWarnings(spec, dataset), ...diagnose(spec, layers, loss, nonFinite, t, inputMeanAbs)];
+  const warnings = orderWarnings([
+    ...staticWarnings(spec, dataset),
+    ...diagnose(spec, layers, loss, nonFinite, t, inputMeanAbs),
+  ]);
   return { network: spec.name, loss, samples: n, parameters: network.parameterCount(), layers, warnings };
 }
 

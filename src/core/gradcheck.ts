@@ -9,9 +9,9 @@
  */
 import { activationFacts } from './format/activationFacts';
 import { DenseLayer } from './nn/dense';
-import { Dataset } from './format/spec';
 import { LoadedNetwork } from './load';
 import { createRng } from './nn/rng';
+import { seededSubsample } from './nn/subsample';
 
 /** Per layer and overall: the largest relative error |a − n| / max(|a|, |n|, floor) and where it is. */
 export interface GradientCheckResult {
@@ -95,7 +95,7 @@ export function* gradientCheckSteps(
   const epsilon = options.epsilon ?? 1e-4;
   const tolerance = options.tolerance ?? 1e-4;
   const maxPerLayer = options.maxPerLayer ?? 200;
-  const dataset = subsample(loaded.dataset, options.maxSamples ?? 256);
+  const dataset = seededSubsample(loaded.dataset, options.maxSamples ?? 256);
   const { network } = loaded;
   const { inputs: x, targets: t, samples: n } = dataset;
   const loss = network.lossAndGradients(x, t, n);
@@ -126,29 +126,6 @@ export function* gradientCheckSteps(
   );
   const passed = maxRelativeError <= tolerance;
   return { passed, samples: n, samplesInData: loaded.dataset.samples, tolerance, epsilon, maxRelativeError, layers };
-}
-
-/** At most `max` samples of a data set: all of them, or a seeded choice without repeats, in data order. */
-function subsample(dataset: Dataset, max: number): Dataset {
-  if (dataset.samples <= max) return dataset;
-  const rng = createRng(4242);
-  const order = Array.from({ length: dataset.samples }, (_, i) => i);
-  for (let i = 0; i < max; i++) {
-    const j = i + rng.int(dataset.samples - i);
-    [order[i], order[j]] = [order[j], order[i]];
-  }
-  const rows = order.slice(0, max).sort((a, b) => a - b);
-  const take = (from: Float64Array, width: number): Float64Array => {
-    const out = new Float64Array(max * width);
-    rows.forEach((r, k) => out.set(from.subarray(r * width, (r + 1) * width), k * width));
-    return out;
-  };
-  return {
-    ...dataset,
-    samples: max,
-    inputs: take(dataset.inputs, dataset.inputSize),
-    targets: take(dataset.targets, dataset.targetSize),
-  };
 }
 
 function* checkLayer(

@@ -3,6 +3,7 @@ import { parseTree } from 'jsonc-parser';
 import * as vscode from 'vscode';
 import { Warning } from '../core/diagnosis/report';
 import { layerRange } from './documents';
+import { diagnosticCode } from './warningLookup';
 import { NetworkSession } from './session';
 
 /** The source name every diagnostic of ours carries. */
@@ -69,6 +70,6 @@ export function warningDiagnostic(
     SEVERITY[w.severity],
   );
   d.source = DIAGNOSTIC_SOURCE;
-  d.code = w.kind;
+  d.code = diagnosticCode(w);
   return d;
 }

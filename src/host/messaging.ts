@@ -30,7 +30,13 @@ export function isFromWebview(x: unknown): x is FromWebview {
         (m.warningIndex === undefined || isIndex(m.warningIndex))
       );
     case 'applyFix':
-      return keys === 'fixIndex,type,warningIndex' && isIndex(m.warningIndex) && isIndex(m.fixIndex);
+      return (
+        keys === 'fixIndex,type,warningId' &&
+        typeof m.warningId === 'string' &&
+        m.warningId.length <= 200 &&
+        /^[a-z_]+@[\w-]+(#\d+)?(~\d+)?$/.test(m.warningId) &&
+        isIndex(m.fixIndex)
+      );
     case 'command':
       return (
         keys === 'command,type' &&

@@ -4,13 +4,14 @@
  * file is invalid so nothing is lost.
  */
 import * as vscode from 'vscode';
-import { AnalysisReport } from '../core/diagnosis/report';
+import { AnalysisReport, Warning } from '../core/diagnosis/report';
 import { NetworkSpec, SpecProblem } from '../core/format/spec';
 import { DocumentState } from '../shared/protocol';
 import { readSettings } from './config';
 import { isNetworkDocument, readDocument } from './documents';
 import { problemView, shapeView } from './stateViews';
 import { AnalysisService } from './worker/analysisService';
+import { FileInput } from './worker/protocol';
 
 /** What the session knows about one network file. */
 export interface Analysed {
@@ -132,7 +133,29 @@ export class NetworkSession implements vscode.Disposable {
     this.rawProblems.set(key, problems);
     this.updateContext();
     this.changed.fire(doc.uri);
+    if (fresh) void this.verifyFixes(doc, entry, { text, csv, thresholds: settings.thresholds });
     return entry;
+  }
+
+  /** Verifies the fresh report's fixes in the worker, updating the entry as each warning's result lands. */
+  private async verifyFixes(doc: vscode.TextDocument, analysed: Analysed, input: FileInput): Promise<void> {
+    const key = doc.uri.toString();
+    const warnings = analysed.state.report?.warnings ?? [];
+    if (!warnings.some((w) => w.fixes.length)) return;
+    const update = (index: number, warning: Warning): void => {
+      const entry = this.entries.get(key);
+      const report = entry?.state.report;
+      if (!entry || entry.version !== analysed.version || !report) return; // a newer analysis took over
+      const list = report.warnings.map((w, i) => (i === index ? warning : w));
+      this.entries.set(key, { ...entry, state: { ...entry.state, report: { ...report, warnings: list } } });
+      this.updateContext();
+      this.changed.fire(doc.uri);
+    };
+    try {
+      await this.analysis.verifyFixes(input, warnings, update);
+    } catch (e) {
+      console.error(`Gradient Debugger: verifying fixes failed: ${e instanceof Error ? e.message : String(e)}`);
+    }
   }
 
   private readonly rawProblems = new Map<string, readonly SpecProblem[]>();

@@ -1,10 +1,11 @@
 /** What a webview (panel or side view) may ask for, handled the same way for both. */
 import * as vscode from 'vscode';
 import { FromWebview } from '../shared/protocol';
-import { applyFixToDocument, revealLayer } from './editing';
+import { revealLayer } from './editing';
 import { WEBVIEW_COMMAND_IDS, isFromWebview, post } from './messaging';
 import { NetworkSession } from './session';
 import { TrainingController } from './training/trainingController';
+import { applyWarningFix } from './warningLookup';
 
 /** Sends a webview everything it shows: the document state and the training view. */
 export function replay(webview: vscode.Webview, session: NetworkSession, training: TrainingController): void {
@@ -30,12 +31,9 @@ export async function handleWebviewMessage(
     case 'reveal':
       if (uri) await revealLayer(uri, msg.layerIndex);
       return;
-    case 'applyFix': {
-      const warning = session.activeState()?.report?.warnings[msg.warningIndex];
-      const fix = warning?.fixes[msg.fixIndex];
-      if (uri && fix) await applyFixToDocument(uri, fix);
+    case 'applyFix':
+      if (uri) await applyWarningFix(session, training, uri, msg.warningId, msg.fixIndex);
       return;
-    }
     case 'command':
       await vscode.commands.executeCommand(WEBVIEW_COMMAND_IDS[msg.command]);
       return;

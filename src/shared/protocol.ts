@@ -82,7 +82,8 @@ export type ToWebview = Wire<HostMessage>;
 export type FromWebview =
   | { readonly type: 'ready' }
   | { readonly type: 'reveal'; readonly layerIndex: number; readonly warningIndex?: number }
-  | { readonly type: 'applyFix'; readonly warningIndex: number; readonly fixIndex: number }
+  /** Apply fix `fixIndex` of the warning with this id (the host checks it is still current). */
+  | { readonly type: 'applyFix'; readonly warningId: string; readonly fixIndex: number }
   | { readonly type: 'command'; readonly command: WebviewCommand }
   | { readonly type: 'explainWeight'; readonly layerIndex: number; readonly unit: number; readonly input: number };
 

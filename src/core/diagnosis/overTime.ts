@@ -10,6 +10,7 @@ import { DyingUnitsRule, ExplodingRule, StalledLayersRule } from './overTimeLaye
 import { DivergenceRule, NonFiniteRule, OnlineRule } from './overTimeLoss';
 import { StepRecord, Warning } from './report';
 import { DEFAULT_THRESHOLDS, Thresholds } from './thresholds';
+import { orderWarnings } from './warningOrder';
 
 /** What a run can tell the rules beyond its step records. */
 export interface RunContext {
@@ -41,7 +42,7 @@ export class OverTimeMonitor {
 
   /** Every over-time warning so far. */
   warnings(): Warning[] {
-    return this.observed ? this.rules.flatMap((r) => r.warnings()) : [];
+    return this.observed ? orderWarnings(this.rules.flatMap((r) => r.warnings())) : [];
   }
 }
 

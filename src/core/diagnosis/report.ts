@@ -77,8 +77,14 @@ export const WARNING_KINDS = [
   // static checks of the file, found without running anything
   'bad_init',
   'output_mismatch',
+  // features far from unit scale: the cause of saturated, exploding or dead symptoms
+  'data_scale',
+  // the optimizer's first step (or steps over time) rewrites more than the weights
+  'learning_rate_too_high',
   // over-time checks during training
   'loss_diverging',
+  // the loss stays at the chance level: the loss of the best constant prediction
+  'not_learning',
 ] as const;
 /** What went wrong, as a stable code shared by CLI, diagnostics and quick fixes. */
 export type WarningKind = (typeof WARNING_KINDS)[number];
@@ -88,6 +94,8 @@ export type Severity = 'error' | 'warning' | 'info';
 
 /** One diagnosis: what, where, the evidence, and what to do about it. */
 export interface Warning {
+  /** Stable identity from kind, layers and first step (see warningId), for views and commands to refer to. */
+  readonly id?: string;
   readonly kind: WarningKind;
   readonly severity: Severity;
   /** Name of the layer where the problem starts (or the network's name when it is global). */
@@ -101,8 +109,16 @@ export interface Warning {
   readonly cause: string;
   /** What to change, in words. */
   readonly fix: string;
-  /** Applicable repairs, best first. */
+  /** Applicable repairs, best first (once verified: only those that helped, ranked by the loss reached). */
   readonly fixes: readonly Fix[];
+  /** Whether `fixes` were verified on a copy (see fixVerification.ts). */
+  readonly fixesVerified?: boolean;
+  /** Candidates tried that did not help, each with its measured effect. */
+  readonly rejectedFixes?: readonly Fix[];
+  /** Every layer the warning covers, when more than `layerIndex` (e.g. a run of badly initialised layers). */
+  readonly layers?: readonly number[];
+  /** The id of the warning naming this symptom's cause, when one was found. */
+  readonly causeId?: string;
   /** Training step at which the condition first held (over-time diagnosis only). */
   readonly firstStep?: number;
 }

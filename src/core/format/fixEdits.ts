@@ -23,6 +23,26 @@ export interface Fix {
   /** Short label for a quick-fix menu, e.g. "Use ReLU with He init in layers 1–4". */
   readonly title: string;
   readonly actions: readonly FixAction[];
+  /** What applying it did to a copy of the network, once verified. */
+  readonly effect?: FixEffect;
+}
+
+/** The measured effect of a fix: a patched copy re-analysed and trained for a short budget beside the original. */
+export interface FixEffect {
+  /** Steps each copy trained, and on how many samples. */
+  readonly steps: number;
+  readonly samples: number;
+  /** Loss over those samples after the steps: the file as it is, and patched. */
+  readonly lossBefore: number;
+  readonly lossAfter: number;
+  /** Whether the warning it was offered for is gone in the patched copy. */
+  readonly removesWarning: boolean;
+  /** Serious warning kinds the patched copy has that the original had not. */
+  readonly newSerious: readonly string[];
+  /** Offered: removes the warning, raises no new serious one, and does not make the loss reached worse. */
+  readonly helps: boolean;
+  /** One line with the numbers, e.g. "loss after 200 steps 0.69 → 0.02; ‖∇W‖ at 'h1' 1e-9 → 3e-3". */
+  readonly summary: string;
 }
 
 /** One replacement of `length` characters at `offset` by `content`. */

@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import { LayerParameters } from '../../core/format/spec';
 import { Fix } from '../../core/format/fixEdits';
-import { findWarning } from '../codeActions';
+import { diagnosticWarningId, findWarningById } from '../warningLookup';
 import { applyFixToDocument, withParameters, writeParameters } from '../editing';
 import { TEMPLATES } from '../templates';
 import { CommandServices, CommandTable } from './services';
@@ -91,7 +91,7 @@ async function writeWeightsToNewFile(doc: vscode.TextDocument, parameters: reado
 }
 
 /** Applies the first fix of the warning at the cursor, else one picked from every warning's fixes. */
-async function applyFix({ session }: CommandServices): Promise<void> {
+async function applyFix({ session, training }: CommandServices): Promise<void> {
   const doc = await activeDocument(session);
   const report = doc && session.entry(doc.uri)?.state.report;
   if (!doc || !report) return;
@@ -101,8 +101,9 @@ async function applyFix({ session }: CommandServices): Promise<void> {
       ? vscode.languages
           .getDiagnostics(doc.uri)
           .filter((d) => d.range.contains(editor.selection.active))
-          .map((d) => findWarning(doc, report.warnings, d))
-          .find(Boolean)
+          .map((d) => diagnosticWarningId(d))
+          .map((id) => (id ? findWarningById(session, training, doc, id) : undefined))
+          .find((found) => found && found.current)?.warning
       : undefined;
   let fix: Fix | undefined = atCursor?.fixes[0];
   if (!fix) {

@@ -57,6 +57,11 @@ export class TrainingController implements vscode.Disposable {
     };
   }
 
+  /** The file text the training run (and its warnings' fixes) started from. */
+  trainedText(uri: vscode.Uri): string | undefined {
+    return this.runs.get(uri.toString())?.text;
+  }
+
   isRunning(): boolean {
     return [...this.runs.values()].some((r) => r.training !== undefined);
   }
@@ -90,6 +95,7 @@ export class TrainingController implements vscode.Disposable {
         try {
           const result = await reply;
           run.warnings = result.warnings;
+          void this.verifyTrainingFixes(doc, run);
           run.stepsDone = result.stepsDone;
           if (result.reason === 'nonFinite')
             void vscode.window.showWarningMessage(
@@ -179,6 +185,18 @@ export class TrainingController implements vscode.Disposable {
       thresholds: readSettings().thresholds,
     }).reply;
     return loaded.problems.some((p) => p.severity === 'error') ? undefined : run;
+  }
+
+  /** Verifies the training warnings' fixes against the text training started from, as each lands. */
+  private async verifyTrainingFixes(doc: vscode.TextDocument, run: Run): Promise<void> {
+    const csv = this.session.entry(doc.uri)?.csv ?? {};
+    await this.analysis
+      .verifyFixes({ text: run.text, csv, thresholds: readSettings().thresholds }, run.warnings, (index, warning) => {
+        if (run.warnings[index]?.id !== warning.id) return; // a newer run replaced these warnings
+        run.warnings = run.warnings.map((w, i) => (i === index ? warning : w));
+        this.changed.fire(doc.uri);
+      })
+      .catch(() => undefined);
   }
 
   /** A worker died: say so, keep what the views show, and let the next Train start again. */

@@ -5,7 +5,7 @@
  * in flight the worker is restarted rather than waited for.
  */
 import * as vscode from 'vscode';
-import { WeightExplanation } from '../../core/diagnosis/report';
+import { Warning, WeightExplanation } from '../../core/diagnosis/report';
 import { FileInput, WorkerResults } from './protocol';
 import { WorkerClient, WorkerStoppedError } from './workerClient';
 
@@ -61,6 +61,29 @@ export class AnalysisService implements vscode.Disposable {
     } finally {
       this.others--;
       listener.dispose();
+    }
+  }
+
+  /**
+   * Verifies the warnings' fixes on copies of the file, calling `onVerified` as each warning's
+   * result lands; resolves with them all (undefined when the worker was restarted meanwhile).
+   */
+  async verifyFixes(
+    input: FileInput,
+    warnings: readonly Warning[],
+    onVerified: (index: number, warning: Warning) => void,
+  ): Promise<readonly Warning[] | undefined> {
+    const { reply } = this.worker.request({ type: 'verifyFixes', ...input, warnings }, (p) =>
+      onVerified(p.index, p.warning),
+    );
+    this.others++;
+    try {
+      return (await reply).warnings;
+    } catch (e) {
+      if (e instanceof WorkerStoppedError) return undefined;
+      throw e;
+    } finally {
+      this.others--;
     }
   }
 

@@ -7,8 +7,9 @@
 import { parentPort } from 'worker_threads';
 import { analyze } from '../../core/analysis';
 import { explainWeight } from '../../core/explain';
-import { GradientCheckResult, gradientCheckSteps } from '../../core/gradcheck';
-import { LoadedNetwork, loadNetwork } from '../../core/load';
+import { gradientCheckSteps } from '../../core/gradcheck';
+import { verifyFixesSteps } from '../../core/fixVerification';
+import { LoadOptions, loadNetwork } from '../../core/load';
 import { decisionSurface } from '../../core/surface';
 import { StepRecord } from '../../core/diagnosis/report';
 import { TrainingRun } from '../../core/trainingRun';
@@ -32,9 +33,14 @@ const progress = <K extends keyof WorkerProgress>(id: number, _type: K, p: Worke
   post({ type: 'progress', id, progress: p });
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
+/** How a file's text is loaded: with the CSV contents it came with, at most `maxSamples` samples. */
+function fileOptions(file: FileInput): LoadOptions {
+  return { readCsv: (p) => file.csv[p], maxSamples: file.maxSamples };
+}
+
 /** Loads a file's text with the CSV contents it came with. */
 function load(file: FileInput): ReturnType<typeof loadNetwork> {
-  return loadNetwork(file.text, { readCsv: (p) => file.csv[p], maxSamples: file.maxSamples });
+  return loadNetwork(file.text, fileOptions(file));
 }
 
 /** The decision surface of the current network (2-input networks only). */
@@ -76,19 +82,24 @@ async function train(id: number, steps: number, throttleMs: number): Promise<voi
   reply(id, 'train', { reason, stepsDone: current.stepsDone, warnings: current.warnings() });
 }
 
-/** The gradient check in time slices, with progress; a cancelled check answers with an error. */
-async function gradientCheck(id: number, loaded: LoadedNetwork, tolerance?: number): Promise<GradientCheckResult> {
-  const steps = gradientCheckSteps(loaded, tolerance !== undefined ? { tolerance } : {});
+/**
+ * Runs a generator in time slices, handing its progress to `report` at most every `everyMs`
+ * (0: every value), and lets other messages in between; a cancelled request answers with an error.
+ */
+async function sliced<P, R>(id: number, steps: Generator<P, R>, report: (p: P) => void, everyMs: number): Promise<R> {
   let lastPost = 0;
   for (;;) {
     const sliceEnd = Date.now() + SLICE_MS;
     let next = steps.next();
-    while (!next.done && Date.now() < sliceEnd) next = steps.next();
-    if (next.done) return next.value;
-    if (Date.now() - lastPost >= PROGRESS_MS) {
-      progress(id, 'gradientCheck', next.value);
-      lastPost = Date.now();
+    while (!next.done) {
+      if (everyMs === 0 || Date.now() - lastPost >= everyMs) {
+        report(next.value);
+        lastPost = Date.now();
+      }
+      if (Date.now() >= sliceEnd) break;
+      next = steps.next();
     }
+    if (next.done) return next.value;
     await nextTurn();
     if (cancelled.delete(id)) throw new Error('cancelled');
   }
@@ -124,8 +135,16 @@ async function handle({ id, request }: ToWorker): Promise<void> {
     }
     case 'gradientCheck': {
       const { loaded, problems } = load(request);
-      const check = loaded && (await gradientCheck(id, loaded, request.tolerance));
+      const options = request.tolerance !== undefined ? { tolerance: request.tolerance } : {};
+      const report = (p: WorkerProgress['gradientCheck']): void => progress(id, 'gradientCheck', p);
+      const check = loaded && (await sliced(id, gradientCheckSteps(loaded, options), report, PROGRESS_MS));
       return reply(id, 'gradientCheck', { problems, check });
+    }
+    case 'verifyFixes': {
+      const steps = verifyFixesSteps(request.text, fileOptions(request), request.warnings, {
+        thresholds: request.thresholds,
+      });
+      return reply(id, 'verifyFixes', { warnings: await sliced(id, steps, (p) => progress(id, 'verifyFixes', p), 0) });
     }
     case 'cancel':
       if (training === request.target) training = undefined;

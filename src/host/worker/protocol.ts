@@ -41,6 +41,8 @@ export type WorkerRequest =
   | ({ readonly type: 'analyze' } & FileInput)
   /** Central differences against backprop on a file at its initial weights (stateless). */
   | ({ readonly type: 'gradientCheck'; readonly tolerance?: number } & FileInput)
+  /** Apply each warning's candidate fixes to copies of the file, train them briefly, keep the ones that help. */
+  | ({ readonly type: 'verifyFixes'; readonly warnings: readonly Warning[] } & FileInput)
   /** Stop the request with id `target` (a no-op when it has finished). */
   | { readonly type: 'cancel'; readonly target: number };
 
@@ -57,6 +59,7 @@ export interface WorkerResults {
   readonly explain: { readonly explanation?: WeightExplanation };
   readonly analyze: { readonly problems: readonly SpecProblem[]; readonly report?: AnalysisReport };
   readonly gradientCheck: { readonly problems: readonly SpecProblem[]; readonly check?: GradientCheckResult };
+  readonly verifyFixes: { readonly warnings: readonly Warning[] };
   readonly cancel: Record<string, never>;
 }
 
@@ -68,6 +71,8 @@ export interface WorkerProgress {
     readonly surface?: DecisionSurface;
   };
   readonly gradientCheck: { readonly done: number; readonly total: number };
+  /** One warning verified: its index in the request's list, with its ranked fixes. */
+  readonly verifyFixes: { readonly index: number; readonly warning: Warning };
 }
 
 /** Host → worker. */

@@ -27,7 +27,7 @@ const app = document.getElementById('app')!;
 const handlers: AnalysisViewHandlers = {
   reveal: (layerIndex, warningIndex) =>
     post({ type: 'reveal', layerIndex, ...(warningIndex !== undefined ? { warningIndex } : {}) }),
-  applyFix: (warningIndex, fixIndex) => post({ type: 'applyFix', warningIndex, fixIndex }),
+  applyFix: (warningId, fixIndex) => post({ type: 'applyFix', warningId, fixIndex }),
   selectLayer: (layerIndex) => {
     setUiState({ selectedLayer: layerIndex });
     render();

@@ -8,7 +8,7 @@ import { KIND_TITLES } from './warningTitles';
 /** What the analysis view's buttons and rows ask the panel to do. */
 export interface AnalysisViewHandlers {
   reveal(layerIndex: number, warningIndex?: number): void;
-  applyFix(warningIndex: number, fixIndex: number): void;
+  applyFix(warningId: string, fixIndex: number): void;
   selectLayer(layerIndex: number): void;
 }
 

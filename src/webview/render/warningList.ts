@@ -33,26 +33,33 @@ function warningHeading(w: Wire<Warning>, layerIndex: number): HTMLElement {
   );
 }
 
-/** A warning's buttons: one per suggested fix (none for training warnings), then "Show in editor". */
-function warningActions(
-  w: Wire<Warning>,
-  i: number,
-  layerIndex: number,
-  h: WarningHandlers,
-  trainingWarnings: boolean,
-): HTMLElement {
+/** One fix button, with its measured effect beneath once verified. */
+function fixButton(w: Wire<Warning>, k: number, h: WarningHandlers): HTMLElement {
+  const f = w.fixes[k];
+  const b = el(
+    'button',
+    { class: 'apply-fix', 'data-fix-index': k, title: 'Applies the change to the file as one undoable edit' },
+    f.title,
+  );
+  if (w.id) {
+    const id = w.id;
+    b.addEventListener('click', () => h.applyFix(id, k));
+  } else b.setAttribute('disabled', 'true');
+  return el('div', { class: 'fix' }, b, f.effect ? el('span', { class: 'fix-effect' }, f.effect.summary) : undefined);
+}
+
+/**
+ * A warning's buttons: one per verified fix, ranked, with its measured effect; the candidates that
+ * did not help, said so; then "Show in editor".
+ */
+function warningActions(w: Wire<Warning>, i: number, layerIndex: number, h: WarningHandlers): HTMLElement {
   const actions = el('div', { class: 'actions' });
-  if (!trainingWarnings) {
-    w.fixes.forEach((f, k) => {
-      const b = el(
-        'button',
-        { class: 'apply-fix', 'data-fix-index': k, title: 'Applies the change to the file as one undoable edit' },
-        f.title,
-      );
-      b.addEventListener('click', () => h.applyFix(i, k));
-      actions.append(b);
-    });
-  }
+  if (w.fixesVerified) w.fixes.forEach((_, k) => actions.append(fixButton(w, k, h)));
+  else if (w.fixes.length) actions.append(el('span', { class: 'verifying' }, 'Verifying fixes on a copy…'));
+  for (const f of w.rejectedFixes ?? [])
+    actions.append(
+      el('p', { class: 'rejected-fix' }, `Tried, does not help: ${f.title}`, f.effect ? ` (${f.effect.summary})` : ''),
+    );
   const show = el('button', { class: 'secondary reveal' }, 'Show in editor');
   show.addEventListener('click', () => h.reveal(layerIndex, i));
   actions.append(show);
@@ -60,7 +67,7 @@ function warningActions(
 }
 
 /** One warning as an article; Enter on it reveals its layer in the editor. */
-function warningItem(w: Wire<Warning>, i: number, h: WarningHandlers, trainingWarnings: boolean): HTMLElement {
+function warningItem(w: Wire<Warning>, i: number, h: WarningHandlers): HTMLElement {
   const layerIndex = toNumber(w.layerIndex);
   const item = el(
     'article',
@@ -75,7 +82,7 @@ function warningItem(w: Wire<Warning>, i: number, h: WarningHandlers, trainingWa
     el('p', { class: 'warning-message' }, w.message),
     el('p', { class: 'warning-cause' }, el('strong', {}, 'Cause: '), w.cause),
     el('p', { class: 'warning-fix' }, el('strong', {}, 'Fix: '), w.fix),
-    warningActions(w, i, layerIndex, h, trainingWarnings),
+    warningActions(w, i, layerIndex, h),
   );
   item.addEventListener('keydown', (e) => {
     if (e.key === 'Enter' && e.target === item) h.reveal(layerIndex, i);
@@ -95,6 +102,6 @@ export function warnings(
     root.append(noWarnings(trainingWarnings));
     return root;
   }
-  list.forEach((w, i) => root.append(warningItem(w, i, h, trainingWarnings)));
+  list.forEach((w, i) => root.append(warningItem(w, i, h)));
   return root;
 }

@@ -1,0 +1,170 @@
+/**
+ * Fixes verified before they are offered: each candidate is applied to a copy of the file, the
+ * copy is re-analysed and trained for a short budget beside the original, and only fixes that
+ * remove their warning, raise no new serious one and do not make the loss reached worse are
+ * offered, ranked by the loss reached, each with its measured effect.
+ */
+import { formatNumber as fmt } from '../shared/numbers';
+import { analyze } from './analysis';
+import { AnalysisReport, Warning } from './diagnosis/report';
+import { Thresholds } from './diagnosis/thresholds';
+import { Fix, FixEffect, applyFix } from './format/fixEdits';
+import { LoadOptions, LoadedNetwork, loadNetwork } from './load';
+import { seededSubsample } from './nn/subsample';
+import { TrainingRun } from './trainingRun';
+
+/** How much each candidate is trained and on how many samples. */
+export interface VerificationBudget {
+  /** Steps per copy: min(the file's steps, this) (default 200). */
+  readonly steps?: number;
+  /** Samples per copy, a seeded subsample beyond it (default 256). */
+  readonly samples?: number;
+  readonly thresholds?: Partial<Thresholds>;
+}
+
+/** One copy of the file, analysed at its initial weights and trained for the budget. */
+interface Trial {
+  readonly report: AnalysisReport;
+  /** Serious warnings at init and over the short run. */
+  readonly serious: readonly Warning[];
+  /** Full-batch loss over the samples after the steps (∞ when it became NaN). */
+  readonly lossReached: number;
+  readonly steps: number;
+  readonly samples: number;
+}
+
+const isSerious = (w: Warning): boolean => w.severity !== 'info';
+
+/** Verifies every warning's fixes against `text` (the file the warnings were computed for). */
+export function verifyFixes(
+  text: string,
+  options: LoadOptions,
+  warnings: readonly Warning[],
+  budget: VerificationBudget = {},
+): Warning[] {
+  const steps = verifyFixesSteps(text, options, warnings, budget);
+  for (;;) {
+    const next = steps.next();
+    if (next.done) return next.value;
+  }
+}
+
+/**
+ * The same as a generator yielding each warning as soon as its fixes are verified (index into
+ * `warnings`), so a worker can show results as they finish and stop between trials.
+ */
+export function* verifyFixesSteps(
+  text: string,
+  options: LoadOptions,
+  warnings: readonly Warning[],
+  budget: VerificationBudget = {},
+): Generator<{ index: number; warning: Warning }, Warning[]> {
+  const trials = new Map<string, Trial | undefined>();
+  const trialOf = (t: string): Trial | undefined => {
+    if (!trials.has(t)) trials.set(t, runTrial(t, options, budget));
+    return trials.get(t);
+  };
+  const original = trialOf(text);
+  const verified: Warning[] = [];
+  for (let index = 0; index < warnings.length; index++) {
+    const warning = original ? verifyOne(warnings[index], text, original, trialOf) : warnings[index];
+    verified.push(warning);
+    yield { index, warning };
+  }
+  return verified;
+}
+
+/** A warning with its candidates tried: the helpful ones as `fixes` (best first), the rest as `rejectedFixes`. */
+function verifyOne(
+  warning: Warning,
+  text: string,
+  original: Trial,
+  trialOf: (t: string) => Trial | undefined,
+): Warning {
+  const tried = warning.fixes.map((fix) => {
+    const patched = applyFix(text, fix);
+    const trial = patched === text ? undefined : trialOf(patched);
+    return { ...fix, effect: effectOf(warning, original, trial) };
+  });
+  const fixes = tried.filter((f) => f.effect.helps).sort((a, b) => a.effect.lossAfter - b.effect.lossAfter);
+  const rejectedFixes = tried.filter((f) => !f.effect.helps);
+  return { ...warning, fixes, rejectedFixes, fixesVerified: true };
+}
+
+/** Loads, analyses and trains one copy; undefined when the copy does not load. */
+function runTrial(text: string, options: LoadOptions, budget: VerificationBudget): Trial | undefined {
+  const { loaded } = loadNetwork(text, options);
+  if (!loaded) return undefined;
+  const sampled: LoadedNetwork = { ...loaded, dataset: seededSubsample(loaded.dataset, budget.samples ?? 256) };
+  const report = analyze(sampled, budget.thresholds);
+  const steps = Math.min(loaded.spec.training.steps, budget.steps ?? 200);
+  const run = new TrainingRun({ ...sampled, network: sampled.network.clone() }, budget.thresholds);
+  run.advance(steps);
+  const { network, dataset } = run.loaded;
+  const loss = network.lossValue(dataset.inputs, dataset.targets, dataset.samples);
+  const serious = [...report.warnings, ...run.warnings()].filter(isSerious);
+  return { report, serious, lossReached: Number.isFinite(loss) ? loss : Infinity, steps, samples: dataset.samples };
+}
+
+/** Whether the trial still shows the warning: same kind at the same layer (or anywhere, for network-wide ones). */
+function stillShows(warning: Warning, trial: Trial): boolean {
+  return trial.serious.some(
+    (w) => w.kind === warning.kind && (warning.layerIndex < 0 || w.layerIndex === warning.layerIndex),
+  );
+}
+
+/** The measured effect of one fix (a copy that did not change or did not load never helps). */
+function effectOf(warning: Warning, original: Trial, trial: Trial | undefined): FixEffect {
+  const base = { steps: original.steps, samples: original.samples, lossBefore: original.lossReached };
+  if (!trial)
+    return { ...base, lossAfter: NaN, removesWarning: false, newSerious: [], helps: false, summary: 'changes nothing' };
+  const before = new Set(original.serious.map((w) => w.kind));
+  const newSerious = [...new Set(trial.serious.map((w) => w.kind).filter((k) => !before.has(k)))];
+  const removesWarning = !stillShows(warning, trial);
+  const notWorse = trial.lossReached <= original.lossReached * (1 + 1e-6) + 1e-12;
+  const helps = removesWarning && newSerious.length === 0 && notWorse;
+  const loss = `loss after ${original.steps} steps ${fmt(original.lossReached)} → ${fmt(trial.lossReached)}`;
+  const figure = layerFigure(warning, original.report, trial.report);
+  const why = helps
+    ? ''
+    : ` (${[
+        !removesWarning ? 'the warning remains' : '',
+        newSerious.length ? `raises ${newSerious.join(', ')}` : '',
+        !notWorse ? 'the loss is worse' : '',
+      ]
+        .filter(Boolean)
+        .join('; ')})`;
+  return {
+    ...base,
+    lossAfter: trial.lossReached,
+    removesWarning,
+    newSerious,
+    helps,
+    summary: `${loss}${figure}${why}`,
+  };
+}
+
+/** The figure the warning is about, before → after, at its layer (e.g. "; ‖∇W‖ at 'h1' 1e-9 → 3e-3"). */
+function layerFigure(warning: Warning, before: AnalysisReport, after: AnalysisReport): string {
+  const l = warning.layerIndex;
+  const a = before.layers[l];
+  const b = after.layers[l];
+  if (!a || !b) return '';
+  switch (warning.kind) {
+    case 'vanishing_gradient':
+    case 'exploding_gradient':
+      return `; ‖∇W‖ at '${a.name}' ${fmt(a.gradients.weightNorm)} → ${fmt(b.gradients.weightNorm)}`;
+    case 'dead_relu':
+      return `; dead units in '${a.name}' ${a.deadUnits.length} → ${b.deadUnits.length}`;
+    case 'saturated_activation':
+      return `; saturated units in '${a.name}' ${a.saturatedUnits.length} → ${b.saturatedUnits.length}`;
+    default:
+      return '';
+  }
+}
+
+/** The fix offered first for a warning (verified or not), applied to `text`; undefined when there is none. */
+export function firstFixText(text: string, warning: Warning): string | undefined {
+  const fix: Fix | undefined = warning.fixes[0];
+  return fix && applyFix(text, fix);
+}
