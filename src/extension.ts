@@ -8,6 +8,7 @@ import { GradientPanel } from './host/gradientPanel';
 import { NetworkSession } from './host/session';
 import { SUMMARY_VIEW_ID, SummaryViewProvider } from './host/sidebarView';
 import { TrainingController } from './host/training/trainingController';
+import { CheckpointStore, watchForCheckpoints } from './host/training/checkpoints';
 import { WeightHoverProvider } from './host/weightHover';
 import { AnalysisService } from './host/worker/analysisService';
 
@@ -18,11 +19,15 @@ export function activate(context: vscode.ExtensionContext): void {
   const workerPath = vscode.Uri.joinPath(context.extensionUri, 'dist', 'coreWorker.js').fsPath;
   const analysis = new AnalysisService(workerPath);
   const session = new NetworkSession(analysis);
-  const training = new TrainingController(workerPath, session, analysis);
+  const checkpoints = new CheckpointStore(
+    vscode.Uri.joinPath(context.storageUri ?? context.globalStorageUri, 'checkpoints'),
+  );
+  const training = new TrainingController(workerPath, session, analysis, checkpoints);
   const panel = new GradientPanel(context.extensionUri, session, training);
   const summary = new SummaryViewProvider(context.extensionUri, session, training);
   const output = vscode.window.createOutputChannel('Gradient Debugger');
   context.subscriptions.push(
+    watchForCheckpoints(checkpoints),
     analysis,
     session,
     training,

@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import { Fix, TextEdit, diffEdit, fixToEdit, withParameters } from '../core/format/fixEdits';
 import { LayerParameters } from '../core/format/spec';
+import { parameterMismatch } from '../core/format/parameterCheck';
 import { layerRange } from './documents';
 
 /** Applies a text edit of the core's kind to a document as one undoable edit. */
@@ -39,11 +40,36 @@ export async function applyFixToDocument(uri: vscode.Uri, fix: Fix): Promise<boo
 /** Writes trained weights and biases into the file as one undoable edit. */
 export { withParameters };
 
-/** Writes trained parameters into the file as one undoable edit; false when it could not. */
+/** Writes trained parameters into the file as one undoable edit; false when it could not (or they do not fit it). */
 export async function writeParameters(uri: vscode.Uri, parameters: readonly LayerParameters[]): Promise<boolean> {
   const doc = await vscode.workspace.openTextDocument(uri);
   const text = doc.getText();
+  if (parameterMismatch(text, parameters) !== undefined) return false;
   return applyTextEdit(doc, diffEdit(text, withParameters(text, parameters)), 'Write trained weights');
+}
+
+/**
+ * A copy of `baseText` (the file as trained) with the parameters, saved where the user chooses
+ * (never over an existing file) and opened; false when nothing was written.
+ */
+export async function writeParametersToNewFile(
+  doc: vscode.TextDocument,
+  baseText: string,
+  parameters: readonly LayerParameters[],
+): Promise<boolean> {
+  const target = await vscode.window.showSaveDialog({
+    defaultUri: doc.uri.with({ path: doc.uri.path.replace(/\.net\.json$/, '.trained.net.json') }),
+    filters: { 'Network files': ['net.json'] },
+  });
+  if (!target) return false;
+  const we = new vscode.WorkspaceEdit();
+  we.createFile(target, { overwrite: false, contents: new TextEncoder().encode(withParameters(baseText, parameters)) });
+  if (await vscode.workspace.applyEdit(we)) {
+    await vscode.window.showTextDocument(target);
+    return true;
+  }
+  void vscode.window.showErrorMessage(`Could not create ${target.path.split('/').pop()} (does it already exist?).`);
+  return false;
 }
 
 /** Opens the file and selects a layer's JSON object (the `layers` key for −1). */

@@ -3,10 +3,10 @@
  * back, a suggested fix applied.
  */
 import * as vscode from 'vscode';
-import { LayerParameters } from '../../core/format/spec';
 import { Fix } from '../../core/format/fixEdits';
+import { nonFiniteCount, parameterMismatch } from '../../core/format/parameterCheck';
 import { diagnosticWarningId, findWarningById } from '../warningLookup';
-import { applyFixToDocument, withParameters, writeParameters } from '../editing';
+import { applyFixToDocument, writeParameters, writeParametersToNewFile } from '../editing';
 import { TEMPLATES } from '../templates';
 import { CommandServices, CommandTable } from './services';
 import { activeDocument } from './targets';
@@ -50,7 +50,11 @@ async function newFromTemplate({ context, panel }: CommandServices): Promise<voi
   panel.show();
 }
 
-/** Writes the trained weights into this file (one undoable edit) or into a new one. */
+/**
+ * Writes the trained weights into this file (one undoable edit) or into a new one. Refused, with
+ * the reason, when a value is NaN/∞ or the file's layers no longer have the trained shapes (edited
+ * while training): then a new file, made from the text training started from, is offered instead.
+ */
 async function writeWeights({ session, training }: CommandServices): Promise<void> {
   const doc = await activeDocument(session);
   const parameters = doc && (await training.parameters(doc.uri));
@@ -58,6 +62,14 @@ async function writeWeights({ session, training }: CommandServices): Promise<voi
     void vscode.window.showInformationMessage('Train the network first: there are no trained weights to write.');
     return;
   }
+  const bad = nonFiniteCount(parameters);
+  if (bad) {
+    void vscode.window.showErrorMessage(
+      `Not written: ${bad} trained values are NaN or infinite (training diverged). Reset, lower the learning rate and train again.`,
+    );
+    return;
+  }
+  const trainedText = training.trainedText(doc.uri) ?? doc.getText();
   const where = await vscode.window.showQuickPick(
     [
       { label: 'Into this file', description: 'one undoable edit', here: true },
@@ -66,28 +78,24 @@ async function writeWeights({ session, training }: CommandServices): Promise<voi
     { title: 'Write the trained weights' },
   );
   if (!where) return;
-  if (!where.here) return writeWeightsToNewFile(doc, parameters);
+  if (!where.here) {
+    await writeParametersToNewFile(doc, trainedText, parameters);
+    return;
+  }
+  const mismatch = parameterMismatch(doc.getText(), parameters);
+  if (mismatch) {
+    const name = doc.uri.path.split('/').pop();
+    const choice = await vscode.window.showErrorMessage(
+      `Not written into ${name}: ${mismatch}. The file was edited while training.`,
+      'Write a new file…',
+    );
+    if (choice) await writeParametersToNewFile(doc, trainedText, parameters);
+    return;
+  }
   if (await writeParameters(doc.uri, parameters))
     void vscode.window.showInformationMessage(
       'Trained weights written into the file (Undo restores the previous ones).',
     );
-}
-
-/** A copy of `doc` with the trained weights, saved where the user chooses and opened. */
-async function writeWeightsToNewFile(doc: vscode.TextDocument, parameters: readonly LayerParameters[]): Promise<void> {
-  const target = await vscode.window.showSaveDialog({
-    defaultUri: doc.uri.with({ path: doc.uri.path.replace(/\.net\.json$/, '.trained.net.json') }),
-    filters: { 'Network files': ['net.json'] },
-  });
-  if (!target) return;
-  const we = new vscode.WorkspaceEdit();
-  we.createFile(target, {
-    overwrite: false,
-    contents: new TextEncoder().encode(withParameters(doc.getText(), parameters)),
-  });
-  if (await vscode.workspace.applyEdit(we)) await vscode.window.showTextDocument(target);
-  else
-    void vscode.window.showErrorMessage(`Could not create ${target.path.split('/').pop()} (does it already exist?).`);
 }
 
 /** Applies the first fix of the warning at the cursor, else one picked from every warning's fixes. */

@@ -14,6 +14,7 @@ import { readSettings } from '../config';
 import { NetworkSession } from '../session';
 import { WorkerClient } from '../worker/workerClient';
 import { AnalysisService } from '../worker/analysisService';
+import { CheckpointStore } from './checkpoints';
 
 interface Run {
   readonly worker: WorkerClient;
@@ -41,6 +42,7 @@ export class TrainingController implements vscode.Disposable {
     private readonly workerPath: string,
     private readonly session: NetworkSession,
     private readonly analysis: AnalysisService,
+    private readonly checkpoints?: CheckpointStore,
   ) {}
 
   /** What the views show of a file's training. */
@@ -96,6 +98,7 @@ export class TrainingController implements vscode.Disposable {
           const result = await reply;
           run.warnings = result.warnings;
           void this.verifyTrainingFixes(doc, run);
+          if (result.reason !== 'nonFinite') void this.keepCheckpoint(doc.uri, run);
           run.stepsDone = result.stepsDone;
           if (result.reason === 'nonFinite')
             void vscode.window.showWarningMessage(
@@ -185,6 +188,14 @@ export class TrainingController implements vscode.Disposable {
       thresholds: readSettings().thresholds,
     }).reply;
     return loaded.problems.some((p) => p.severity === 'error') ? undefined : run;
+  }
+
+  /** Keeps the state reached as a checkpoint, so a window reload does not lose it. */
+  private async keepCheckpoint(uri: vscode.Uri, run: Run): Promise<void> {
+    const last = run.history.records().pop();
+    const parameters = await this.parameters(uri).catch(() => undefined);
+    if (parameters && last)
+      await this.checkpoints?.save(uri, run.text, run.stepsDone, last.loss, parameters).catch(() => false);
   }
 
   /** Verifies the training warnings' fixes against the text training started from, as each lands. */
