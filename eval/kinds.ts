@@ -1,0 +1,51 @@
+/** The warning kinds the evaluation scores, and the shape of the corpus manifest (eval/corpus.json). */
+
+/** Every warning kind scored: the eight of report.ts and the three the diagnosis issue adds. */
+export const EVAL_KINDS = [
+  'vanishing_gradient',
+  'exploding_gradient',
+  'dead_relu',
+  'saturated_activation',
+  'non_finite',
+  'bad_init',
+  'output_mismatch',
+  'loss_diverging',
+  'data_scale',
+  'learning_rate_too_high',
+  'not_learning',
+] as const;
+/** One scored warning kind. */
+export type EvalKind = (typeof EVAL_KINDS)[number];
+
+/** How a case is run: `analyze FILE --json` (the file's state) or `train FILE --json` (its full step count). */
+export type CaseMode = 'analyze' | 'train';
+
+/** One labelled case of the corpus. */
+export interface CorpusCase {
+  readonly id: string;
+  /** Path of the network file relative to eval/. */
+  readonly file: string;
+  /** Rules are tuned on `tune` only; `heldout` is scored, never tuned on. */
+  readonly part: 'tune' | 'heldout';
+  /** Kinds that must fire (a warning of that kind with severity warning or error). */
+  readonly fires: readonly EvalKind[];
+  /** Kinds this case was built to resemble without having: they must not fire. */
+  readonly nearMiss: readonly EvalKind[];
+  /** Kinds acceptable either way (measured in the grey zone between the must-fire and must-not thresholds). */
+  readonly allow: readonly EvalKind[];
+  /** A network with no fault: no serious warning of any kind is allowed. */
+  readonly healthy: boolean;
+  readonly mode: CaseMode;
+  /** The loss a repaired network reaches in `steps` steps (worst of 3 seeds); undefined when nothing fires. */
+  readonly target?: { readonly loss: number; readonly steps: number };
+  /** How the label was established, with the measured numbers. */
+  readonly established: string;
+}
+
+/** The manifest: every case, and how the corpus was built. */
+export interface Corpus {
+  readonly version: 1;
+  readonly seed: number;
+  readonly kinds: readonly EvalKind[];
+  readonly cases: readonly CorpusCase[];
+}
