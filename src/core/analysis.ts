@@ -9,6 +9,7 @@ import { AnalysisReport, LayerReport } from './diagnosis/report';
 import { hasNonFinite, histogramOf, statsOf, unitMeans } from './diagnosis/stats';
 import { staticWarnings } from './diagnosis/staticChecks';
 import { DEFAULT_THRESHOLDS, Thresholds } from './diagnosis/thresholds';
+import { relativeUpdate } from './nn/init';
 import { norm } from './nn/train';
 import { diagnose } from './diagnosis/warnings';
 import { orderWarnings } from './diagnosis/warningOrder';
@@ -27,7 +28,10 @@ export function analyze(loaded: LoadedNetwork, thresholds: Partial<Thresholds> =
   const loss = network.lossAndGradients(dataset.inputs, dataset.targets, n);
   const layers = network.layers.map((layer, index) => layerReport(layer, index, n, spec.training.learningRate, t));
   const nonFinite = {
-    activations: network.layers.map((l) => hasNonFinite(l.out, n * l.units)),
+    // z as well as f(z): tanh(∞) = 1 hides an overflow; the weights too, which the forward pass may not show
+    activations: network.layers.map(
+      (l) => hasNonFinite(l.out, n * l.units) || hasNonFinite(l.pre, n * l.units) || hasNonFinite(l.weights),
+    ),
     gradients: network.layers.map((l) => hasNonFinite(l.gradWeights) || hasNonFinite(l.gradBias)),
   };
   let inputAbs = 0;
@@ -70,8 +74,8 @@ function layerReport(layer: DenseLayer, index: number, n: number, lr: number, t:
     gradients: {
       weightNorm: gradWeightNorm,
       biasNorm: norm(layer.gradBias),
-      ratioToWeights: gradWeightNorm / weightNorm,
-      updateRatio: (lr * gradWeightNorm) / weightNorm,
+      ratioToWeights: relativeUpdate(gradWeightNorm, weightNorm, layer),
+      updateRatio: relativeUpdate(lr * gradWeightNorm, weightNorm, layer),
       meanAbs: sumAbs / layer.gradWeights.length,
       outputGradNorm: norm(layer.gradOut.subarray(0, cells)),
     },

@@ -11,6 +11,7 @@ import { DEFAULT_THRESHOLDS, Thresholds } from './diagnosis/thresholds';
 import { Dataset, NetworkSpec } from './format/spec';
 import { LoadedNetwork } from './load';
 import { Network } from './nn/network';
+import { relativeUpdate } from './nn/init';
 import { Trainer, norm } from './nn/train';
 
 /** Percentiles recorded per layer and step: p5, p25, median, p75, p95. */
@@ -30,7 +31,9 @@ export function measuredStep(trainer: Trainer, t: Thresholds = DEFAULT_THRESHOLD
   const activationPercentilesPerLayer = layers.map((l) => activationPercentiles(l, size, RECORDED_PERCENTILES));
   const weightNorms = layers.map((l) => norm(l.weights));
   trainer.update();
-  const updateRatios = layers.map((_, l) => Math.sqrt(trainer.updateSquares[l]) / weightNorms[l]);
+  const updateRatios = layers.map((layer, l) =>
+    relativeUpdate(Math.sqrt(trainer.updateSquares[l]), weightNorms[l], layer),
+  );
   return {
     step,
     loss,

@@ -19,11 +19,17 @@ export function statsOf(values: Float64Array, n = values.length, map: (v: number
   }
   const mean = sum / n;
   let sq = 0;
+  let largest = 0;
   for (let i = 0; i < n; i++) {
     const d = map(values[i]) - mean;
     sq += d * d;
+    largest = Math.max(largest, Math.abs(d));
   }
-  return { mean, std: Math.sqrt(sq / n), min, max };
+  if (Number.isFinite(sq) || !Number.isFinite(largest)) return { mean, std: Math.sqrt(sq / n), min, max };
+  // finite deviations whose squares overflow: scale by the largest first
+  let scaled = 0;
+  for (let i = 0; i < n; i++) scaled += ((map(values[i]) - mean) / largest) ** 2;
+  return { mean, std: largest * Math.sqrt(scaled / n), min, max };
 }
 
 /** Equal-width histogram of the finite values among the first `n`, over their own [min, max]. */

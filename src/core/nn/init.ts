@@ -1,4 +1,5 @@
 /** Weight initialisers, seeded; the fan-in/fan-out scaling rules of He, Glorot (Xavier) and LeCun. */
+import { ActivationName, activationFacts } from '../format/activationFacts';
 import { InitSpec } from '../format/spec';
 import { Rng } from './rng';
 
@@ -53,4 +54,20 @@ function fillNormal(w: Float64Array, std: number, rng: Rng): void {
 
 function fillUniform(w: Float64Array, limit: number, rng: Rng): void {
   for (let i = 0; i < w.length; i++) w[i] = limit * (2 * rng.next() - 1);
+}
+
+/**
+ * ‖ΔW‖/‖W‖, the relative size of an update; for an all-zero W (a zero-initialised output layer is normal
+ * practice) relative to the norm the activation's recommended initialiser would give, std·√(units·fanIn),
+ * so the first step of such a layer is measured rather than ∞.
+ */
+export function relativeUpdate(
+  update: number,
+  weightNorm: number,
+  layer: { readonly activation: { readonly id: ActivationName }; readonly inSize: number; readonly units: number },
+): number {
+  if (weightNorm > 0 || Number.isNaN(weightNorm)) return update / weightNorm;
+  const recommended = activationFacts(layer.activation.id).recommendedInit;
+  const reference = initStd({ type: recommended }, layer.inSize, layer.units) * Math.sqrt(layer.inSize * layer.units);
+  return update / reference;
 }

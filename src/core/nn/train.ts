@@ -88,7 +88,14 @@ export class Trainer {
 export function norm(v: Float64Array): number {
   let sq = 0;
   for (let i = 0; i < v.length; i++) sq += v[i] * v[i];
-  return Math.sqrt(sq);
+  if ((sq > 1e-280 && sq < 1e280) || Number.isNaN(sq)) return Math.sqrt(sq);
+  // the squares under- or overflowed: scale by the largest |v| first (as hypot does)
+  let max = 0;
+  for (let i = 0; i < v.length; i++) max = Math.max(max, Math.abs(v[i]));
+  if (max === 0 || max === Infinity) return max;
+  let scaled = 0;
+  for (let i = 0; i < v.length; i++) scaled += (v[i] / max) * (v[i] / max);
+  return max * Math.sqrt(scaled);
 }
 
 /**
