@@ -1,8 +1,15 @@
 /** Command-line entry point (dist/cli.js): `gradient-debugger analyze|train|check FILE [options]`. */
-import { runCli } from './cli/main';
+import { EXIT, runCli } from './cli/main';
 import { nodeIo } from './cli/io';
 
 declare const PACKAGE_VERSION: string | undefined;
+
+// anything thrown outside runCli's own guard (an output stream's error, say) is still one line and exit 70
+process.on('uncaughtException', (e: Error) => {
+  const stack = process.argv.includes('--debug') ? `\n${e.stack ?? ''}` : ' (run with --debug for the stack)';
+  process.stderr.write(`gradient-debugger: internal error: ${e.message}${stack}\n`);
+  process.exit(EXIT.internal);
+});
 
 process.exitCode = runCli(
   process.argv.slice(2),

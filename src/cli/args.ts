@@ -1,4 +1,6 @@
 /** Command-line arguments: `<command> FILE... [options]`. */
+import { shortName } from '../core/format/json';
+import { LIMITS } from '../core/format/spec';
 
 export const COMMANDS = ['analyze', 'train', 'check'] as const;
 /** The CLI subcommands. */
@@ -14,6 +16,10 @@ export interface ParsedArgs {
   readonly steps?: number;
   readonly tolerance?: number;
   readonly root?: string;
+  /** Memory budget in MB (default: DEFAULT_MAX_MEMORY_MB). */
+  readonly maxMemory?: number;
+  /** Print the stack of an internal error. */
+  readonly debug: boolean;
   readonly help: boolean;
   readonly version: boolean;
 }
@@ -24,8 +30,19 @@ const VALUE_OPTIONS: Record<string, 'string' | 'number'> = {
   '--steps': 'number',
   '--tolerance': 'number',
   '--root': 'string',
+  '--max-memory': 'number',
 };
-const FLAGS = ['--json', '--gradients', '--help', '-h', '--version', '-v'];
+const FLAGS = ['--json', '--gradients', '--debug', '--help', '-h', '--version', '-v'];
+
+/** The rule each numeric option's value must meet, as words for the usage error. */
+const NUMBER_RULES: Record<string, { ok: (v: number) => boolean; words: string }> = {
+  '--steps': {
+    ok: (v) => Number.isInteger(v) && v >= 0 && v <= LIMITS.maxSteps,
+    words: `a whole number from 0 to ${LIMITS.maxSteps.toLocaleString('en-US')}`,
+  },
+  '--tolerance': { ok: (v) => v > 0, words: 'a positive number' },
+  '--max-memory': { ok: (v) => v > 0, words: 'a positive number of megabytes' },
+};
 
 /** Parses argv (without node and the script); returns a usage error message on bad input. */
 export function parseArgs(argv: readonly string[]): { args?: ParsedArgs; error?: string } {
@@ -44,23 +61,18 @@ export function parseArgs(argv: readonly string[]): { args?: ParsedArgs; error?:
       if (raw === undefined) return { error: `${name} needs a value` };
       if (VALUE_OPTIONS[name] === 'number') {
         const v = Number(raw);
-        if (
-          !Number.isFinite(v) ||
-          (name === '--steps' && (!Number.isInteger(v) || v < 0)) ||
-          (name === '--tolerance' && v <= 0)
-        )
-          return {
-            error: `${name} needs ${name === '--steps' ? 'a whole number ≥ 0' : 'a positive number'}, got "${raw}"`,
-          };
+        const rule = NUMBER_RULES[name];
+        if (!Number.isFinite(v) || !rule.ok(v))
+          return { error: `${name} needs ${rule.words}, got "${shortName(raw)}"` };
         values[name] = v;
       } else values[name] = raw;
     } else if (FLAGS.includes(name)) {
       flags.add(name);
     } else if (name.startsWith('-') && name !== '-') {
-      return { error: `unknown option ${name}` };
+      return { error: `unknown option ${shortName(name)}` };
     } else if (!command && files.length === 0) {
       if (!(COMMANDS as readonly string[]).includes(a))
-        return { error: `unknown command "${a}" (commands: ${COMMANDS.join(', ')})` };
+        return { error: `unknown command "${shortName(a)}" (commands: ${COMMANDS.join(', ')})` };
       command = a as Command;
     } else files.push(a);
   }
@@ -70,12 +82,14 @@ export function parseArgs(argv: readonly string[]): { args?: ParsedArgs; error?:
       files,
       json: flags.has('--json'),
       gradients: flags.has('--gradients'),
+      debug: flags.has('--debug'),
       help: flags.has('--help') || flags.has('-h'),
       version: flags.has('--version') || flags.has('-v'),
       failOn: values['--fail-on'] as string | undefined,
       steps: values['--steps'] as number | undefined,
       tolerance: values['--tolerance'] as number | undefined,
       root: values['--root'] as string | undefined,
+      maxMemory: values['--max-memory'] as number | undefined,
     },
   };
 }
@@ -97,8 +111,15 @@ Options:
   --steps N            train: number of steps (default: the file's training.steps)
   --tolerance X        check: largest relative error that passes (default 1e-4)
   --root DIR           folder CSV files must stay inside (default: nearest folder with .git or package.json)
+  --max-memory MB      refuse files whose predicted memory exceeds this (default 1536)
+  --debug              print the stack of an internal error
   -h, --help           this help
   -v, --version        the version
 
-Exit codes: 0 fine · 1 a --fail-on warning or a failed check · 2 invalid input or usage
+Exit codes:
+  0   fine
+  1   a --fail-on warning fired, or a check failed
+  2   invalid input or usage
+  3   nothing to do, e.g. no fix to apply
+  70  internal error (one line; the stack with --debug)
 `;

@@ -2,11 +2,13 @@
  * The one entry point hosts and the CLI use: text → validated spec → data set → network,
  * with every problem positioned in the file.
  */
-import { Node } from 'jsonc-parser';
-import { parseCsv } from './format/csv';
+import { countCsvRows, parseCsv } from './format/csv';
 import { generateData } from './nn/generators';
-import { LineIndex, ProblemList, nodeAt } from './format/json';
+import { LineIndex, ProblemList, nodeAt, shortName } from './format/json';
+import { DEFAULT_MAX_MEMORY_MB, TREE_BYTES_PER_VALUE, memoryRefusal, predictRunBytes } from './memoryBudget';
+import { MatmulKernel } from './kernels/workspace';
 import { Network } from './nn/network';
+import { Normalization, normalizeInputs } from './nn/normalize';
 import { parseNetworkText } from './format/parse';
 import { createRng } from './nn/rng';
 import { DataSpec, Dataset, LIMITS, NetworkSpec, SpecProblem } from './format/spec';
@@ -16,51 +18,76 @@ export interface LoadedNetwork {
   readonly spec: NetworkSpec;
   readonly network: Network;
   readonly dataset: Dataset;
+  /** The statistics `data.normalize` applied to the inputs (absent: inputs as given), for exports. */
+  readonly normalization?: Normalization;
 }
 
-/** Where CSV text comes from, and how many samples to keep. */
+/** Why the I/O layer would not read a CSV (type, size, place); it never quotes the file's contents. */
+export interface CsvRefusal {
+  readonly refused: string;
+}
+
+/** Where CSV text comes from, how many samples to keep, and the memory budget. */
 export interface LoadOptions {
   /**
-   * Reads a CSV given the path written in the file; undefined when missing or refused. Callers
-   * enforce "inside the workspace" with `resolveCsvPath`.
+   * Reads a CSV given the path written in the file; undefined when missing, or why it was refused. Callers
+   * enforce "inside the workspace" with `resolveCsvPath` on real paths, regular files and LIMITS.maxCsvBytes.
    */
-  readonly readCsv?: (relativePath: string) => string | undefined;
+  readonly readCsv?: (relativePath: string) => string | CsvRefusal | undefined;
   /** Use at most this many samples (the first ones), to keep live analysis fast. */
   readonly maxSamples?: number;
+  /** Which matrix kernels the network uses (default: the preferred ones). */
+  readonly kernels?: MatmulKernel;
+  /** Refuse files whose predicted memory exceeds this many MB (default DEFAULT_MAX_MEMORY_MB). */
+  readonly maxMemoryMB?: number;
 }
 
 /** Seed offset of the data-generation stream, so generated data does not change when a layer is added. */
 const DATA_STREAM = 0xda7a;
 
-/** Parses, builds the data set and the network; `loaded` is present only when there is no error. */
+/**
+ * Parses, checks the predicted memory, builds the data set (normalised when asked) and the network;
+ * `loaded` is present only when there is no error.
+ */
 export function loadNetwork(
   text: string,
   options: LoadOptions = {},
 ): { loaded?: LoadedNetwork; problems: readonly SpecProblem[] } {
-  const parsed = parseNetworkText(text);
+  const limitBytes = (options.maxMemoryMB ?? DEFAULT_MAX_MEMORY_MB) * 2 ** 20;
+  const parsed = parseNetworkText(text, { maxValues: Math.floor(limitBytes / TREE_BYTES_PER_VALUE) });
   if (!parsed.spec) return { problems: parsed.problems };
   const problems = new ProblemList(new LineIndex(text));
-  const dataset = buildDataset(parsed.spec, parsed.tree, problems, options);
-  if (!dataset) return { problems: [...parsed.problems, ...problems.items] };
-  return { loaded: { spec: parsed.spec, network: Network.fromSpec(parsed.spec), dataset }, problems: parsed.problems };
+  const report: Report = (path, message) =>
+    problems.add(path, message, nodeAt(parsed.tree, path) ?? { offset: 0, length: 1 });
+  const budget: Budget = { limitBytes, fileValues: parsed.values, report };
+  const built = buildDataset(parsed.spec, budget, options);
+  if (!built) return { problems: [...parsed.problems, ...problems.items] };
+  const { spec } = parsed;
+  return { loaded: { spec, network: Network.fromSpec(spec, options.kernels), ...built }, problems: parsed.problems };
 }
 
 /** Records a problem at the value at `path` in the file. */
 type Report = (path: (string | number)[], message: string) => void;
 
-/** The samples a validated spec describes, or undefined with a problem at the data source. */
+/** The memory limit, what the file's own syntax tree costs, and where to report. */
+interface Budget {
+  readonly limitBytes: number;
+  readonly fileValues: number;
+  readonly report: Report;
+}
+
+/** The samples a validated spec describes (normalised when asked), or undefined with a problem at the source. */
 function buildDataset(
   spec: NetworkSpec,
-  tree: Node | undefined,
-  problems: ProblemList,
+  budget: Budget,
   options: LoadOptions,
-): Dataset | undefined {
+): { dataset: Dataset; normalization?: Normalization } | undefined {
   const outputs = spec.layers[spec.layers.length - 1].units;
   const data = spec.data;
-  const report: Report = (path, message) => problems.add(path, message, nodeAt(tree, path) ?? { offset: 0, length: 1 });
   let dataset: Dataset | undefined;
   switch (data.kind) {
     case 'inline':
+      if (!withinBudget(spec, data.inputs.length, budget, 0)) return undefined;
       dataset = {
         samples: data.inputs.length,
         inputSize: spec.input,
@@ -70,53 +97,85 @@ function buildDataset(
       };
       break;
     case 'generate':
+      if (!withinBudget(spec, data.samples, budget, 0)) return undefined;
       dataset = generateData(data.generator, data.samples, data.noise, outputs, createRng(spec.seed ^ DATA_STREAM));
       break;
     case 'csv':
-      dataset = csvDataset(spec, data, report, options);
+      dataset = csvDataset(spec, data, budget, options);
       break;
   }
   if (!dataset) return undefined;
-  return options.maxSamples !== undefined && dataset.samples > options.maxSamples
-    ? firstSamples(dataset, options.maxSamples)
-    : dataset;
+  // statistics over all the training data, before live analysis keeps its first samples
+  const normalization = data.normalize ? normalizeInputs(dataset, data.normalize) : undefined;
+  const kept =
+    options.maxSamples !== undefined && dataset.samples > options.maxSamples
+      ? firstSamples(dataset, options.maxSamples)
+      : dataset;
+  return normalization ? { dataset: kept, normalization } : { dataset: kept };
 }
 
-/** The samples of a CSV file, checked against the network's shape, the limits and the batch size. */
+/**
+ * Whether a run of `samples` samples fits the memory budget (with `csvBytes` of CSV text held while loading);
+ * otherwise reports the prediction at the data source, or at the layers when the parameters dominate.
+ */
+function withinBudget(spec: NetworkSpec, samples: number, budget: Budget, csvBytes: number): boolean {
+  const units = spec.layers.map((l) => l.units);
+  const shape = { input: spec.input, units, samples, optimizer: spec.training.optimizer };
+  const prediction = predictRunBytes({
+    ...shape,
+    batchSize: spec.training.batchSize,
+    fileValues: budget.fileValues,
+    csvBytes,
+  });
+  if (prediction.bytes <= budget.limitBytes) return true;
+  const widest = spec.layers.reduce((a, b) => (b.units > a.units ? b : a));
+  const { parts } = prediction;
+  const byParameters = parts.parameters + parts.optimizer > parts.data + parts.layerBuffers + parts.scratch;
+  const source = spec.data.kind === 'inline' ? 'inputs' : spec.data.kind === 'csv' ? 'csv' : 'generate';
+  budget.report(
+    byParameters ? ['layers'] : ['data', source],
+    memoryRefusal(prediction, budget.limitBytes, samples, widest),
+  );
+  return false;
+}
+
+/** The samples of a CSV file, checked against the network's shape, the limits, the memory budget and the batch. */
 function csvDataset(
   spec: NetworkSpec,
   data: Extract<DataSpec, { kind: 'csv' }>,
-  report: Report,
+  budget: Budget,
   options: LoadOptions,
 ): Dataset | undefined {
+  const { report } = budget;
   const outputs = spec.layers[spec.layers.length - 1].units;
   const text = options.readCsv?.(data.path);
-  if (text === undefined) {
-    report(
-      ['data', 'csv'],
-      `cannot read "${data.path}": the file is missing, unreadable, or outside the workspace folder`,
-    );
+  if (typeof text !== 'string') {
+    const why = text?.refused ?? 'the file is missing, unreadable, or outside the workspace folder';
+    report(['data', 'csv'], `cannot read "${shortName(data.path)}": ${why}`);
     return undefined;
   }
-  if (data.targets.length !== outputs) {
+  const classes = data.classIndexTargets ? outputs : undefined;
+  if (data.targets.length !== outputs && classes === undefined) {
     const columns = `${data.targets.length} target column${data.targets.length === 1 ? '' : 's'}`;
     report(['data', 'targets'], `${columns} for an output layer of ${outputs} unit${outputs === 1 ? '' : 's'}`);
     return undefined;
   }
-  const { dataset: csv, error } = parseCsv(text, data.targets, spec.input);
-  if (!csv) {
-    report(['data', 'csv'], `${data.path}:${error!.line}: ${error!.message}`);
+  const rows = countCsvRows(text);
+  const where = shortName(data.path);
+  if (typeof rows === 'number' && rows > LIMITS.maxSamples) {
+    report(['data', 'csv'], `${where} has ${rows} rows, beyond the limit of ${LIMITS.maxSamples} samples`);
     return undefined;
   }
-  const widest = Math.max(spec.input, ...spec.layers.map((l) => l.units));
-  if (csv.samples > LIMITS.maxSamples || csv.samples * widest > LIMITS.maxActivationCells) {
-    const limits = `${LIMITS.maxSamples} samples and ${LIMITS.maxActivationCells} values per pass`;
-    report(['data', 'csv'], `${data.path} has ${csv.samples} rows, beyond the limits of ${limits}`);
+  // the text is held twice at worst while it loads (the bytes read and the decoded string)
+  if (typeof rows === 'number' && !withinBudget(spec, rows, budget, 3 * text.length)) return undefined;
+  const { dataset: csv, error } = parseCsv(text, data.targets, spec.input, classes);
+  if (!csv) {
+    report(['data', 'csv'], `${where}:${error!.line}: ${error!.message}`);
     return undefined;
   }
   if (spec.training.batchSize !== undefined && spec.training.batchSize > csv.samples) {
     const batch = `"batchSize" ${spec.training.batchSize}`;
-    report(['training', 'batchSize'], `${batch} is larger than the ${csv.samples} samples in ${data.path}`);
+    report(['training', 'batchSize'], `${batch} is larger than the ${csv.samples} samples in ${where}`);
     return undefined;
   }
   return csv;
@@ -135,6 +194,7 @@ function firstSamples(d: Dataset, n: number): Dataset {
 /**
  * Absolute path of a CSV written as `relativePath` in a network file in `networkFileDir`, or undefined
  * when it is absolute or leaves `workspaceRoot` (pure string logic; `/` and `\\` separators both accepted).
+ * The I/O layers then resolve links (real paths) and check `isInsideFolder` again before reading.
  */
 export function resolveCsvPath(
   networkFileDir: string,
@@ -142,11 +202,16 @@ export function resolveCsvPath(
   relativePath: string,
 ): string | undefined {
   if (/^([a-zA-Z]:)?[\\/]/.test(relativePath) || /^[a-zA-Z]+:/.test(relativePath)) return undefined;
-  const root = normalise(workspaceRoot);
   const joined = normalise(`${networkFileDir}/${relativePath}`);
-  if (joined === undefined || root === undefined) return undefined;
-  const rootPrefix = root.endsWith('/') ? root : `${root}/`;
-  return joined.startsWith(rootPrefix) ? joined : undefined;
+  return joined !== undefined && isInsideFolder(workspaceRoot, joined) ? joined : undefined;
+}
+
+/** Whether `path` lies strictly inside the folder `root` (both absolute; `.` and `..` collapsed first). */
+export function isInsideFolder(root: string, path: string): boolean {
+  const folder = normalise(root);
+  const inner = normalise(path);
+  if (folder === undefined || inner === undefined) return false;
+  return inner.startsWith(folder.endsWith('/') ? folder : `${folder}/`);
 }
 
 /** Collapses `.` and `..` segments with `/` separators; undefined when `..` climbs above the start. */

@@ -1,6 +1,7 @@
 /** Typed readers for the extension's settings (contributes.configuration). */
 import * as vscode from 'vscode';
 import { DEFAULT_THRESHOLDS, Thresholds } from '../core/diagnosis/thresholds';
+import { DEFAULT_MAX_MEMORY_MB } from '../core/memoryBudget';
 
 const SECTION = 'gradientDebugger';
 
@@ -12,6 +13,8 @@ export interface Settings {
   readonly codeLens: boolean;
   readonly thresholds: Partial<Thresholds>;
   readonly updatesPerSecond: number;
+  /** Files whose predicted run memory exceeds this many MB are refused (gradientDebugger.limits.maxMemoryMB). */
+  readonly maxMemoryMB: number;
 }
 
 /** Every key of the threshold table is settable as `gradientDebugger.thresholds.<key>`. */
@@ -36,5 +39,6 @@ export function readSettings(): Settings {
     codeLens: c.get<boolean>('codeLens', true) !== false,
     thresholds,
     updatesPerSecond: Math.min(30, Math.max(1, num('training.updatesPerSecond', 5))),
+    maxMemoryMB: Math.max(16, num('limits.maxMemoryMB', DEFAULT_MAX_MEMORY_MB)),
   };
 }

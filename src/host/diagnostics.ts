@@ -1,10 +1,10 @@
 /** Problems view: every validation problem at its exact range, every warning on its layer, with stable codes. */
-import { parseTree } from 'jsonc-parser';
 import * as vscode from 'vscode';
 import { Warning } from '../core/diagnosis/report';
 import { layerRange } from './documents';
 import { diagnosticCode } from './warningLookup';
 import { NetworkSession } from './session';
+import { shallowTree } from '../core/format/json';
 
 /** The source name every diagnostic of ours carries. */
 export const DIAGNOSTIC_SOURCE = 'Gradient Debugger';
@@ -44,7 +44,7 @@ export class NetworkDiagnostics implements vscode.Disposable {
       return d;
     });
     // while the file has errors its report is stale: positions would point at the wrong text
-    const tree = parseTree(doc.getText());
+    const tree = shallowTree(doc.getText());
     const warnings = entry.state.problems.length
       ? []
       : (entry.state.report?.warnings ?? []).map((w) => warningDiagnostic(doc, w, tree));
@@ -61,7 +61,7 @@ export class NetworkDiagnostics implements vscode.Disposable {
 export function warningDiagnostic(
   doc: vscode.TextDocument,
   w: Warning,
-  tree?: ReturnType<typeof parseTree>,
+  tree?: ReturnType<typeof shallowTree>,
 ): vscode.Diagnostic {
   const when = w.firstStep !== undefined ? ` (from step ${w.firstStep})` : '';
   const d = new vscode.Diagnostic(

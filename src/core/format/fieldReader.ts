@@ -1,6 +1,6 @@
 /** Typed readers for JSON nodes: each returns the value, or records a positioned problem and returns undefined. */
 import { Node } from 'jsonc-parser';
-import { JsonPath, ProblemList, child, keysOf, suggestion } from './json';
+import { JsonPath, ProblemList, child, keysOf, shortName, suggestion } from './json';
 
 /** Bounds for a number: inclusive min/max, or exclusive lower bound `above`. */
 export interface NumberBounds {
@@ -49,7 +49,7 @@ export class FieldReader {
       if (!allowed.includes(key)) {
         this.problems.add(
           [...path, key],
-          `unknown property "${key}" is ignored${suggestion(key, allowed)}`,
+          `unknown property "${shortName(key)}" is ignored${suggestion(key, allowed)}`,
           keyNode,
           'warning',
         );
@@ -108,7 +108,11 @@ export class FieldReader {
     const v = this.string(node, path, what);
     if (v === undefined || !node) return undefined;
     if (!(names as readonly string[]).includes(v)) {
-      this.problems.add(path, `unknown ${what} '${v}'${suggestion(v, names)} (one of: ${names.join(', ')})`, node);
+      this.problems.add(
+        path,
+        `unknown ${what} '${shortName(v)}'${suggestion(v, names)} (one of: ${names.join(', ')})`,
+        node,
+      );
       return undefined;
     }
     return v as T;
@@ -180,7 +184,7 @@ function describe(node: Node): string {
     case 'object':
       return 'an object';
     case 'string':
-      return `the string "${String(node.value).slice(0, 40)}"`;
+      return `the string "${shortName(String(node.value))}"`;
     case 'null':
       return 'null';
     default:

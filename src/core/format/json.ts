@@ -1,6 +1,15 @@
 /** JSON syntax tree access with positions: the raw material for positioned validation errors. */
-import { Node, ParseError, findNodeAtLocation, getNodeValue, parseTree, printParseErrorCode } from 'jsonc-parser';
-import { SpecProblem, TextPosition } from './spec';
+import {
+  Node,
+  ParseError,
+  SyntaxKind,
+  createScanner,
+  findNodeAtLocation,
+  getNodeValue,
+  parseTree,
+  printParseErrorCode,
+} from 'jsonc-parser';
+import { LIMITS, SpecProblem, TextPosition } from './spec';
 
 /** Where a value sits in the file: object keys and array indices from the root. */
 export type JsonPath = readonly (string | number)[];
@@ -54,8 +63,31 @@ export class ProblemList {
   }
 }
 
-/** Parses strict JSON (no comments, no trailing commas); syntax errors go into `problems`. */
-export function parseStrictJson(text: string, problems: ProblemList): Node | undefined {
+/**
+ * Parses strict JSON (no comments, no trailing commas); syntax errors go into `problems`. Before any tree is
+ * built, nesting deeper than LIMITS.maxNesting is refused at the offending bracket (the tree builder recurses
+ * once per level), and so is a file of more than `maxValues` values (each costs a tree node).
+ */
+export function parseStrictJson(
+  text: string,
+  problems: ProblemList,
+  maxValues = Infinity,
+): { root?: Node; values: number } {
+  const { tooDeepAt, values } = scanJson(text, LIMITS.maxNesting);
+  if (tooDeepAt !== undefined) {
+    problems.add([], `nesting deeper than ${LIMITS.maxNesting} levels of [ and {`, { offset: tooDeepAt, length: 1 });
+    return { values };
+  }
+  if (values > maxValues) {
+    const count = (v: number): string => v.toLocaleString('en-US');
+    problems.add(
+      [],
+      `the file holds ${count(values)} JSON values, more than the ${count(maxValues)} its syntax tree may hold ` +
+        'within the memory limit: move the data to a CSV file',
+      { offset: 0, length: 1 },
+    );
+    return { values };
+  }
   const errors: ParseError[] = [];
   const root = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
   for (const e of errors)
@@ -63,7 +95,43 @@ export function parseStrictJson(text: string, problems: ProblemList): Node | und
       offset: e.offset,
       length: Math.max(1, e.length),
     });
-  return errors.length ? undefined : root;
+  return errors.length ? { values } : { root, values };
+}
+
+/** The lenient syntax tree the editor positions things with, or undefined when nested past LIMITS.maxNesting. */
+export function shallowTree(text: string): Node | undefined {
+  return scanJson(text, LIMITS.maxNesting).tooDeepAt === undefined ? parseTree(text) : undefined;
+}
+
+/**
+ * One iterative pass over the tokens: the offset of the first [ or { that opens level `maxDepth` + 1 (strings
+ * skipped), and the number of values (numbers, strings, literals, arrays, objects) up to there.
+ */
+export function scanJson(text: string, maxDepth: number): { tooDeepAt?: number; values: number } {
+  const scanner = createScanner(text, true);
+  let depth = 0;
+  let values = 0;
+  for (let kind = scanner.scan(); kind !== SyntaxKind.EOF; kind = scanner.scan()) {
+    switch (kind) {
+      case SyntaxKind.OpenBraceToken:
+      case SyntaxKind.OpenBracketToken:
+        values++;
+        if (++depth > maxDepth) return { tooDeepAt: scanner.getTokenOffset(), values };
+        break;
+      case SyntaxKind.CloseBraceToken:
+      case SyntaxKind.CloseBracketToken:
+        depth = Math.max(0, depth - 1);
+        break;
+      case SyntaxKind.NumericLiteral:
+      case SyntaxKind.StringLiteral:
+      case SyntaxKind.TrueKeyword:
+      case SyntaxKind.FalseKeyword:
+      case SyntaxKind.NullKeyword:
+        values++;
+        break;
+    }
+  }
+  return { values };
 }
 
 /** A readable sentence for a jsonc-parser error code. */
@@ -128,8 +196,19 @@ export function editDistance(a: string, b: string): number {
   return d[b.length];
 }
 
-/** " — did you mean 'x'?" for the closest name within distance 2, else "". */
+/** Names longer than this get no "did you mean": the edit distance costs their length times each candidate's. */
+export const SUGGESTION_MAX_LENGTH = 64;
+/** How much of a long name a message shows. */
+export const QUOTED_NAME_LENGTH = 40;
+
+/** A name as messages show it: at most QUOTED_NAME_LENGTH characters, then "…". */
+export function shortName(name: string): string {
+  return name.length > QUOTED_NAME_LENGTH ? `${name.slice(0, QUOTED_NAME_LENGTH)}…` : name;
+}
+
+/** " — did you mean 'x'?" for the closest name within distance 2, else "" (always "" past SUGGESTION_MAX_LENGTH). */
 export function suggestion(value: string, names: readonly string[]): string {
+  if (value.length > SUGGESTION_MAX_LENGTH) return '';
   let best = '';
   let bestDistance = 3;
   for (const n of names) {

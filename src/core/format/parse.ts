@@ -4,7 +4,7 @@
  */
 import { Node } from 'jsonc-parser';
 import { FieldReader } from './fieldReader';
-import { JsonPath, LineIndex, ProblemList, child, parseStrictJson } from './json';
+import { JsonPath, LineIndex, ProblemList, child, parseStrictJson, shortName } from './json';
 import { readData, readTraining } from './parseSections';
 import { ACTIVATION_NAMES, activationFacts, defaultInit } from './activationFacts';
 import { ActivationSpec, INIT_NAMES, InitSpec, LIMITS, LOSS_NAMES, LayerSpec, NetworkSpec, SpecProblem } from './spec';
@@ -15,18 +15,26 @@ export interface ParseResult {
   readonly problems: readonly SpecProblem[];
   /** The syntax tree, for positioning later problems (data loading) and edits. */
   readonly tree?: Node;
+  /** Values in the file (numbers, strings, literals, arrays, objects): what its syntax tree costs. */
+  readonly values: number;
+}
+
+/** How much a file may hold. */
+export interface ParseOptions {
+  /** Largest number of JSON values to build a syntax tree for (default: no limit). */
+  readonly maxValues?: number;
 }
 
 const TOP_KEYS = ['$schema', 'name', 'seed', 'input', 'layers', 'loss', 'data', 'training', 'description'] as const;
 const LAYER_KEYS = ['name', 'units', 'activation', 'init', 'weights', 'bias', 'description'] as const;
 
 /** Parses and validates a network file. */
-export function parseNetworkText(text: string): ParseResult {
+export function parseNetworkText(text: string, options: ParseOptions = {}): ParseResult {
   const problems = new ProblemList(new LineIndex(text));
-  const root = parseStrictJson(text, problems);
-  if (!root) return { problems: problems.items };
+  const { root, values } = parseStrictJson(text, problems, options.maxValues);
+  if (!root) return { problems: problems.items, values };
   const r = new FieldReader(problems);
-  if (!r.object(root, [], 'A network file')) return { problems: problems.items, tree: root };
+  if (!r.object(root, [], 'A network file')) return { problems: problems.items, tree: root, values };
   r.unknownKeys(root, [], TOP_KEYS);
 
   const name = r.string(child(root, 'name'), ['name'], '"name"') ?? 'network';
@@ -41,13 +49,14 @@ export function parseNetworkText(text: string): ParseResult {
   const loss = r.name(r.required(root, 'loss', [], 'the loss function'), ['loss'], 'loss', LOSS_NAMES);
   if (loss && layers) checkLossOutput(r, root, loss, layers);
   const outputs = layers?.[layers.length - 1]?.units;
-  const data = readData(r, root, { input, outputs, loss });
+  const softmax = layers?.[layers.length - 1]?.activation.type === 'softmax';
+  const data = readData(r, root, { input, outputs, loss, softmax });
   const training = readTraining(r, root, data);
 
   if (problems.hasErrors || input === undefined || !layers || !loss || !data || !training || seed === undefined) {
-    return { problems: problems.items, tree: root };
+    return { problems: problems.items, tree: root, values };
   }
-  return { spec: { name, seed, input, layers, loss, data, training }, problems: problems.items, tree: root };
+  return { spec: { name, seed, input, layers, loss, data, training }, problems: problems.items, tree: root, values };
 }
 
 /** The layers array: shapes chained from `input`, every layer checked, the parameter cap enforced. */
@@ -74,7 +83,7 @@ function readLayers(r: FieldReader, root: Node, input: number | undefined): Laye
       if (names.has(layer.name))
         r.problems.add(
           ['layers', i, 'name'],
-          `another layer is already named '${layer.name}'`,
+          `another layer is already named '${shortName(layer.name)}'`,
           child(item, 'name') ?? item,
           'warning',
         );
@@ -113,7 +122,7 @@ function readLayer(
   const name = child(item, 'name')
     ? r.string(child(item, 'name'), [...path, 'name'], 'layer "name"')
     : `layer${index + 1}`;
-  const label = `layer '${name ?? index + 1}'`;
+  const label = `layer '${name === undefined ? index + 1 : shortName(name)}'`;
   const units = r.integer(r.required(item, 'units', path, 'number of units'), [...path, 'units'], `${label}: "units"`, {
     min: 1,
     max: LIMITS.maxUnits,
@@ -238,9 +247,10 @@ function checkLossOutput(r: FieldReader, root: Node, loss: string, layers: reado
   const out = layers[layers.length - 1].activation.type;
   const need = loss === 'cross_entropy' ? 'softmax' : loss === 'binary_cross_entropy' ? 'sigmoid' : undefined;
   if (need && out !== need) {
+    const lastName = shortName(layers[layers.length - 1].name);
     r.problems.add(
       ['loss'],
-      `${loss} needs a ${need} output layer, but the last layer '${layers[layers.length - 1].name}' uses ${out}`,
+      `${loss} needs a ${need} output layer, but the last layer '${lastName}' uses ${out}`,
       child(root, 'loss')!,
     );
   }

@@ -2,9 +2,18 @@
 import { Node } from 'jsonc-parser';
 import { FieldReader } from './fieldReader';
 import { child } from './json';
-import { DEFAULT_STEPS, DataSpec, GENERATOR_NAMES, LIMITS, LossName, OPTIMIZER_NAMES, TrainingSpec } from './spec';
+import {
+  DEFAULT_STEPS,
+  DataSpec,
+  GENERATOR_NAMES,
+  LIMITS,
+  LossName,
+  NORMALIZE_NAMES,
+  OPTIMIZER_NAMES,
+  TrainingSpec,
+} from './spec';
 
-const DATA_KEYS = ['inputs', 'targets', 'generate', 'samples', 'noise', 'csv'] as const;
+const DATA_KEYS = ['inputs', 'targets', 'generate', 'samples', 'noise', 'csv', 'normalize'] as const;
 const TRAINING_KEYS = ['optimizer', 'learningRate', 'momentum', 'batchSize', 'steps', 'shuffle', 'clip'] as const;
 
 /** Training defaults when a key is absent. */
@@ -31,6 +40,8 @@ export interface DataShape {
   readonly input: number | undefined;
   readonly outputs: number | undefined;
   readonly loss: LossName | undefined;
+  /** Whether the last layer is softmax (then one class index per sample may stand for one-hot targets). */
+  readonly softmax?: boolean;
 }
 
 /** The data section: inline rows, a generator, or a CSV file. */
@@ -50,12 +61,16 @@ export function readData(r: FieldReader, root: Node, shape: DataShape): DataSpec
     );
     return undefined;
   }
-  const data =
+  const source =
     forms[0] === 'inputs'
       ? readInline(r, node, shape)
       : forms[0] === 'generate'
         ? readGenerate(r, node, shape)
-        : readCsv(r, node);
+        : readCsv(r, node, shape);
+  const normalizeNode = child(node, 'normalize');
+  const normalize = normalizeNode && r.name(normalizeNode, ['data', 'normalize'], 'normalization', NORMALIZE_NAMES);
+  if (normalizeNode && !normalize) return undefined;
+  const data: DataSpec | undefined = source && (normalize ? { ...source, normalize } : source);
   const samples = data && knownSamples(data);
   const widest = Math.max(input ?? 0, outputs ?? 0);
   if (samples !== undefined && samples * widest > LIMITS.maxActivationCells) {
@@ -71,7 +86,8 @@ export function readData(r: FieldReader, root: Node, shape: DataShape): DataSpec
 }
 
 /** Inline rows: inputs samples × input, targets samples × outputs (probabilities for the cross-entropies). */
-function readInline(r: FieldReader, node: Node, { input, outputs, loss }: DataShape): DataSpec | undefined {
+function readInline(r: FieldReader, node: Node, shape: DataShape): DataSpec | undefined {
+  const { input, outputs, loss } = shape;
   const inputsNode = child(node, 'inputs')!;
   const targetsNode = r.required(node, 'targets', ['data'], 'one row of targets per sample');
   const rows = inputsNode.type === 'array' ? (inputsNode.children?.length ?? 0) : undefined;
@@ -98,6 +114,10 @@ function readInline(r: FieldReader, node: Node, { input, outputs, loss }: DataSh
           input,
           `one row of ${input} input value${input === 1 ? '' : 's'} per sample`,
         );
+  if (targetsNode && isClassIndexForm(targetsNode, shape)) {
+    const oneHot = readClassIndices(r, targetsNode, rows, outputs!);
+    return inputs && oneHot ? { kind: 'inline', inputs, targets: oneHot, classIndexTargets: true } : undefined;
+  }
   const targets =
     outputs === undefined || !targetsNode
       ? undefined
@@ -123,6 +143,31 @@ function readInline(r: FieldReader, node: Node, { input, outputs, loss }: DataSh
     }
   }
   return { kind: 'inline', inputs, targets };
+}
+
+/** Whether inline targets are class indices: one column per row, for a softmax output of 2 or more units. */
+function isClassIndexForm(targets: Node, { outputs, softmax }: DataShape): boolean {
+  if (!softmax || outputs === undefined || outputs < 2 || targets.type !== 'array' || !targets.children?.length)
+    return false;
+  return targets.children.every((row) => row.type === 'array' && row.children?.length === 1);
+}
+
+/** Class indices 0 … k−1, one per sample, as one-hot rows of k; each bad index is reported where it stands. */
+function readClassIndices(r: FieldReader, node: Node, rows: number | undefined, k: number): number[][] | undefined {
+  const column = r.matrix(node, ['data', 'targets'], 'data.targets', rows, 1, `${rows} rows of one class index`);
+  if (!column) return undefined;
+  let ok = true;
+  column.forEach(([c], i) => {
+    if (Number.isInteger(c) && c >= 0 && c < k) return;
+    const what = Number.isInteger(c) ? 'out of range' : 'not a whole number';
+    r.problems.add(
+      ['data', 'targets', i, 0],
+      `data.targets[${i}]: class index ${c} is ${what}: the softmax output has ${k} classes, 0 to ${k - 1}`,
+      node.children![i].children![0],
+    );
+    ok = false;
+  });
+  return ok ? column.map(([c]) => Array.from({ length: k }, (_, j) => (j === c ? 1 : 0))) : undefined;
 }
 
 /** A generated 2-feature data set with its sample count and noise. */
@@ -151,8 +196,11 @@ function readGenerate(r: FieldReader, node: Node, { input, outputs }: DataShape)
   return { kind: 'generate', generator, samples, noise };
 }
 
-/** A CSV path relative to the network file, and the names of its target columns. */
-function readCsv(r: FieldReader, node: Node): DataSpec | undefined {
+/**
+ * A CSV path relative to the network file, and the names of its target columns (one column of class indices
+ * for a softmax output of 2 or more units).
+ */
+function readCsv(r: FieldReader, node: Node, { outputs, softmax }: DataShape): DataSpec | undefined {
   const pathNode = child(node, 'csv')!;
   const path = r.string(pathNode, ['data', 'csv'], '"csv"');
   if (path !== undefined && (path.trim() === '' || /^([a-zA-Z]:)?[\\/]/.test(path) || /^[a-zA-Z]+:\/\//.test(path))) {
@@ -177,7 +225,9 @@ function readCsv(r: FieldReader, node: Node): DataSpec | undefined {
       targets = items.map((i) => i.value as string);
     }
   }
-  return path !== undefined && targets ? { kind: 'csv', path, targets } : undefined;
+  if (path === undefined || !targets) return undefined;
+  const classIndex = softmax === true && outputs !== undefined && outputs >= 2 && targets.length === 1;
+  return classIndex ? { kind: 'csv', path, targets, classIndexTargets: true } : { kind: 'csv', path, targets };
 }
 
 /** The optional training section, with defaults. */

@@ -52,15 +52,33 @@ export const GENERATOR_NAMES = ['xor', 'circle', 'spiral', 'gauss'] as const;
 /** One of the built-in data generators. */
 export type GeneratorName = (typeof GENERATOR_NAMES)[number];
 
+/** Input normalisations (format v1.1), per feature over the training data: see `normalizeInputs`. */
+export const NORMALIZE_NAMES = ['standard', 'minmax'] as const;
+/** standard: (x − mean)/std (population std); minmax: (x − min)/(max − min), into [0, 1]. */
+export type NormalizeKind = (typeof NORMALIZE_NAMES)[number];
+
+/** What every data source may add (format v1.1). */
+export interface DataOptions {
+  /** Normalise the input features before use (absent: inputs as given). */
+  readonly normalize?: NormalizeKind;
+  /**
+   * The file gives one class index per sample (0 … k−1) for a softmax output of k units; inline targets are
+   * already one-hot here, CSV ones become one-hot when loaded.
+   */
+  readonly classIndexTargets?: boolean;
+}
+
 /** Where the samples come from. CSV paths are relative to the network file and stay inside its workspace folder. */
-export type DataSpec =
-  | {
-      readonly kind: 'inline';
-      readonly inputs: readonly (readonly number[])[];
-      readonly targets: readonly (readonly number[])[];
-    }
-  | { readonly kind: 'generate'; readonly generator: GeneratorName; readonly samples: number; readonly noise: number }
-  | { readonly kind: 'csv'; readonly path: string; readonly targets: readonly string[] };
+export type DataSpec = DataOptions &
+  (
+    | {
+        readonly kind: 'inline';
+        readonly inputs: readonly (readonly number[])[];
+        readonly targets: readonly (readonly number[])[];
+      }
+    | { readonly kind: 'generate'; readonly generator: GeneratorName; readonly samples: number; readonly noise: number }
+    | { readonly kind: 'csv'; readonly path: string; readonly targets: readonly string[] }
+  );
 
 /** Optimizer names, as the schema lists them. */
 export const OPTIMIZER_NAMES = ['sgd', 'momentum', 'adam'] as const;
@@ -107,6 +125,13 @@ export const LIMITS = {
   /** samples × widest layer: bounds the memory of one full-batch analysis. */
   maxActivationCells: 20_000_000,
   maxSteps: 1_000_000,
+  /** Levels of [ and { in a file: a network file needs 4 (root, layers or data, rows, row). */
+  maxNesting: 64,
+  /**
+   * Largest CSV file read, checked before reading: 256 MB, a sixth of the default 1.5 GB memory budget, since
+   * the bytes, their decoded text and the parsed matrix are held together while it loads.
+   */
+  maxCsvBytes: 256 * 2 ** 20,
 } as const;
 
 /** Default number of training steps when `training.steps` is absent. */

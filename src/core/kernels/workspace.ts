@@ -27,7 +27,7 @@ export function setMatmulKernel(kind: MatmulKernel): MatmulKernel {
  * of C, so B must stay in the L2 cache. Larger products transpose into scratch buffers and use the A·Bᵀ kernel,
  * whose rows stream contiguously (the copy is O(k·n) against O(m·n·k) multiply-adds).
  */
-const IN_PLACE_MAX_B = 32768;
+export const IN_PLACE_MAX_B = 32768;
 const PAGE_BYTES = 65536;
 /** Buffers start on 16-byte boundaries, so f64x2 loads of a row's first pair are aligned. */
 const ALIGN = 16;
@@ -55,9 +55,9 @@ export class Workspace {
     this.gemm = gemm;
   }
 
-  /** A workspace with the preferred kernels. */
-  static create(): Workspace {
-    return new Workspace(preferred === 'auto' && wasmAvailable());
+  /** A workspace with the preferred kernels, or with `kernels` when given. */
+  static create(kernels: MatmulKernel = preferred): Workspace {
+    return new Workspace(kernels === 'auto' && wasmAvailable());
   }
 
   /** Whether products run in WebAssembly SIMD over buffers of this workspace. */

@@ -9,7 +9,7 @@ import { Loss, getLoss } from './losses';
 import { LayerParameters } from '../format/spec';
 import { createRng } from './rng';
 import { NetworkSpec } from '../format/spec';
-import { Workspace } from '../kernels/workspace';
+import { MatmulKernel, Workspace } from '../kernels/workspace';
 
 /** A feed-forward network of dense layers trained on one loss. */
 export class Network {
@@ -22,10 +22,12 @@ export class Network {
   /**
    * The network a validated spec describes: explicit weights and biases where given, otherwise
    * the layer's initialiser fed by one seeded stream (createRng(spec.seed)), layer by layer, row by row.
+   * `kernels` overrides the preferred ones (TypeScript buffers are reclaimed by the garbage collector at
+   * once; a WebAssembly memory only when a collection happens to run).
    */
-  static fromSpec(spec: NetworkSpec): Network {
+  static fromSpec(spec: NetworkSpec, kernels?: MatmulKernel): Network {
     const rng = createRng(spec.seed);
-    const workspace = Workspace.create();
+    const workspace = Workspace.create(kernels);
     let fanIn = spec.input;
     const layers = spec.layers.map((ls) => {
       const layer = new DenseLayer(ls.name, fanIn, ls.units, getActivation(ls.activation), workspace);
@@ -119,7 +121,7 @@ export class Network {
 
   /** An independent copy with the same parameters (caches and gradients start empty). */
   clone(): Network {
-    const workspace = Workspace.create();
+    const workspace = Workspace.create(this.workspace.simd ? 'auto' : 'typescript');
     const layers = this.layers.map((l) => {
       const copy = new DenseLayer(l.name, l.inSize, l.units, l.activation, workspace);
       copy.weights.set(l.weights);
