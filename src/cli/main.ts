@@ -2,14 +2,18 @@
 import * as path from 'path';
 import { analyze } from '../core/analysis';
 import { gradientCheck } from '../core/gradcheck';
-import { LoadedNetwork, loadNetwork, resolveCsvPath } from '../core/load';
+import { LoadedNetwork } from '../core/load';
+import { verifyFixes } from '../core/fixVerification';
+import { runWarnings } from '../core/diagnosis/warningOrder';
 import { WARNING_KINDS, Warning, WarningKind } from '../core/diagnosis/report';
 import { TrainingRun } from '../core/trainingRun';
 import { formatNumber, toJsonText } from '../shared/numbers';
 import { ParsedArgs, USAGE, parseArgs } from './args';
 import { STANDALONE_COMMANDS } from './commands';
 import { EXIT } from './exitCodes';
+import { parseFailOn } from './failOn';
 import { CliIo } from './io';
+import { LoadedFile, loadFile } from './loadFile';
 import { JsonOutput } from './jsonOutput';
 import { analysisText, paint, table, warningBlocks } from './output';
 
@@ -62,12 +66,12 @@ function runCommandLine(argv: readonly string[], io: CliIo, version: string): nu
   const json = args.json ? new JsonOutput(io, files.length > 1) : undefined;
   for (const file of files) {
     const display = path.relative(io.cwd, file) || file;
-    const loaded = load(file, display, args, io);
-    if (!loaded) {
+    const input = loadFile(file, display, args, io);
+    if (!input) {
       code = EXIT.invalid;
       continue;
     }
-    const { failed } = runCommand({ args, loaded, failOn, io, display, json, many: files.length > 1 });
+    const { failed } = runCommand({ ...input, args, failOn, io, display, json, many: files.length > 1 });
     if (failed && code === EXIT.ok) code = EXIT.failed;
   }
   json?.end();
@@ -79,51 +83,9 @@ function usageError(io: CliIo, message: string): number {
   return EXIT.invalid;
 }
 
-/** "any" → every kind; a comma list → those kinds; undefined → none. */
-function parseFailOn(value: string | undefined): readonly WarningKind[] | 'invalid' {
-  if (value === undefined) return [];
-  if (value === 'any') return WARNING_KINDS;
-  const kinds = value
-    .split(',')
-    .map((k) => k.trim())
-    .filter(Boolean);
-  return kinds.length && kinds.every((k) => (WARNING_KINDS as readonly string[]).includes(k))
-    ? (kinds as WarningKind[])
-    : 'invalid';
-}
-
-/** Reads and loads one file; prints every problem as file:line:column and returns undefined on errors. */
-function load(file: string, display: string, args: ParsedArgs, io: CliIo): LoadedNetwork | undefined {
-  const text = io.readFile(file);
-  if (text === undefined) {
-    io.err(`${display}: cannot read the file\n`);
-    return undefined;
-  }
-  const dir = path.dirname(file);
-  const root = args.root ? path.resolve(io.cwd, args.root) : workspaceRoot(dir, io);
-  const { loaded, problems } = loadNetwork(text, {
-    readCsv: (rel) => {
-      const csv = resolveCsvPath(dir, root, rel);
-      return csv === undefined ? undefined : io.readFile(csv);
-    },
-  });
-  for (const p of problems)
-    io.err(`${display}:${p.start.line + 1}:${p.start.character + 1}: ${p.severity}: ${p.message}\n`);
-  return loaded;
-}
-
-/** Nearest ancestor holding .git or package.json, else the file's own folder: CSV paths may not leave it. */
-function workspaceRoot(dir: string, io: CliIo): string {
-  for (let d = dir; ; d = path.dirname(d)) {
-    if (io.exists(path.join(d, '.git')) || io.exists(path.join(d, 'package.json'))) return d;
-    if (path.dirname(d) === d) return dir;
-  }
-}
-
 /** One network file and everything a command needs to report on it. */
-interface CommandInput {
+interface CommandInput extends LoadedFile {
   readonly args: ParsedArgs;
-  readonly loaded: LoadedNetwork;
   readonly failOn: readonly WarningKind[];
   readonly io: CliIo;
   readonly display: string;
@@ -139,7 +101,8 @@ function runCommand(input: CommandInput): { failed: boolean } {
     io.out(`${input.many ? '\n' : ''}${paint(io.color, 'bold', display)}\n${body}\n`);
   switch (args.command) {
     case 'analyze': {
-      const report = analyze(loaded);
+      const analysed = analyze(loaded);
+      const report = { ...analysed, warnings: verifyFixes(input.text, input.options, analysed.warnings) };
       const gradients = args.gradients ? gradientsOf(loaded) : undefined;
       if (json) json.object({ file: display, ...report, ...(gradients ? { gradients } : {}) });
       else text(analysisText(report, io.color) + (gradients ? `\n\n${toJsonText(gradients, 2)}` : ''));
@@ -159,11 +122,13 @@ function runCommand(input: CommandInput): { failed: boolean } {
 }
 
 /** Trains the file's steps (or --steps), streaming every step with --json; returns the warnings. */
-function trainCommand({ args, loaded, io, display, json, many }: CommandInput): Warning[] {
+function trainCommand({ args, loaded, text, options, io, display, json, many }: CommandInput): Warning[] {
   const steps = args.steps ?? loaded.spec.training.steps;
+  const atStart = analyze(loaded);
   const run = new TrainingRun(loaded);
   let warnings: Warning[] = [];
-  const finish = (): Warning[] => (warnings = mergeWarnings(run.warnings(), analyze(run.loaded).warnings));
+  const finish = (): Warning[] =>
+    (warnings = verifyFixes(text, options, runWarnings(run.warnings(), atStart, analyze(run.loaded))));
   if (json) {
     json.object(
       { file: display },
@@ -213,12 +178,6 @@ function gradientsOf(loaded: LoadedNetwork): { layer: string; weights: number[][
     ),
     bias: Array.from(l.gradBias),
   }));
-}
-
-/** Over-time warnings first (they carry the step it began); then final-state warnings of kinds not already reported. */
-function mergeWarnings(overTime: readonly Warning[], final: readonly Warning[]): Warning[] {
-  const seen = new Set(overTime.map((w) => w.kind));
-  return [...overTime, ...final.filter((w) => !seen.has(w.kind))];
 }
 
 /** Loss and gradient norms every tenth of the run, then the warnings. */

@@ -1,5 +1,6 @@
 /** Text rendering for the CLI: colours, aligned tables, warning blocks (JSON goes through toJsonText). */
 import { AnalysisReport, LayerReport, Warning } from '../core/diagnosis/report';
+import { Fix } from '../core/format/fixEdits';
 import { formatNumber } from '../shared/numbers';
 
 const ESC = {
@@ -59,10 +60,19 @@ export function warningBlocks(warnings: readonly Warning[], color: boolean): str
         `  ${w.message}`,
         `  ${paint(color, 'dim', 'cause:')} ${w.cause}`,
         `  ${paint(color, 'dim', 'fix:  ')} ${w.fix}`,
-        ...w.fixes.map((f) => `  ${paint(color, 'dim', '  →')} ${f.title}`),
+        ...(w.causeId ? [`  ${paint(color, 'dim', 'see:  ')} ${w.causeId} (its cause)`] : []),
+        ...w.fixes.map((f, k) => `  ${paint(color, 'dim', `  ${k + 1}.`)} ${f.title}${effect(f, color)}`),
+        ...(w.rejectedFixes ?? []).map(
+          (f) => `  ${paint(color, 'dim', `  ✗ tried, does not help: ${f.title}`)}${effect(f, color)}`,
+        ),
       ].join('\n');
     })
     .join('\n\n');
+}
+
+/** A verified fix's measured effect, as a dim suffix. */
+function effect(f: Fix, color: boolean): string {
+  return f.effect ? paint(color, 'dim', ` (${f.effect.summary})`) : '';
 }
 
 /** The whole text report of one analysis. */

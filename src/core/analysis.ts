@@ -12,6 +12,9 @@ import { DEFAULT_THRESHOLDS, Thresholds } from './diagnosis/thresholds';
 import { relativeUpdate } from './nn/init';
 import { norm } from './nn/train';
 import { diagnose } from './diagnosis/warnings';
+import { chanceLoss } from './diagnosis/chance';
+import { PassContext, featureScales } from './diagnosis/passContext';
+import { firstStepNorms } from './nn/firstStep';
 import { orderWarnings } from './diagnosis/warningOrder';
 
 export { DEFAULT_THRESHOLDS } from './diagnosis/thresholds';
@@ -26,7 +29,8 @@ export function analyze(loaded: LoadedNetwork, thresholds: Partial<Thresholds> =
   const { spec, network, dataset } = loaded;
   const n = dataset.samples;
   const loss = network.lossAndGradients(dataset.inputs, dataset.targets, n);
-  const layers = network.layers.map((layer, index) => layerReport(layer, index, n, spec.training.learningRate, t));
+  const steps = firstStepNorms(network, spec.training);
+  const layers = network.layers.map((layer, index) => layerReport(layer, index, n, steps[index], t));
   const nonFinite = {
     // z as well as f(z): tanh(∞) = 1 hides an overflow; the weights too, which the forward pass may not show
     activations: network.layers.map(
@@ -34,18 +38,29 @@ export function analyze(loaded: LoadedNetwork, thresholds: Partial<Thresholds> =
     ),
     gradients: network.layers.map((l) => hasNonFinite(l.gradWeights) || hasNonFinite(l.gradBias)),
   };
-  let inputAbs = 0;
-  for (const x of dataset.inputs) inputAbs += Math.abs(x);
-  const inputMeanAbs = dataset.inputs.length ? inputAbs / dataset.inputs.length : 0;
-  const warnings = orderWarnings([
-    ...staticWarnings(spec, dataset),
-    ...diagnose(spec, layers, loss, nonFinite, t, inputMeanAbs),
-  ]);
-  return { network: spec.name, loss, samples: n, parameters: network.parameterCount(), layers, warnings };
+  const found = staticWarnings(spec, dataset);
+  const context: PassContext = {
+    loss,
+    otherCause: found.some((w) => w.kind === 'bad_init'),
+    chance: chanceLoss(spec.loss, dataset),
+    nonFinite,
+    featureScales: featureScales(dataset.inputs, n, dataset.inputSize),
+  };
+  const warnings = orderWarnings([...found, ...diagnose(spec, layers, context, t)]);
+  const { chance } = context;
+  return {
+    network: spec.name,
+    loss,
+    chanceLoss: chance,
+    samples: n,
+    parameters: network.parameterCount(),
+    layers,
+    warnings,
+  };
 }
 
 /** The figures of one layer after the pass. */
-function layerReport(layer: DenseLayer, index: number, n: number, lr: number, t: Thresholds): LayerReport {
+function layerReport(layer: DenseLayer, index: number, n: number, firstStep: number, t: Thresholds): LayerReport {
   const cells = n * layer.units;
   const weightNorm = norm(layer.weights);
   const gradWeightNorm = norm(layer.gradWeights);
@@ -75,7 +90,7 @@ function layerReport(layer: DenseLayer, index: number, n: number, lr: number, t:
       weightNorm: gradWeightNorm,
       biasNorm: norm(layer.gradBias),
       ratioToWeights: relativeUpdate(gradWeightNorm, weightNorm, layer),
-      updateRatio: relativeUpdate(lr * gradWeightNorm, weightNorm, layer),
+      updateRatio: relativeUpdate(firstStep, weightNorm, layer),
       meanAbs: sumAbs / layer.gradWeights.length,
       outputGradNorm: norm(layer.gradOut.subarray(0, cells)),
     },

@@ -7,9 +7,13 @@
 import { formatNumber as fmt } from '../shared/numbers';
 import { analyze } from './analysis';
 import { AnalysisReport, Warning } from './diagnosis/report';
+import { runWarnings } from './diagnosis/warningOrder';
 import { Thresholds } from './diagnosis/thresholds';
 import { Fix, FixEffect, applyFix } from './format/fixEdits';
 import { LoadOptions, LoadedNetwork, loadNetwork } from './load';
+import { parseNetworkText } from './format/parse';
+import { NetworkSpec } from './format/spec';
+import { MatmulKernel } from './kernels/workspace';
 import { seededSubsample } from './nn/subsample';
 import { TrainingRun } from './trainingRun';
 
@@ -34,6 +38,9 @@ interface Trial {
 }
 
 const isSerious = (w: Warning): boolean => w.severity !== 'info';
+
+/** A loss reached within 1% of the original's counts as "not worse" (the runs share seed and data). */
+const NOT_WORSE_MARGIN = 0.01;
 
 /** Verifies every warning's fixes against `text` (the file the warnings were computed for). */
 export function verifyFixes(
@@ -64,7 +71,7 @@ export function* verifyFixesSteps(
     if (!trials.has(t)) trials.set(t, runTrial(t, options, budget));
     return trials.get(t);
   };
-  const original = trialOf(text);
+  const original = warnings.some((w) => w.fixes.length) ? trialOf(text) : undefined;
   const verified: Warning[] = [];
   for (let index = 0; index < warnings.length; index++) {
     const warning = original ? verifyOne(warnings[index], text, original, trialOf) : warnings[index];
@@ -93,24 +100,46 @@ function verifyOne(
 
 /** Loads, analyses and trains one copy; undefined when the copy does not load. */
 function runTrial(text: string, options: LoadOptions, budget: VerificationBudget): Trial | undefined {
-  const { loaded } = loadNetwork(text, options);
+  const { spec } = parseNetworkText(text);
+  const { loaded } = loadNetwork(text, { ...options, kernels: spec && kernelsFor(spec, budget.samples ?? 256) });
   if (!loaded) return undefined;
   const sampled: LoadedNetwork = { ...loaded, dataset: seededSubsample(loaded.dataset, budget.samples ?? 256) };
   const report = analyze(sampled, budget.thresholds);
   const steps = Math.min(loaded.spec.training.steps, budget.steps ?? 200);
-  const run = new TrainingRun({ ...sampled, network: sampled.network.clone() }, budget.thresholds);
+  const run = new TrainingRun({ ...sampled, network: sampled.network.clone() }, budget.thresholds, true);
   run.advance(steps);
   const { network, dataset } = run.loaded;
   const loss = network.lossValue(dataset.inputs, dataset.targets, dataset.samples);
-  const serious = [...report.warnings, ...run.warnings()].filter(isSerious);
+  // judged as a training run is: a symptom at the start of a run that ends fitting its data is no fault
+  const serious = runWarnings(run.warnings(), report, analyze(run.loaded, budget.thresholds)).filter(isSerious);
   return { report, serious, lossReached: Number.isFinite(loss) ? loss : Infinity, steps, samples: dataset.samples };
 }
 
-/** Whether the trial still shows the warning: same kind at the same layer (or anywhere, for network-wide ones). */
+/** Kinds about one layer's units: a fix for one layer is judged on that layer only. */
+const PER_LAYER: readonly string[] = ['dead_relu', 'saturated_activation'];
+
+/** Buffers of a copy above this many bytes go in TypeScript arrays rather than a WebAssembly memory. */
+const WASM_COPY_BYTES = 8 * 2 ** 20;
+
+/**
+ * Large copies use TypeScript kernels: their buffers are reclaimed as soon as they are dropped, a WebAssembly
+ * memory only when a garbage collection happens to run (which a small JS heap rarely asks for). Small ones keep
+ * the faster WebAssembly kernels. The size counts a batch's z, f(z), f'(z) and gradients, and W four times.
+ */
+function kernelsFor(spec: NetworkSpec, samples: number): MatmulKernel {
+  let bytes = 0;
+  let fanIn = spec.input;
+  for (const l of spec.layers) {
+    bytes += 8 * (5 * samples * l.units + 4 * l.units * (fanIn + 1));
+    fanIn = l.units;
+  }
+  return bytes > WASM_COPY_BYTES ? 'typescript' : 'auto';
+}
+
+/** Whether the trial still shows the warning: the same kind (at the same layer, for the kinds about one layer's units). */
 function stillShows(warning: Warning, trial: Trial): boolean {
-  return trial.serious.some(
-    (w) => w.kind === warning.kind && (warning.layerIndex < 0 || w.layerIndex === warning.layerIndex),
-  );
+  const sameLayer = (w: Warning): boolean => !PER_LAYER.includes(w.kind) || w.layerIndex === warning.layerIndex;
+  return trial.serious.some((w) => w.kind === warning.kind && sameLayer(w));
 }
 
 /** The measured effect of one fix (a copy that did not change or did not load never helps). */
@@ -121,7 +150,9 @@ function effectOf(warning: Warning, original: Trial, trial: Trial | undefined): 
   const before = new Set(original.serious.map((w) => w.kind));
   const newSerious = [...new Set(trial.serious.map((w) => w.kind).filter((k) => !before.has(k)))];
   const removesWarning = !stillShows(warning, trial);
-  const notWorse = trial.lossReached <= original.lossReached * (1 + 1e-6) + 1e-12;
+  // a run that blew up anyway is no repair, even of one that blew up sooner
+  const notWorse =
+    Number.isFinite(trial.lossReached) && trial.lossReached <= original.lossReached * (1 + NOT_WORSE_MARGIN) + 1e-12;
   const helps = removesWarning && newSerious.length === 0 && notWorse;
   const loss = `loss after ${original.steps} steps ${fmt(original.lossReached)} → ${fmt(trial.lossReached)}`;
   const figure = layerFigure(warning, original.report, trial.report);

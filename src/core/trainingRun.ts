@@ -4,7 +4,9 @@
  * measured here, between the Trainer's gradients and its update.
  */
 import { activationPercentiles, deadUnits, saturatedUnits } from './diagnosis/layerHealth';
+import { hasNonFinite } from './diagnosis/stats';
 import { OverTimeMonitor } from './diagnosis/overTime';
+import { chanceLoss } from './diagnosis/chance';
 import { StepRecord, Warning } from './diagnosis/report';
 import { ThinnedHistory } from './diagnosis/thinnedHistory';
 import { DEFAULT_THRESHOLDS, Thresholds } from './diagnosis/thresholds';
@@ -18,7 +20,11 @@ import { Trainer, norm } from './nn/train';
 export const RECORDED_PERCENTILES = [5, 25, 50, 75, 95] as const;
 
 /** One training step, measured: the loss and ∂E/∂W that produced the update, and the update's relative size. */
-export function measuredStep(trainer: Trainer, t: Thresholds = DEFAULT_THRESHOLDS): StepRecord {
+/**
+ * `light` skips the activation percentiles (the charts' bands), recording only whether a layer's
+ * activations were finite: what a short verification run needs, at a fraction of the cost.
+ */
+export function measuredStep(trainer: Trainer, t: Thresholds = DEFAULT_THRESHOLDS, light = false): StepRecord {
   const step = trainer.stepsDone;
   const loss = trainer.gradients();
   const size = trainer.batchRows;
@@ -28,7 +34,9 @@ export function measuredStep(trainer: Trainer, t: Thresholds = DEFAULT_THRESHOLD
   const saturatedFractions = layers.map(
     (l) => saturatedUnits(l, size, t.saturationDerivative, t.saturationSamples).length / l.units,
   );
-  const activationPercentilesPerLayer = layers.map((l) => activationPercentiles(l, size, RECORDED_PERCENTILES));
+  const activationPercentilesPerLayer = layers.map((l) =>
+    light ? [hasNonFinite(l.out, size * l.units) ? NaN : 0] : activationPercentiles(l, size, RECORDED_PERCENTILES),
+  );
   const weightNorms = layers.map((l) => norm(l.weights));
   trainer.update();
   const updateRatios = layers.map((layer, l) =>
@@ -77,7 +85,12 @@ export class TrainingRun {
   private readonly thinned = new ThinnedHistory();
   private monitor: OverTimeMonitor;
 
-  constructor(loaded: LoadedNetwork, thresholds: Partial<Thresholds> = {}) {
+  /** `light`: record no activation percentiles (see measuredStep), for short runs nobody charts. */
+  constructor(
+    loaded: LoadedNetwork,
+    thresholds: Partial<Thresholds> = {},
+    private readonly light = false,
+  ) {
     this.initial = { ...loaded, network: loaded.network.clone() };
     this.trainer = new Trainer(loaded.spec, loaded.network, loaded.dataset);
     this.thresholds = { ...DEFAULT_THRESHOLDS, ...thresholds };
@@ -91,7 +104,8 @@ export class TrainingRun {
 
   /** The network in its current (trained) state, with its spec and data. */
   get loaded(): LoadedNetwork {
-    return { spec: this.trainer.spec, network: this.trainer.network, dataset: this.trainer.dataset };
+    // the initial load's other facts (its normalisation) carry over
+    return { ...this.initial, spec: this.trainer.spec, network: this.trainer.network, dataset: this.trainer.dataset };
   }
 
   get stepsDone(): number {
@@ -106,7 +120,7 @@ export class TrainingRun {
     const records: StepRecord[] = [];
     let nonFinite = false;
     while (this.trainer.stepsDone < target && !nonFinite) {
-      const r = measuredStep(this.trainer, this.thresholds);
+      const r = measuredStep(this.trainer, this.thresholds, this.light);
       records.push(r);
       this.thinned.push(r);
       this.monitor.observe(r);
@@ -131,6 +145,11 @@ export class TrainingRun {
   private newMonitor(): OverTimeMonitor {
     const deadUnitsNow = (l: number): readonly number[] =>
       deadUnits(this.trainer.network.layers[l], this.trainer.batchRows);
-    return new OverTimeMonitor(this.trainer.spec, this.thresholds, { deadUnitsNow });
+    const { spec, dataset } = this.trainer;
+    return new OverTimeMonitor(spec, this.thresholds, {
+      deadUnitsNow,
+      chanceLoss: chanceLoss(spec.loss, dataset),
+      plannedSteps: spec.training.steps,
+    });
   }
 }

@@ -8,7 +8,7 @@ import { AnalysisReport, Warning } from '../core/diagnosis/report';
 import { NetworkSpec, SpecProblem } from '../core/format/spec';
 import { DocumentState } from '../shared/protocol';
 import { readSettings } from './config';
-import { isNetworkDocument, readDocument } from './documents';
+import { internalErrorProblem, isNetworkDocument, readDocument } from './documents';
 import { problemView, shapeView } from './stateViews';
 import { AnalysisService } from './worker/analysisService';
 import { FileInput } from './worker/protocol';
@@ -100,17 +100,20 @@ export class NetworkSession implements vscode.Disposable {
     const settings = readSettings();
     const version = doc.version;
     const key = doc.uri.toString();
-    const { text, spec, csv } = await readDocument(doc);
+    const { text, spec, csv, refused } = await readDocument(doc);
+    const input: FileInput = {
+      text,
+      csv,
+      refused,
+      thresholds: settings.thresholds,
+      maxSamples: settings.maxSamples,
+      maxMemoryMB: settings.maxMemoryMB,
+    };
     let result: Awaited<ReturnType<AnalysisService['analyze']>>;
     try {
-      result = await this.analysis.analyze(key, {
-        text,
-        csv,
-        thresholds: settings.thresholds,
-        maxSamples: settings.maxSamples,
-      });
+      result = await this.analysis.analyze(key, input);
     } catch (e) {
-      result = { problems: [internalProblem(e)] };
+      result = { problems: [internalErrorProblem(e)] }; // shown at the top of the file, never swallowed
     }
     const previous = this.entries.get(key);
     const fileName = doc.uri.path.split('/').pop() ?? key;
@@ -133,7 +136,7 @@ export class NetworkSession implements vscode.Disposable {
     this.rawProblems.set(key, problems);
     this.updateContext();
     this.changed.fire(doc.uri);
-    if (fresh) void this.verifyFixes(doc, entry, { text, csv, thresholds: settings.thresholds });
+    if (fresh) void this.verifyFixes(doc, entry, { ...input, maxSamples: undefined });
     return entry;
   }
 
@@ -187,19 +190,4 @@ export class NetworkSession implements vscode.Disposable {
     for (const t of this.timers.values()) clearTimeout(t);
     for (const d of this.disposables) d.dispose();
   }
-}
-
-/** An unexpected failure of ours, shown at the top of the file rather than swallowed (stale diagnostics). */
-function internalProblem(e: unknown): SpecProblem {
-  const message = e instanceof Error ? e.message : String(e);
-  const start = { line: 0, character: 0 };
-  return {
-    severity: 'error',
-    message: `Gradient Debugger internal error: ${message}`,
-    path: [],
-    offset: 0,
-    length: 0,
-    start,
-    end: start,
-  };
 }

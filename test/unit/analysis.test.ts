@@ -45,7 +45,8 @@ suite('analysis and warnings', () => {
     'deep-sigmoid-vanishing.net.json': ['vanishing_gradient'],
     'exploding-init.net.json': ['bad_init', 'exploding_gradient'],
     'dead-relu.net.json': ['dead_relu'],
-    'saturated-tanh.net.json': ['saturated_activation'],
+    // the cause (inputs in the hundreds) first, then the symptom it produces
+    'saturated-tanh.net.json': ['data_scale', 'saturated_activation'],
   };
   for (const [file, kinds] of Object.entries(expected)) {
     test(`example ${file} raises exactly ${kinds.length ? kinds.join(', ') : 'no warnings'}`, () => {
@@ -115,9 +116,11 @@ suite('analysis and warnings', () => {
     const report = analyze(load(net));
     assert.deepStrictEqual(
       report.warnings.map((w) => w.kind),
-      ['non_finite'],
+      ['bad_init', 'non_finite'],
     );
-    assert.strictEqual(report.warnings[0].layer, 'h3');
+    // the cause first: one bad_init warning covers the run of layers with identical rows
+    assert.deepStrictEqual(report.warnings[0].layers, [1, 2]);
+    assert.strictEqual(report.warnings[1].layer, 'h3');
   });
 
   test("saturation is measured per unit from f'(z), and the layer figures agree with it", () => {
@@ -125,7 +128,9 @@ suite('analysis and warnings', () => {
     const hidden = report.layers[0];
     assert.ok(hidden.saturatedUnits.length >= 4);
     assert.ok(hidden.derivatives.meanAbs < 0.05);
-    assert.match(report.warnings[0].cause, /not normalised/);
+    const sat = report.warnings.find((w) => w.kind === 'saturated_activation');
+    assert.match(sat?.cause ?? '', /far from unit scale/);
+    assert.strictEqual(sat?.causeId, report.warnings.find((w) => w.kind === 'data_scale')?.id);
   });
 
   test('the report carries exact gradient norms: ‖∂E/∂W‖ recomputed from the network', () => {
@@ -134,7 +139,8 @@ suite('analysis and warnings', () => {
     loaded.network.layers.forEach((l, i) => {
       const norm = Math.sqrt(l.gradWeights.reduce((s, g) => s + g * g, 0));
       assert.strictEqual(report.layers[i].gradients.weightNorm, norm);
-      assert.strictEqual(report.layers[i].gradients.updateRatio, (0.5 * norm) / report.layers[i].weightNorm);
+      const expected = (0.5 * norm) / report.layers[i].weightNorm; // SGD's first step: lr·‖∇W‖
+      assert.ok(Math.abs(report.layers[i].gradients.updateRatio - expected) <= 1e-14 * expected);
     });
     assert.strictEqual(report.layers[0].heat?.values.length, 4 * 4);
   });

@@ -148,7 +148,7 @@ suite('diagnosis over time', () => {
     assert.ok(smoothed >= 2 * best && step > 40, `step ${step}: smoothed ${smoothed}, best ${best}`);
   });
 
-  test('the sustained exploding limit comes from the one threshold table and can be set', () => {
+  test('updates that stay too large for the weights: learning_rate_too_high; the limit comes from the one threshold table', () => {
     const spec = mlp('tanh', 1, 4, { type: 'xavier' }, {});
     const history: StepRecord[] = Array.from({ length: 30 }, (_, step) => ({
       step,
@@ -164,7 +164,7 @@ suite('diagnosis over time', () => {
     }));
     assert.deepStrictEqual(
       diagnoseHistory(spec, history).map((w) => w.kind),
-      ['exploding_gradient'],
+      ['learning_rate_too_high'],
     );
     const lenient = { ...DEFAULT_THRESHOLDS, sustainedExplodingUpdateRatio: 0.5 };
     assert.deepStrictEqual(

@@ -6,8 +6,8 @@
  * no more than one of a thousand.
  */
 import { NetworkSpec } from '../format/spec';
-import { DyingUnitsRule, ExplodingRule, StalledLayersRule } from './overTimeLayers';
-import { DivergenceRule, NonFiniteRule, OnlineRule } from './overTimeLoss';
+import { DyingUnitsRule, GradientGrowthRule, StalledLayersRule, UpdateSizeRule } from './overTimeLayers';
+import { DivergenceRule, LossLevel, NonFiniteRule, NotLearningRule, OnlineRule } from './overTimeLoss';
 import { StepRecord, Warning } from './report';
 import { DEFAULT_THRESHOLDS, Thresholds } from './thresholds';
 import { orderWarnings } from './warningOrder';
@@ -16,6 +16,10 @@ import { orderWarnings } from './warningOrder';
 export interface RunContext {
   /** The units of layer l dead now (a training run knows; a log does not). */
   readonly deadUnitsNow?: (layer: number) => readonly number[];
+  /** The loss of the best constant prediction (see chance.ts); without it there is no not-learning rule. */
+  readonly chanceLoss?: number;
+  /** Steps the run is meant to take (the file's training.steps). */
+  readonly plannedSteps?: number;
 }
 
 /** Every over-time rule, fed step by step; `warnings()` may be asked at any time. */
@@ -24,13 +28,18 @@ export class OverTimeMonitor {
   private observed = 0;
 
   constructor(spec: NetworkSpec, t: Thresholds = DEFAULT_THRESHOLDS, context: RunContext = {}) {
-    // in the order a user should read them
+    const level = new LossLevel(t, context.chanceLoss);
     this.rules = [
+      level, // first: the rules below read where the loss stands
       new NonFiniteRule(spec),
-      new DivergenceRule(spec, t),
-      new ExplodingRule(spec, t),
+      new DivergenceRule(spec, t, context.chanceLoss),
+      new UpdateSizeRule(spec, t, level),
+      new GradientGrowthRule(spec, t),
       new StalledLayersRule(spec, t),
-      new DyingUnitsRule(spec, t, context.deadUnitsNow),
+      new DyingUnitsRule(spec, t, level, context.deadUnitsNow),
+      ...(context.chanceLoss !== undefined
+        ? [new NotLearningRule(spec, t, context.chanceLoss, context.plannedSteps ?? spec.training.steps)]
+        : []),
     ];
   }
 

@@ -7,24 +7,27 @@ import { activationFacts } from '../format/activationFacts';
 import { Fix } from '../format/fixEdits';
 import { NetworkSpec } from '../format/spec';
 import { LogMedian, MovingWindow } from './onlineStats';
-import { OnlineRule, activationsNonFinite } from './overTimeLoss';
+import { LossLevel, OnlineRule, activationsNonFinite } from './overTimeLoss';
 import { StepRecord, Warning } from './report';
 import { Thresholds } from './thresholds';
 import { clipFix, initFix, layerSpan, leakyReluFix, learningRateFix, reluHeFix, warningHead } from './warningParts';
 
 /**
- * Layers whose update ratio stays above the band: the median over a moving window of `lossWindow`
- * steps exceeds the limit, or it is above the limit and growing for `growthSteps` successive steps
- * (a blow-up faster than any window). A healthy run's large but shrinking first steps do not count.
+ * Updates that stay too large for the weights: a layer's update ratio above the band over a moving window
+ * of `lossWindow` steps (after a warm-up of as many steps, while a zero-initialised layer's weights grow
+ * from nothing), or above it and growing for `growthSteps` successive steps (a blow-up faster than any
+ * window). The learning rate is too high.
  */
-export class ExplodingRule implements OnlineRule {
+export class UpdateSizeRule implements OnlineRule {
   private readonly windows: MovingWindow[];
   private readonly worst: number[];
+  private observed = 0;
   private found: { layer: number; step: number } | undefined;
 
   constructor(
     private readonly spec: NetworkSpec,
     private readonly t: Thresholds,
+    private readonly level: LossLevel,
   ) {
     this.windows = spec.layers.map(() => new MovingWindow(Math.max(1, t.lossWindow)));
     this.worst = spec.layers.map(() => -Infinity);
@@ -32,6 +35,7 @@ export class ExplodingRule implements OnlineRule {
 
   observe(r: StepRecord): void {
     const limit = this.t.sustainedExplodingUpdateRatio;
+    const warm = ++this.observed > 2 * this.t.lossWindow;
     this.windows.forEach((w, l) => {
       const ratio = r.updateRatios[l];
       if (Number.isFinite(ratio) && ratio > this.worst[l]) this.worst[l] = ratio;
@@ -41,25 +45,87 @@ export class ExplodingRule implements OnlineRule {
       let growing = g === this.t.growthSteps;
       for (let k = w.length - g; growing && k < w.length; k++)
         growing = w.at(k) > limit && (k === w.length - g || w.at(k) > w.at(k - 1));
+      // large steps are no fault while the loss falls, nor in a network that fits
+      if (this.level.fits() || !this.level.unstable()) return;
       if (growing) this.found = { layer: l, step: w.stepAt(w.length - g) };
-      else if (w.full && allFinite(w) && w.median() > limit) this.found = { layer: l, step: w.stepAt(0) };
+      else if (warm && w.full && allFinite(w) && w.median() > limit) this.found = { layer: l, step: w.stepAt(0) };
     });
   }
 
   warnings(): Warning[] {
-    if (!this.found) return [];
+    // a run that fits its data in the end was not held back by its step size
+    if (!this.found || this.level.fits()) return [];
     const { layer, step } = this.found;
     const limit = this.t.sustainedExplodingUpdateRatio;
     return [
       {
-        ...warningHead(this.spec, 'exploding_gradient', 'warning', layer),
+        ...warningHead(this.spec, 'learning_rate_too_high', 'warning', layer),
         firstStep: step,
-        message: `Updates in layer '${this.spec.layers[layer].name}' are too large from step ${step} on.`,
+        message: `Updates in layer '${this.spec.layers[layer].name}' are too large from step ${step} on: the learning rate is too high.`,
         cause:
-          `lr·‖∇W‖/‖W‖ stayed above ${limit} over ${this.t.lossWindow} steps and reached ` +
+          `‖ΔW‖/‖W‖ stayed above ${limit} over ${this.t.lossWindow} steps and reached ` +
           `${fmt(this.worst[layer])} (healthy ≈ 1e-3): each step rewrites over ${limit * 100}% of the weights.`,
-        fix: 'Lower the learning rate or clip the gradient norm.',
-        fixes: [learningRateFix(this.spec, 0.1), clipFix()],
+        fix: `Lower the learning rate (now ${this.spec.training.learningRate}) or clip the gradient norm.`,
+        fixes: [learningRateFix(this.spec, 0.1), clipFix(), learningRateFix(this.spec, 0.01)],
+      },
+    ];
+  }
+}
+
+/**
+ * Gradients that explode while training: the total ‖∇W‖ growing `gradientGrowth`× over its largest value
+ * in the first five steps, or turning NaN/∞; names the layer whose gradient grew most.
+ */
+export class GradientGrowthRule implements OnlineRule {
+  private base = 0;
+  private observed = 0;
+  private found: { step: number; growth: number; layer: number } | undefined;
+  private readonly early: number[];
+
+  constructor(
+    private readonly spec: NetworkSpec,
+    private readonly t: Thresholds,
+  ) {
+    this.early = spec.layers.map(() => 0);
+  }
+
+  observe(r: StepRecord): void {
+    if (this.found) return;
+    const total = Math.sqrt(r.gradNorms.reduce((a, g) => a + g * g, 0));
+    if (this.observed++ < 5) {
+      if (Number.isFinite(total)) this.base = Math.max(this.base, total);
+      r.gradNorms.forEach((g, l) => (this.early[l] = Math.max(this.early[l], Number.isFinite(g) ? g : 0)));
+      if (Number.isFinite(total)) return;
+    }
+    const growth = Number.isFinite(total) ? total / this.base : Infinity;
+    if (!(growth >= this.t.gradientGrowth)) return;
+    const grew = r.gradNorms.map((g, l) => (Number.isFinite(g) ? g / (this.early[l] || Infinity) : Infinity));
+    const layer = grew.reduce((best, x, l) => (x > grew[best] ? l : best), 0);
+    this.found = { step: r.step, growth, layer };
+  }
+
+  warnings(): Warning[] {
+    if (!this.found) return [];
+    const { step, growth, layer } = this.found;
+    const spec = this.spec;
+    return [
+      {
+        ...warningHead(spec, 'exploding_gradient', 'error', layer),
+        firstStep: step,
+        message: `Gradients exploded during training: at step ${step} ‖∇W‖ was ${fmt(growth)}× its size at the start.`,
+        cause:
+          `Total gradient norm ${Number.isFinite(growth) ? `grew ${fmt(growth)}×` : 'became NaN or infinite'} ` +
+          `(largest at the start ${fmt(this.base)}); it grew most in '${spec.layers[layer].name}'. ` +
+          'Each update made the next gradient larger.',
+        fix: 'Lower the learning rate, clip the gradient norm, or use a better-scaled initialisation.',
+        fixes: [
+          learningRateFix(spec, 0.1),
+          clipFix(),
+          initFix(
+            spec,
+            spec.layers.map((_, l) => l),
+          ),
+        ],
       },
     ];
   }
@@ -75,6 +141,10 @@ export class StalledLayersRule implements OnlineRule {
   private readonly medians: LogMedian[];
   /** Per layer, the first step whose update ratio was below the stalled limit. */
   private readonly firstStalled: (number | undefined)[];
+  /** Once values are NaN the ratios say nothing about vanishing. */
+  private ended = false;
+  /** Finite steps seen. */
+  private observed = 0;
 
   constructor(
     private readonly spec: NetworkSpec,
@@ -85,6 +155,8 @@ export class StalledLayersRule implements OnlineRule {
   }
 
   observe(r: StepRecord): void {
+    if (this.ended || (this.ended = activationsNonFinite(r) || !Number.isFinite(r.loss))) return;
+    this.observed++;
     this.medians.forEach((m, l) => {
       m.push(r.updateRatios[l]);
       if (this.firstStalled[l] === undefined && r.updateRatios[l] < this.t.stalledUpdateRatio)
@@ -94,6 +166,8 @@ export class StalledLayersRule implements OnlineRule {
 
   warnings(): Warning[] {
     const { spec, t } = this;
+    // a vanishing gradient needs depth to vanish through, and a few steps to be told from a blow-up
+    if (spec.layers.length < 3 || this.observed < this.t.lossWindow) return [];
     const medians = this.medians.map((m) => m.median());
     const stalled = medians
       .map((_, l) => l)
@@ -132,6 +206,7 @@ export class DyingUnitsRule implements OnlineRule {
     private readonly spec: NetworkSpec,
     private readonly t: Thresholds,
     /** The units of layer l dead now, when the caller can tell (a training run can; a log cannot). */
+    private readonly level: LossLevel,
     private readonly deadUnitsNow?: (layer: number) => readonly number[],
   ) {
     this.highs = spec.layers.map(() => []);
@@ -153,11 +228,11 @@ export class DyingUnitsRule implements OnlineRule {
     const warnings: Warning[] = [];
     spec.layers.forEach((layer, l) => {
       if (!activationFacts(layer.activation.type).dies) return;
-      if (latest[l] - initial[l] < this.t.newlyDeadFraction) return;
+      if (latest[l] - initial[l] < this.t.newlyDeadFraction || latest[l] < this.t.deadFraction) return;
       const step = this.highs[l].find((h) => h.fraction >= (initial[l] + latest[l]) / 2)!.step;
       const count = Math.round((latest[l] - initial[l]) * layer.units);
       warnings.push({
-        ...warningHead(spec, 'dead_relu', 'warning', l, this.deadUnitsNow?.(l) ?? []),
+        ...warningHead(spec, 'dead_relu', this.level.fits() ? 'info' : 'warning', l, this.deadUnitsNow?.(l) ?? []),
         firstStep: step,
         message: `${count} of ${layer.units} units in '${layer.name}' died during training, starting around step ${step}.`,
         cause:

@@ -4,16 +4,66 @@
  */
 import { formatNumber as fmt } from '../../shared/numbers';
 import { NetworkSpec } from '../format/spec';
-import { MovingWindow } from './onlineStats';
+import { LogMedian, MovingWindow } from './onlineStats';
+import { FITS_FRACTION } from './passContext';
 import { StepRecord, Warning } from './report';
 import { hasNonFinite } from './stats';
 import { Thresholds } from './thresholds';
-import { clipFix, learningRateFix, warningHead } from './warningParts';
+import { activationFacts } from '../format/activationFacts';
+import { Fix } from '../format/fixEdits';
+import { clipFix, initFix, learningRateFix, normalizeFix, reluHeFix, warningHead } from './warningParts';
 
 /** One over-time rule: sees each step once, in order, and can say at any time what it found. */
 export interface OnlineRule {
   observe(r: StepRecord): void;
   warnings(): Warning[];
+}
+
+/**
+ * Where the run's loss stands against its chance level, shared by the rules that only matter while the
+ * network does not fit (moving average over `lossWindow` steps; without a chance level it never fits).
+ */
+export class LossLevel implements OnlineRule {
+  private readonly window: MovingWindow;
+
+  constructor(
+    t: Thresholds,
+    readonly chance = NaN,
+  ) {
+    this.window = new MovingWindow(Math.max(1, t.lossWindow));
+  }
+
+  /** The lowest moving-average loss so far. */
+  private best = Infinity;
+
+  observe(r: StepRecord): void {
+    this.window.push(r.loss, r.step);
+    const smooth = this.window.mean();
+    if (smooth < this.best) this.best = smooth;
+    if (Number.isNaN(this.start)) this.start = smooth;
+  }
+
+  /** The first moving-average loss. */
+  private start = NaN;
+
+  /**
+   * Whether the loss is unsteady or stuck: its moving average now at least 1.5× the lowest it has been,
+   * or still at least 90% of where it started (or NaN).
+   */
+  unstable(): boolean {
+    const smooth = this.window.mean();
+    return !(smooth < 1.5 * this.best) || !(smooth < 0.9 * this.start);
+  }
+
+  /** Whether the moving-average loss is at most 10% of the chance level now. */
+  fits(): boolean {
+    const smooth = this.window.length ? this.window.mean() : NaN;
+    return Number.isFinite(smooth) && smooth <= FITS_FRACTION * this.chance;
+  }
+
+  warnings(): Warning[] {
+    return [];
+  }
 }
 
 /** Whether some layer's recorded activations were NaN or ±∞ at this step. */
@@ -66,7 +116,11 @@ export class NonFiniteRule implements OnlineRule {
   }
 }
 
-/** The loss's moving average rising to `divergenceFactor`× its best value (and above where it started). */
+/**
+ * The loss's moving average (over up to `lossWindow` steps, fewer at the start, so a jump at step 1
+ * counts) rising to `divergenceFactor`× its best value, above where it started and above the chance
+ * level; dated at the first step where that held.
+ */
 export class DivergenceRule implements OnlineRule {
   private readonly window: MovingWindow;
   private best = Infinity;
@@ -77,6 +131,7 @@ export class DivergenceRule implements OnlineRule {
   constructor(
     private readonly spec: NetworkSpec,
     private readonly t: Thresholds,
+    private readonly chance = 0,
   ) {
     this.window = new MovingWindow(Math.max(1, t.lossWindow));
   }
@@ -84,7 +139,6 @@ export class DivergenceRule implements OnlineRule {
   observe(r: StepRecord): void {
     if (this.found || this.stopped) return;
     this.window.push(r.loss, r.step);
-    if (!this.window.full) return;
     const smooth = this.window.mean();
     if (!Number.isFinite(smooth)) {
       this.stopped = true; // reported as non_finite
@@ -92,7 +146,8 @@ export class DivergenceRule implements OnlineRule {
     }
     if (Number.isNaN(this.start)) this.start = smooth;
     this.best = Math.min(this.best, smooth);
-    if (smooth >= this.t.divergenceFactor * this.best && smooth > this.start)
+    const above = !(smooth <= this.chance);
+    if (smooth >= this.t.divergenceFactor * this.best && above)
       this.found = { step: r.step, smoothed: smooth, best: this.best };
   }
 
@@ -103,13 +158,85 @@ export class DivergenceRule implements OnlineRule {
       {
         ...warningHead(this.spec, 'loss_diverging', 'warning', -1),
         firstStep: step,
-        message: `The loss is diverging: from step ${step} it climbed back above twice the best value reached.`,
+        message: `The loss is diverging: at step ${step} it climbed to ${fmt(smoothed / best)}× the best value reached.`,
         cause:
           `Best moving-average loss ${fmt(best)}; at step ${step} it was ${fmt(smoothed)} ` +
-          `(window of ${this.window.size} steps). Steps overshoot the minimum.`,
+          `(average of up to ${this.window.size} steps; chance level ${fmt(this.chance)}). Steps overshoot the minimum.`,
         fix: `Lower the learning rate (now ${this.spec.training.learningRate}) or clip gradients.`,
-        fixes: [learningRateFix(this.spec, 0.1), clipFix()],
+        fixes: [learningRateFix(this.spec, 0.1), clipFix(), learningRateFix(this.spec, 0.01)],
       },
     ];
   }
+}
+
+/**
+ * The loss held within `notLearningBand` of its chance level (the loss of the best constant prediction)
+ * for min(planned steps, `notLearningSteps`) steps up to now: the network learns nothing. Names the
+ * layers whose median update ratio shows they do not move.
+ */
+export class NotLearningRule implements OnlineRule {
+  private readonly window: MovingWindow;
+  private streakStart: number | undefined;
+  private lastStep = -1;
+  private readonly medians: LogMedian[];
+
+  constructor(
+    private readonly spec: NetworkSpec,
+    private readonly t: Thresholds,
+    private readonly chance: number,
+    private readonly plannedSteps: number,
+  ) {
+    this.window = new MovingWindow(Math.max(1, t.lossWindow));
+    this.medians = spec.layers.map(() => new LogMedian());
+  }
+
+  observe(r: StepRecord): void {
+    this.window.push(r.loss, r.step);
+    this.medians.forEach((m, l) => m.push(r.updateRatios[l]));
+    const near = Math.abs(this.window.mean() - this.chance) <= this.t.notLearningBand * this.chance;
+    if (!near) this.streakStart = undefined;
+    else this.streakStart ??= r.step;
+    this.lastStep = r.step;
+  }
+
+  warnings(): Warning[] {
+    const need = Math.min(this.plannedSteps, this.t.notLearningSteps);
+    if (!(this.chance > 0) || this.streakStart === undefined || this.lastStep - this.streakStart + 1 < need) return [];
+    const { spec, t } = this;
+    const still = this.medians.map((m, l) => ({ l, m: m.median() })).filter(({ m }) => m < t.learningUpdateRatio);
+    const layers = still.map(({ l }) => l);
+    const which = layers.length
+      ? `Layers that barely move (median update ratio below ${t.learningUpdateRatio}): ` +
+        still.map(({ l, m }) => `'${spec.layers[l].name}' ${fmt(m)}`).join(', ') +
+        '.'
+      : 'Every layer moves, yet the loss does not fall.';
+    return [
+      {
+        ...warningHead(spec, 'not_learning', 'warning', layers.length ? layers[layers.length - 1] : -1),
+        ...(layers.length ? { layers } : {}),
+        firstStep: this.streakStart,
+        message:
+          `The network is not learning: from step ${this.streakStart} the loss stayed within ` +
+          `${t.notLearningBand * 100}% of the chance level ${fmt(this.chance)}.`,
+        cause:
+          `The chance level is the loss of the best constant prediction (the targets' mean or class priors); ` +
+          `the moving-average loss has been at it for ${this.lastStep - this.streakStart + 1} steps. ${which}`,
+        fix: 'See the causes above; otherwise try ReLU with He initialisation, normalised inputs, or another learning rate.',
+        fixes: notLearningFixes(spec),
+      },
+    ];
+  }
+}
+
+/** Candidates for a network stuck at chance; verification keeps the ones that help. */
+function notLearningFixes(spec: NetworkSpec): Fix[] {
+  const hidden = spec.layers.slice(0, -1).map((_, l) => l);
+  const saturating = hidden.filter((l) => activationFacts(spec.layers[l].activation.type).family === 'saturating');
+  return [
+    ...(saturating.length ? [reluHeFix(spec, saturating)] : []),
+    ...(hidden.length ? [initFix(spec, hidden)] : []),
+    normalizeFix(),
+    learningRateFix(spec, 10),
+    learningRateFix(spec, 0.1),
+  ];
 }

@@ -127,6 +127,8 @@ export interface Warning {
 export interface AnalysisReport {
   readonly network: string;
   readonly loss: number;
+  /** The loss of the best constant prediction on the same data: what a network that learns nothing reaches. */
+  readonly chanceLoss: number;
   readonly samples: number;
   readonly parameters: number;
   readonly layers: readonly LayerReport[];

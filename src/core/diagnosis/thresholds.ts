@@ -62,6 +62,21 @@ export interface Thresholds {
   readonly growthSteps: number;
   /** Over time: newly dead units must make up at least this fraction of a layer to be reported. */
   readonly newlyDeadFraction: number;
+  /**
+   * A sigmoid/tanh layer whose mean |f'(z)| is at most this share of its peak is saturated (DeepDiagnosis
+   * flags > 50% of pre-activations beyond ±5, where tanh' < 2e-4; a layer at 10% of its peak passes ~10× less gradient).
+   */
+  readonly saturatedShare: number;
+  /** A feature whose max(|mean|, std) is at least this is far from unit scale (standardised: 1). */
+  readonly dataScaleHigh: number;
+  /** …and a data set whose every feature is at most this is too small to see. */
+  readonly dataScaleLow: number;
+  /** Over time: a moving-average loss within this fraction of the chance level is not learning. */
+  readonly notLearningBand: number;
+  /** Over time: …for min(steps, this) steps. */
+  readonly notLearningSteps: number;
+  /** Over time: the total gradient norm growing this many times over its early value is exploding (TheDeepChecker: 5 doublings). */
+  readonly gradientGrowth: number;
 }
 
 /** Defaults from the literature (see each field). */
@@ -76,10 +91,16 @@ export const DEFAULT_THRESHOLDS: Thresholds = {
   explodingMeanGradient: 1e6,
   deadFraction: 0.25,
   saturationDerivative: 0.01,
-  saturationSamples: 0.95,
+  saturationSamples: 0.5,
   saturatedFraction: 0.5,
   divergenceFactor: 2,
   lossWindow: 10,
   growthSteps: 3,
   newlyDeadFraction: 0.1,
+  saturatedShare: 0.1,
+  dataScaleHigh: 10,
+  dataScaleLow: 0.02,
+  notLearningBand: 0.05,
+  notLearningSteps: 200,
+  gradientGrowth: 1000,
 };

@@ -3,15 +3,16 @@
  * data, a learning rate too high, an output that cannot fit) come before the symptoms they
  * explain, and each symptom points to its cause.
  */
-import { Warning, WarningKind } from './report';
+import { FITS_FRACTION } from './passContext';
+import { AnalysisReport, Warning, WarningKind } from './report';
 
 /** Reading order of the kinds: causes first, then what they cause, then symptoms of the run as a whole. */
 const ORDER: readonly WarningKind[] = [
-  'non_finite',
   'bad_init',
   'data_scale',
-  'learning_rate_too_high',
   'output_mismatch',
+  'learning_rate_too_high',
+  'non_finite',
   'exploding_gradient',
   'vanishing_gradient',
   'saturated_activation',
@@ -29,6 +30,7 @@ const CAUSES: Partial<Record<WarningKind, readonly WarningKind[]>> = {
   loss_diverging: ['learning_rate_too_high', 'data_scale'],
   not_learning: ['data_scale', 'bad_init', 'learning_rate_too_high', 'output_mismatch'],
   non_finite: ['learning_rate_too_high', 'data_scale', 'bad_init'],
+  learning_rate_too_high: ['bad_init', 'data_scale'],
 };
 
 /** A stable id from kind, the layers covered and the first step, e.g. "dead_relu@1" or "loss_diverging@network#40". */
@@ -52,7 +54,38 @@ export function orderWarnings(warnings: readonly Warning[]): Warning[] {
     return { ...w, id };
   });
   return withIds.map((w) => {
-    const cause = (CAUSES[w.kind] ?? []).map((k) => withIds.find((c) => c.kind === k)).find(Boolean);
-    return cause && cause !== w && w.severity !== 'info' ? { ...w, causeId: cause.id } : w;
+    const cause = withIds.find((c) => (CAUSES[w.kind] ?? []).includes(c.kind)); // the first in reading order
+    if (!cause || cause === w || w.severity === 'info') return w;
+    // the cause's repairs are candidates for its symptom too: verification ranks them all
+    const known = new Set(w.fixes.map((f) => JSON.stringify(f.actions)));
+    const inherited = cause.fixes.filter((f) => !known.has(JSON.stringify(f.actions)));
+    return { ...w, causeId: cause.id, fixes: [...w.fixes, ...inherited] };
   });
+}
+
+/** Kinds that describe a symptom of the network's state rather than a cause in the file. */
+const SYMPTOMS: readonly WarningKind[] = [
+  'vanishing_gradient',
+  'exploding_gradient',
+  'saturated_activation',
+  'dead_relu',
+];
+
+/**
+ * The warnings of a training run: the over-time ones (they carry the step it began), then those of the
+ * analysis at the start and at the end of the run for kinds not already reported, in reading order. A
+ * symptom seen at the start of a run that ends fitting its data (loss ≤ 10% of chance) did not stop it
+ * learning: it stays, as information.
+ */
+export function runWarnings(overTime: readonly Warning[], atStart: AnalysisReport, atEnd: AnalysisReport): Warning[] {
+  const merged: Warning[] = [...overTime];
+  const endFits = Number.isFinite(atEnd.loss) && atEnd.loss <= FITS_FRACTION * atEnd.chanceLoss;
+  const start = atStart.warnings.map((w): Warning =>
+    endFits && SYMPTOMS.includes(w.kind) ? { ...w, severity: 'info' } : w,
+  );
+  // vanishing is a property of the start (the over-time rule watches it while training): at the end of a
+  // run that diverged or saturated, small gradients are that symptom, not a vanishing gradient
+  const end = atEnd.warnings.filter((w) => w.kind !== 'vanishing_gradient');
+  for (const w of [...start, ...end]) if (!merged.some((m) => m.kind === w.kind)) merged.push(w);
+  return orderWarnings(merged);
 }

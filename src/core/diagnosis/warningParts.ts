@@ -47,13 +47,21 @@ export function initFix(spec: NetworkSpec, layers: readonly number[], title?: st
     ...(xavier.length ? [{ kind: 'set_init' as const, layers: xavier, init: 'xavier' }] : []),
   ];
   const what = he.length && xavier.length ? 'He/Xavier init' : he.length ? 'He init' : 'Xavier init';
-  return { title: title ?? `Use ${what} in ${layerSpan(spec, layers)}`, actions };
+  const biases = layers.some((l) => spec.layers[l].bias) ? ' and zero biases' : '';
+  return { title: title ?? `Use ${what}${biases} in ${layerSpan(spec, layers)}`, actions };
 }
 
 /** The learning rate scaled by `factor` (3 significant digits). */
 export function learningRateFix(spec: NetworkSpec, factor: number): Fix {
   const lr = Number((spec.training.learningRate * factor).toPrecision(3));
-  return { title: `Lower the learning rate to ${lr}`, actions: [{ kind: 'set_learning_rate', learningRate: lr }] };
+  const verb = factor < 1 ? 'Lower' : 'Raise';
+  return { title: `${verb} the learning rate to ${lr}`, actions: [{ kind: 'set_learning_rate', learningRate: lr }] };
+}
+
+/** Inputs normalised per feature over the training data (format v1.1 data.normalize). */
+export function normalizeFix(kind: 'standard' | 'minmax' = 'standard'): Fix {
+  const what = kind === 'standard' ? 'Standardise the inputs' : 'Scale the inputs to [0, 1]';
+  return { title: `${what} (data.normalize: "${kind}")`, actions: [{ kind: 'set_normalize', normalize: kind }] };
 }
 
 /** The total gradient norm clipped at 1 (torch.nn.utils.clip_grad_norm_). */

@@ -9,31 +9,24 @@ import { activationFacts } from '../format/activationFacts';
 import { Fix } from '../format/fixEdits';
 import { LayerReport, Warning } from './report';
 import { NetworkSpec } from '../format/spec';
-import { clipFix, initFix, layerSpan, leakyReluFix, learningRateFix, reluHeFix, warningHead } from './warningParts';
+import { clipFix, initFix, layerSpan, learningRateFix, normalizeFix, reluHeFix, warningHead } from './warningParts';
+import { dead, saturated } from './unitRules';
 import { Thresholds } from './thresholds';
+import { NonFiniteMap, PassContext, fits } from './passContext';
+import { dataScale, learningRateTooHigh } from './causes';
 
-/** Where NaN/±∞ appeared: per layer, in the activations (forward) and in the gradients (backward). */
-export interface NonFiniteMap {
-  readonly activations: readonly boolean[];
-  readonly gradients: readonly boolean[];
-}
-
-/** Every one-pass warning, most severe first. */
-export function diagnose(
-  spec: NetworkSpec,
-  layers: readonly LayerReport[],
-  loss: number,
-  nonFinite: NonFiniteMap,
-  t: Thresholds,
-  inputMeanAbs = 1,
-): Warning[] {
-  const nan = nonFiniteWarning(spec, loss, nonFinite);
+/** Every one-pass warning: causes (data scale, learning rate) and symptoms, in reading order after orderWarnings. */
+export function diagnose(spec: NetworkSpec, layers: readonly LayerReport[], c: PassContext, t: Thresholds): Warning[] {
+  const nan = nonFiniteWarning(spec, c.loss, c.nonFinite);
   if (nan) return [nan]; // every other figure is meaningless once NaN has spread
+  const scale = dataScale(spec, layers, c, t);
   return [
-    ...exploding(spec, layers, t),
-    ...vanishing(spec, layers, t),
-    ...dead(spec, layers, t),
-    ...saturated(spec, layers, t, inputMeanAbs),
+    ...scale,
+    ...(scale.length || c.otherCause ? [] : learningRateTooHigh(spec, layers, c, t)),
+    ...exploding(spec, layers, c, t),
+    ...vanishing(spec, layers, c, t),
+    ...dead(spec, layers, c, t),
+    ...saturated(spec, layers, c, t, scale.length > 0),
   ];
 }
 
@@ -61,18 +54,25 @@ function nonFiniteWarning(spec: NetworkSpec, loss: number, nf: NonFiniteMap): Wa
 }
 
 /**
- * Exploding: one update larger than the weights themselves (update ratio), an absolute mean gradient
- * beyond 1e6, or AutoTrainer's ‖∇W_first‖/‖∇W_last‖ > 70. Starts at the layer closest to the output
- * where the condition holds (backprop meets it there first).
+ * Exploding: gradients that grow on their way back (AutoTrainer's ‖∇W_first‖/‖∇W_last‖ > 70), an
+ * absolute mean gradient beyond 1e6, or, for SGD and momentum in a network that does not fit yet, a
+ * first step larger than the weights. Starts at the layer closest to the output where it holds.
  */
-function exploding(spec: NetworkSpec, layers: readonly LayerReport[], t: Thresholds): Warning[] {
+function exploding(spec: NetworkSpec, layers: readonly LayerReport[], c: PassContext, t: Thresholds): Warning[] {
   const last = layers[layers.length - 1].gradients.weightNorm;
   const ratio = layers.length > 1 ? layers[0].gradients.weightNorm / last : 1;
+  // Adam's steps are bounded by lr whatever the gradient: only gradients that grow on their way back explode there
+  const stepsTooBig = spec.training.optimizer !== 'adam' && !fits(c);
   const byUpdate = layers
-    .filter((l) => l.gradients.updateRatio > t.explodingUpdateRatio || l.gradients.meanAbs > t.explodingMeanGradient)
+    .filter(
+      (l) =>
+        stepsTooBig &&
+        (l.gradients.updateRatio > t.explodingUpdateRatio || l.gradients.meanAbs > t.explodingMeanGradient),
+    )
     .map((l) => l.index);
+  // a zero-initialised layer makes the ratio meaningless (its symmetry is bad_init's to report)
   const byRatio =
-    ratio > t.explodingRatio
+    ratio > t.explodingRatio && last > 0 && layers.every((l) => l.weightNorm > 0)
       ? layers.filter((l) => l.gradients.weightNorm / last > t.explodingRatio).map((l) => l.index)
       : [];
   const affected = [...new Set([...byUpdate, ...byRatio])].sort((a, b) => a - b);
@@ -87,38 +87,42 @@ function exploding(spec: NetworkSpec, layers: readonly LayerReport[], t: Thresho
   const growth = byRatio.length
     ? ` ‖∇W_first‖/‖∇W_last‖ = ${fmt(ratio)} (above ${t.explodingRatio}: gradients grow on their way back).`
     : '';
-  const big = Math.max(...affected.map((l) => layers[l].gradients.updateRatio));
+  const big = affected.reduce((m, l) => Math.max(m, layers[l].gradients.updateRatio), 0);
   return [
     {
       ...warningHead(spec, 'exploding_gradient', 'error', start),
+      layers: affected,
       message:
         `Gradients explode in ${layerSpan(spec, affected)}: ` +
-        `one SGD step would change the weights by ${fmt(big)}× their size.`,
+        `the first ${spec.training.optimizer} step would change the weights by ${fmt(big)}× their size.`,
       cause:
         `${evidence} (healthy update ratio ≈ 1e-3, at most ${t.explodingUpdateRatio}).${growth} ` +
-        'Large initial weights multiply the backward signal at every layer.',
-      fix: 'Use He (ReLU) or Xavier (tanh/sigmoid) initialisation, clip the gradient norm, or lower the learning rate.',
-      fixes: [initFix(spec, affected), clipFix(), learningRateFix(spec, 0.1)],
+        'Large weights or inputs multiply the backward signal at every layer.',
+      fix: 'Use He (ReLU) or Xavier (tanh/sigmoid) initialisation, normalise the inputs, clip the gradient norm, or lower the learning rate.',
+      fixes: [initFix(spec, affected), normalizeFix(), clipFix(), learningRateFix(spec, 0.1)],
     },
   ];
 }
 
 /**
- * Vanishing: AutoTrainer's rule (‖∇W_first‖/‖∇W_last‖ < 1e-3 and ‖∇W_first‖ < 1e-4) or layers whose
- * update ratio is below 1e-5 while the output layer learns. Starts at the affected layer closest to
- * the output; the cause multiplies the mean |f'(z)| of the layers the signal crossed.
+ * Vanishing, in a network of three or more layers that does not fit yet: ‖∇W‖ at an early layer below
+ * `vanishingRatio` of the output layer's while the first layer's update ratio is below
+ * `learningUpdateRatio`; or layers whose update ratio is below `stalledUpdateRatio` while the output
+ * layer learns. Starts at the affected layer closest to the output; the cause multiplies the mean |f'(z)|
+ * of the layers the signal crossed.
  */
-function vanishing(spec: NetworkSpec, layers: readonly LayerReport[], t: Thresholds): Warning[] {
-  if (layers.length < 2) return [];
+function vanishing(spec: NetworkSpec, layers: readonly LayerReport[], c: PassContext, t: Thresholds): Warning[] {
+  // a zero-initialised layer above blocks the backward signal by symmetry, not by vanishing
+  if (layers.length < 3 || fits(c) || layers.slice(1).some((l) => l.weightNorm === 0)) return [];
   const out = layers[layers.length - 1];
   const first = layers[0].gradients.weightNorm;
-  const autoTrainer = first / out.gradients.weightNorm < t.vanishingRatio && first < t.vanishingNorm;
+  const shrinks = layers[0].gradients.updateRatio < t.learningUpdateRatio;
   const learning = out.gradients.updateRatio >= t.learningUpdateRatio;
   const affected = layers
     .slice(0, -1)
     .filter(
       (l) =>
-        (autoTrainer && l.gradients.weightNorm / out.gradients.weightNorm < t.vanishingRatio) ||
+        (shrinks && l.gradients.weightNorm / out.gradients.weightNorm < t.vanishingRatio) ||
         (learning && l.gradients.updateRatio < t.stalledUpdateRatio),
     )
     .map((l) => l.index);
@@ -158,69 +162,4 @@ function vanishing(spec: NetworkSpec, layers: readonly LayerReport[], t: Thresho
       fixes,
     },
   ];
-}
-
-/** ReLU layers where at least `deadFraction` of the units output 0 for every sample. */
-function dead(spec: NetworkSpec, layers: readonly LayerReport[], t: Thresholds): Warning[] {
-  return layers
-    .filter((l) => l.deadUnits.length > 0 && l.deadUnits.length >= t.deadFraction * l.units)
-    .map((l) => {
-      const all = l.deadUnits.length === l.units;
-      const z = l.preactivations;
-      const units = `${l.deadUnits.slice(0, 12).join(', ')}${l.deadUnits.length > 12 ? ', …' : ''}`;
-      return {
-        ...warningHead(spec, 'dead_relu', all ? 'error' : 'warning', l.index, l.deadUnits),
-        message:
-          `${l.deadUnits.length} of ${l.units} ReLU units in '${l.name}' are dead: ` +
-          'they output 0 for every sample and receive no gradient.',
-        cause:
-          `z ≤ 0 for every sample in units ${units} ` +
-          `(pre-activations range ${fmt(z.min)} to ${fmt(z.max)}, mean ${fmt(z.mean)}); ` +
-          "relu'(z) = 0 there, so their weights can never change.",
-        fix:
-          'Use leaky ReLU (a small slope for z < 0 keeps a gradient), He initialisation with zero biases, ' +
-          'or a lower learning rate.',
-        fixes: [leakyReluFix(spec, l.index), initFix(spec, [l.index])],
-      };
-    });
-}
-
-/** Mean |x| above which inputs count as unnormalised (standardised features have mean |x| ≈ 0.8). */
-const UNNORMALISED_INPUT = 3;
-
-/** Sigmoid/tanh layers where at least `saturatedFraction` of the units are saturated for nearly every sample. */
-function saturated(spec: NetworkSpec, layers: readonly LayerReport[], t: Thresholds, inputMeanAbs: number): Warning[] {
-  return layers
-    .filter((l) => l.saturatedUnits.length > 0 && l.saturatedUnits.length >= t.saturatedFraction * l.units)
-    .map((l) => {
-      const rawInputs = l.index === 0 && inputMeanAbs > UNNORMALISED_INPUT;
-      const layerSpec = spec.layers[l.index];
-      const recommended = activationFacts(layerSpec.activation.type).recommendedInit;
-      const initHelps = layerSpec.weights !== undefined || layerSpec.init.type !== recommended;
-      const fixes: Fix[] = [
-        ...(initHelps ? [initFix(spec, [l.index])] : []),
-        ...(l.index < layers.length - 1 ? [reluHeFix(spec, [l.index])] : []),
-      ];
-      return {
-        ...warningHead(spec, 'saturated_activation', 'warning', l.index, l.saturatedUnits),
-        message:
-          `${l.saturatedUnits.length} of ${l.units} ${l.activation} units in '${l.name}' are saturated: ` +
-          'their outputs sit at the flat ends of the curve.',
-        cause:
-          `|f'(z)| is below ${t.saturationDerivative * 100}% of its peak ` +
-          `for ≥ ${t.saturationSamples * 100}% of samples (mean |f'(z)| ${fmt(l.derivatives.meanAbs)}, ` +
-          `pre-activations ${fmt(l.preactivations.min)} to ${fmt(l.preactivations.max)}); ` +
-          'the gradient through these units is all but zero.' +
-          (rawInputs
-            ? ` The inputs are not normalised (mean |x| = ${fmt(inputMeanAbs)}), ` +
-              'so even well-scaled weights give huge z.'
-            : ''),
-        fix: rawInputs
-          ? 'Normalise the inputs (each feature to mean 0 and standard deviation 1), ' +
-            'or use ReLU with He initialisation.'
-          : 'Scale the weights down (Xavier initialisation), normalise the inputs, ' +
-            'or use ReLU with He initialisation.',
-        fixes,
-      };
-    });
 }

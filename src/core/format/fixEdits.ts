@@ -16,7 +16,10 @@ export type FixAction =
     }
   | { readonly kind: 'set_init'; readonly layers: readonly number[]; readonly init: string }
   | { readonly kind: 'set_clip'; readonly norm: number }
-  | { readonly kind: 'set_learning_rate'; readonly learningRate: number };
+  | { readonly kind: 'set_learning_rate'; readonly learningRate: number }
+  | { readonly kind: 'set_loss'; readonly loss: string }
+  /** Normalise the inputs over the training data (format v1.1). */
+  | { readonly kind: 'set_normalize'; readonly normalize: 'standard' | 'minmax' };
 
 /** A named set of actions applied together as one edit. */
 export interface Fix {
@@ -120,6 +123,12 @@ function applyAction(action: FixAction, editor: JsonEditor): void {
     case 'set_learning_rate':
       set(['training', 'learningRate'], action.learningRate);
       return;
+    case 'set_loss':
+      set(['loss'], action.loss);
+      return;
+    case 'set_normalize':
+      set(['data', 'normalize'], action.normalize);
+      return;
     default: {
       const unknown: never = action;
       throw new Error(`unknown fix ${JSON.stringify(unknown)}`);
@@ -127,11 +136,16 @@ function applyAction(action: FixAction, editor: JsonEditor): void {
   }
 }
 
-/** Sets a layer's init; explicit weights would override it, so they are removed (the edit is undoable). */
+/**
+ * Re-initialises a layer: sets its init, and removes explicit weights and biases, which would override it
+ * (biases then start at zero, as every initialiser sets them). The edit is undoable.
+ */
 function setInit(layer: number, init: string, { tree, set }: JsonEditor): void {
   set(['layers', layer, 'init'], init);
-  const root = tree();
-  if (root && findNodeAtLocation(root, ['layers', layer, 'weights'])) set(['layers', layer, 'weights'], undefined);
+  for (const key of ['weights', 'bias']) {
+    const root = tree();
+    if (root && findNodeAtLocation(root, ['layers', layer, key])) set(['layers', layer, key], undefined);
+  }
 }
 
 /** Replaces a path's value, used for writing trained weights back (one edit, formatting kept). */

@@ -35,7 +35,11 @@ const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(reso
 
 /** How a file's text is loaded: with the CSV contents it came with, at most `maxSamples` samples. */
 function fileOptions(file: FileInput): LoadOptions {
-  return { readCsv: (p) => file.csv[p], maxSamples: file.maxSamples };
+  return {
+    readCsv: (p) => file.csv[p] ?? file.refused?.[p],
+    maxSamples: file.maxSamples,
+    ...(file.maxMemoryMB !== undefined ? { maxMemoryMB: file.maxMemoryMB } : {}),
+  };
 }
 
 /** Loads a file's text with the CSV contents it came with. */

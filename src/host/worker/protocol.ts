@@ -8,12 +8,17 @@ import type { GradientCheckResult } from '../../core/gradcheck';
 import type { AnalysisReport, StepRecord, Warning, WeightExplanation } from '../../core/diagnosis/report';
 import type { Thresholds } from '../../core/diagnosis/thresholds';
 import type { LayerParameters, SpecProblem } from '../../core/format/spec';
+import type { CsvRefusal } from '../../core/load';
 import type { DecisionSurface } from '../../core/surface';
 
 /** A network file's text with the CSV contents it names, keyed by the path written in the file. */
 export interface FileInput {
   readonly text: string;
   readonly csv: Readonly<Record<string, string>>;
+  /** CSV files the host refused to read, with the reason (outside the workspace, not a regular file, too large). */
+  readonly refused?: Readonly<Record<string, CsvRefusal>>;
+  /** Refuse files whose predicted memory exceeds this many MB. */
+  readonly maxMemoryMB?: number;
   readonly thresholds?: Partial<Thresholds>;
   /** Live analysis uses at most this many samples. */
   readonly maxSamples?: number;

@@ -1,0 +1,73 @@
+/**
+ * First-fix efficacy: a true warning's first offered fix is applied to the file, the patched network is
+ * trained for its full step count on 3 seeds, and the fix counts when every seed reaches the case's target
+ * loss or half the unfixed loss.
+ */
+import { applyEdits, modify } from 'jsonc-parser';
+import { Fix, applyFix } from '../src/core/format/fixEdits';
+import { loadText, runFacts } from './measure';
+
+/** A warning as the CLI's JSON prints it (only what the evaluation reads). */
+export interface CliWarning {
+  readonly kind: string;
+  readonly severity: string;
+  readonly fixes?: readonly Fix[];
+}
+
+/** The file text after the warning's first offered fix, or undefined when it offers none (the one place to swap). */
+export function firstFixText(text: string, warning: CliWarning): string | undefined {
+  const fix = warning.fixes?.[0];
+  return fix ? applyFix(text, fix) : undefined;
+}
+
+/** The file text with `seed` set. */
+export function withSeed(text: string, seed: number): string {
+  return applyEdits(text, modify(text, ['seed'], seed, { formattingOptions: { insertSpaces: true, tabSize: 2 } }));
+}
+
+/** Full-data loss after the file's own step count (∞ when it turns non-finite or the file does not load). */
+export function trainedLoss(text: string, dir: string): number {
+  let loaded;
+  try {
+    loaded = loadText(text, dir);
+  } catch {
+    return Infinity;
+  }
+  const run = runFacts(loaded, loaded.spec.training.steps);
+  const loss = run.checkpoints[3];
+  return run.nonFiniteStep !== undefined || !Number.isFinite(loss) ? Infinity : loss;
+}
+
+/** One true warning's fix, tried. */
+export interface FixTrial {
+  readonly id: string;
+  readonly kind: string;
+  readonly fix?: string;
+  readonly effective: boolean;
+  /** Per seed: loss without and with the fix. */
+  readonly seeds: readonly { seed: number; unfixed: number; fixed: number }[];
+}
+
+/** Tries a warning's first fix on `seeds` seeds from the file's own. */
+export function tryFirstFix(
+  id: string,
+  text: string,
+  dir: string,
+  warning: CliWarning,
+  target: number | undefined,
+  seeds: number,
+): FixTrial {
+  const patched = firstFixText(text, warning);
+  if (patched === undefined || patched === text) return { id, kind: warning.kind, effective: false, seeds: [] };
+  const base = (JSON.parse(text) as { seed?: number }).seed ?? 0;
+  const results = Array.from({ length: seeds }, (_, k) => {
+    const seed = base + k;
+    const unfixed = trainedLoss(withSeed(text, seed), dir);
+    const fixed = trainedLoss(withSeed(patched, seed), dir);
+    return { seed, unfixed, fixed };
+  });
+  const effective = results.every(
+    (r) => Number.isFinite(r.fixed) && (r.fixed <= (target ?? -Infinity) || r.fixed <= 0.5 * r.unfixed),
+  );
+  return { id, kind: warning.kind, fix: warning.fixes?.[0]?.title, effective, seeds: results };
+}
