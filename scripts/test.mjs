@@ -20,8 +20,41 @@ function run(script) {
 const steps = ['build', 'test:unit'];
 if (fs.existsSync(path.join(root, 'test', 'e2e'))) steps.push('test:e2e');
 
+/**
+ * The PyTorch probe's pytest suite under Debian's python3 (the one with python3-torch); skipped, visibly,
+ * where torch or pytest is missing. Writes test-results/pytest.json from pytest's JUnit report.
+ */
+function runPytest() {
+  const python = '/usr/bin/python3';
+  console.log('\n=== pytest probe/tests');
+  if (spawnSync(python, ['-c', 'import torch, pytest'], { stdio: 'ignore' }).status !== 0) {
+    console.log(
+      `SKIPPED pytest probe/tests: ${python} lacks torch or pytest (apt-get install python3-torch python3-pytest)`,
+    );
+    return true;
+  }
+  fs.mkdirSync(results, { recursive: true });
+  const junit = path.join(results, 'pytest-junit.xml');
+  const env = { ...process.env, PYTHONPATH: path.join(root, 'probe') };
+  const r = spawnSync(python, ['-m', 'pytest', 'probe/tests', '-rs', `--junitxml=${junit}`], {
+    cwd: root,
+    stdio: 'inherit',
+    env,
+  });
+  const xml = fs.existsSync(junit) ? fs.readFileSync(junit, 'utf8') : '';
+  const count = (name) => Number(new RegExp(`<testsuite [^>]*\\b${name}="(\\d+)"`).exec(xml)?.[1] ?? 0);
+  const failedTests = count('failures') + count('errors');
+  const passedTests = count('tests') - failedTests - count('skipped');
+  fs.writeFileSync(
+    path.join(results, 'pytest.json'),
+    JSON.stringify({ suite: 'pytest', passed: passedTests, failed: failedTests }),
+  );
+  return r.status === 0;
+}
+
 let ok = run(steps[0]);
 if (ok) for (const s of steps.slice(1)) ok = run(s) && ok;
+ok = runPytest() && ok;
 
 let passed = 0;
 let failed = 0;
