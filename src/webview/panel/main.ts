@@ -3,6 +3,7 @@ import { toNumber } from '../../shared/numbers';
 import type {
   AnalysisReport,
   DocumentState,
+  RunStateView,
   ShapeView,
   TrainingView,
   WeightExplanation,
@@ -15,6 +16,7 @@ import { diagram } from '../render/diagram';
 import { el, replaceChildren, section } from '../render/dom';
 import { explanation } from '../render/explanation';
 import { layerDetail } from '../render/layerDetail';
+import { runHeader } from '../render/runView';
 import { trainingCharts } from '../render/training';
 import { warnings } from '../render/warningList';
 
@@ -96,7 +98,11 @@ function layersSection(
   return collapsible(
     'layers-section',
     'Layers',
-    layerTable(report, selected, handlers),
+    el(
+      'div',
+      { class: 'table-scroll', tabindex: 0, role: 'region', 'aria-label': 'layer table, scrolls sideways' },
+      layerTable(report, selected, handlers),
+    ),
     ...report.layers.filter((l) => l.index === selected).map((l) => layerDetail(l, shapeLayers[toNumber(l.index)])),
   );
 }
@@ -133,22 +139,39 @@ function explanationSection(e: Wire<WeightExplanation>, names: readonly string[]
 }
 
 /** The over-time charts and training warnings, or a line saying training has not started. */
-function trainingSection(names: readonly string[], selected: number | undefined): HTMLDetailsElement {
+function trainingSection(
+  names: readonly string[],
+  selected: number | undefined,
+  h: AnalysisViewHandlers = handlers,
+  idle = 'Not trained yet: press Train to watch the loss, gradient norms and update ratios step by step.',
+): HTMLDetailsElement {
   return collapsible(
     'training-section',
     'Training over time',
     el(
       'div',
       { id: 'training' },
-      training
-        ? trainingCharts(training, names, selected ?? 0)
-        : el(
-            'p',
-            { id: 'training-status' },
-            'Not trained yet: press Train to watch the loss, gradient norms and update ratios step by step.',
-          ),
-      training?.warnings.length ? warnings(training.warnings, handlers, 'training-warnings', true) : undefined,
+      training ? trainingCharts(training, names, selected ?? 0) : el('p', { id: 'training-status' }, idle),
+      training?.warnings.length ? warnings(training.warnings, h, 'training-warnings', true) : undefined,
     ),
+  );
+}
+
+/**
+ * A training run read from its log: how it was made, the lines skipped, then the charts and warnings of
+ * training; a warning's button picks its layer for the activation chart (there is no file to reveal).
+ */
+function renderRun(s: Wire<DocumentState>, run: Wire<RunStateView>): void {
+  const warned = training?.warnings.find((w) => toNumber(w.layerIndex) >= 0)?.layerIndex;
+  const selected = getUiState().selectedLayer ?? (warned === undefined ? 0 : toNumber(warned));
+  const pick: AnalysisViewHandlers = { ...handlers, reveal: (layerIndex) => handlers.selectLayer(layerIndex) };
+  replaceChildren(
+    app,
+    runHeader(s, run),
+    s.problems.length
+      ? collapsible('problems-section', `Skipped lines (${toNumber(run.skippedLines)})`, problems(s))
+      : undefined,
+    trainingSection(run.layerNames, selected, pick, 'Waiting for the first logged step…'),
   );
 }
 
@@ -158,6 +181,7 @@ function render(): void {
     replaceChildren(app, el('p', { class: 'empty' }, 'Open a *.net.json network file to see its gradients.'));
     return;
   }
+  if (state.run) return renderRun(state, state.run);
   const report = state.report;
   const ui = getUiState();
   const selected = selectedLayer(report, ui.selectedLayer);

@@ -1,7 +1,7 @@
 /** The analysis of one pass: header, problems, the gradient-flow chart, the layer table (warnings: warningList.ts). */
 import { WireNumber, displayNumber, exactNumber, toNumber } from '../../shared/numbers';
 import type { AnalysisReport, DocumentState, LayerReport, Wire } from '../../shared/protocol';
-import { legend, lineChart } from './charts';
+import { LineChartOptions, legend, lineChart, summaryParagraph } from './charts';
 import { el } from './dom';
 import { KIND_TITLES } from './warningTitles';
 
@@ -79,21 +79,23 @@ export function gradientFlow(report: Wire<AnalysisReport>): HTMLElement {
   const marks = report.warnings
     .filter((w) => toNumber(w.layerIndex) >= 0 && (w.kind === 'vanishing_gradient' || w.kind === 'exploding_gradient'))
     .map((w) => ({ x: toNumber(w.layerIndex), label: `${KIND_TITLES[w.kind]} starts at '${w.layer}'` }));
+  const chart: LineChartOptions = {
+    id: 'gradient-flow',
+    title: 'Gradient flow across layers (log scale)',
+    xs: report.layers.map((l) => toNumber(l.index)),
+    xTickLabels: report.layers.map((l) => l.name),
+    xLabel: 'layer (input → output)',
+    series,
+    log: true,
+    marks,
+    band: { lo: 1e-4, hi: 1e-2, label: 'healthy update ratio, around 1e-3' },
+  };
   return el(
     'figure',
     { class: 'chart-figure' },
-    lineChart({
-      id: 'gradient-flow',
-      title: 'Gradient flow across layers (log scale)',
-      xs: report.layers.map((l) => toNumber(l.index)),
-      xTickLabels: report.layers.map((l) => l.name),
-      xLabel: 'layer (input → output)',
-      series,
-      log: true,
-      marks,
-      band: { lo: 1e-4, hi: 1e-2, label: 'healthy update ratio, around 1e-3' },
-    }),
+    lineChart(chart),
     legend(series),
+    summaryParagraph(chart),
     el(
       'figcaption',
       {},

@@ -1,6 +1,7 @@
 /** SVG charts drawn from data: log-scale line charts with hovers, histograms, bands. Colours come from CSS classes. */
 import { WireNumber, displayNumber, toNumber } from '../../shared/numbers';
-import { svg, tip } from './dom';
+import { el, svg, tip } from './dom';
+import { orderedStyle, themeRange } from './palette';
 import { log10OrUndefined, logAxis } from './scales';
 
 /** One line of a chart: its label and values. */
@@ -26,14 +27,19 @@ export interface LineChartOptions {
   /** x positions to mark (e.g. where a warning starts). */
   readonly marks?: readonly { readonly x: number; readonly label: string }[];
   readonly onPointClick?: (seriesIndex: number, pointIndex: number) => void;
+  /** The series are ordered (layers input → output): coloured by depth, labelled directly at their ends. */
+  readonly ordered?: boolean;
+  /** A fixed y range (e.g. [0, 1] for fractions) instead of one fitted to the values. */
+  readonly yDomain?: readonly [number, number];
 }
 
 const W = 560,
   H = 220,
   L = 52,
-  R = 12,
   T = 14,
   B = 40;
+/** The right margin: room for direct labels on ordered charts. */
+const rightMargin = (o: LineChartOptions): number => (o.ordered ? 64 : 12);
 
 /** Data-to-pixel mapping of one line chart. */
 interface Frame {
@@ -50,9 +56,17 @@ interface Frame {
 /** A line chart; on a log axis values ≤ 0 or non-finite leave gaps and are listed in the point's hover. */
 export function lineChart(o: LineChartOptions): SVGSVGElement {
   const frame = frameOf(o);
+  const R = rightMargin(o);
   const root = svg(
     'svg',
-    { id: o.id, class: 'chart', viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': `${o.title}. ${summary(o)}` },
+    {
+      id: o.id,
+      class: 'chart',
+      viewBox: `0 0 ${W} ${H}`,
+      // focusable points make it a group of controls rather than one image
+      role: o.onPointClick ? 'group' : 'img',
+      'aria-label': `${o.title}. ${chartSummary(o)}`,
+    },
     tip(o.title),
   );
   if (o.band) {
@@ -67,7 +81,8 @@ export function lineChart(o: LineChartOptions): SVGSVGElement {
   drawXAxis(root, o, frame);
   for (const m of o.marks ?? [])
     root.append(svg('line', { class: 'mark', x1: frame.px(m.x), x2: frame.px(m.x), y1: T, y2: H - B }, tip(m.label)));
-  o.series.forEach((s, k) => drawSeries(root, o, frame, s, k));
+  const range = themeRange(Array.from(document.body.classList));
+  o.series.forEach((s, k) => drawSeries(root, o, frame, s, k, range));
   return root;
 }
 
@@ -80,7 +95,12 @@ function plotted(o: LineChartOptions, v: WireNumber): number | undefined {
 function frameOf(o: LineChartOptions): Frame {
   const ys = o.series.flatMap((s) => s.values.map((v) => plotted(o, v)));
   const bandYs = o.band ? [o.log ? Math.log10(o.band.lo) : o.band.lo, o.log ? Math.log10(o.band.hi) : o.band.hi] : [];
-  const { lo, hi } = o.log ? logAxis([...ys, ...bandYs]) : linearAxis([...ys, ...bandYs]);
+  const { lo, hi } = o.yDomain
+    ? { lo: o.yDomain[0], hi: o.yDomain[1] }
+    : o.log
+      ? logAxis([...ys, ...bandYs])
+      : linearAxis([...ys, ...bandYs]);
+  const R = rightMargin(o);
   const x0 = o.xs[0] ?? 0,
     x1 = o.xs.length > 1 ? o.xs[o.xs.length - 1] : x0 + 1;
   return {
@@ -96,6 +116,7 @@ function frameOf(o: LineChartOptions): Frame {
 
 /** Horizontal grid lines with their labels: whole decades on a log axis, ends and middle on a linear one. */
 function drawYAxis(root: SVGSVGElement, o: LineChartOptions, { lo, hi, py }: Frame): void {
+  const R = rightMargin(o);
   const ticks = o.log
     ? Array.from(
         { length: Math.min(hi - lo, 12) + 1 },
@@ -112,6 +133,7 @@ function drawYAxis(root: SVGSVGElement, o: LineChartOptions, { lo, hi, py }: Fra
 
 /** X tick labels (at most about ten, long names shortened) and the axis title. */
 function drawXAxis(root: SVGSVGElement, o: LineChartOptions, { x0, x1, px }: Frame): void {
+  const R = rightMargin(o);
   const xTicks = o.xTickLabels
     ? o.xs.map((x, i) => ({ x, label: o.xTickLabels![i] }))
     : niceXTicks(x0, x1).map((x) => ({ x, label: String(x) }));
@@ -127,70 +149,184 @@ function drawXAxis(root: SVGSVGElement, o: LineChartOptions, { x0, x1, px }: Fra
   root.append(xl);
 }
 
+/** How series k is drawn: a theme colour class, or (ordered) a depth colour and dash as attributes. */
+function seriesLook(
+  o: LineChartOptions,
+  k: number,
+  range: readonly [number, number],
+): { cls: string; stroke?: string; dash?: string } {
+  if (!o.ordered) return { cls: `series series-${k % 8}` };
+  const { stroke, dash } = orderedStyle(k, o.series.length, range);
+  return { cls: 'series ordered', stroke, dash: dash || undefined };
+}
+
 /**
- * One series: its line (broken at gaps), then its points (all of them up to 80, else the last)
- * and × marks for gaps.
+ * One series in a group: its line (broken at gaps), its points (all of them up to 80, else the last),
+ * × marks for gaps, and (ordered charts) a direct label at its end: always on the first and last
+ * series, on hover or focus for the others.
  */
-function drawSeries(root: SVGSVGElement, o: LineChartOptions, { px, py }: Frame, s: Series, k: number): void {
-  const cls = `series series-${k % 8}${s.className ? ` ${s.className}` : ''}`;
+function drawSeries(
+  root: SVGSVGElement,
+  o: LineChartOptions,
+  { px, py }: Frame,
+  s: Series,
+  k: number,
+  range: readonly [number, number],
+): void {
+  const look = seriesLook(o, k, range);
+  const cls = `${look.cls}${s.className ? ` ${s.className}` : ''}`;
+  const group = svg('g', { class: 'series-group' });
   let d = '';
   let pen = false;
+  let end: { x: number; y: number } | undefined;
   s.values.forEach((v, i) => {
     const y = plotted(o, v);
     if (y === undefined) {
       pen = false;
       return;
     }
-    d += `${pen ? 'L' : 'M'}${px(o.xs[i]).toFixed(1)},${py(y).toFixed(1)}`;
+    end = { x: px(o.xs[i]), y: py(y) };
+    d += `${pen ? 'L' : 'M'}${end.x.toFixed(1)},${end.y.toFixed(1)}`;
     pen = true;
   });
-  if (d) root.append(svg('path', { class: cls, d }));
+  if (d) group.append(svg('path', { class: cls, d, stroke: look.stroke, 'stroke-dasharray': look.dash }, tip(s.name)));
   const showPoints = s.values.length <= 80;
   s.values.forEach((v, i) => {
     const y = plotted(o, v);
     const label = `${s.name} at ${o.xTickLabels?.[i] ?? `${o.xLabel} ${o.xs[i]}`}: ${String(toNumber(v))}`;
     if (y === undefined) {
       if (showPoints)
-        root.append(
+        group.append(
           svg('text', { class: 'missing', x: px(o.xs[i]), y: H - B - 4, 'text-anchor': 'middle' }, '×', tip(label)),
         );
       return;
     }
     if (!showPoints && i !== s.values.length - 1) return;
-    const c = svg(
-      'circle',
-      {
-        class: `point ${cls}`,
-        cx: px(o.xs[i]),
-        cy: py(y),
-        r: 3.5,
-        tabindex: o.onPointClick ? 0 : undefined,
-        'data-value': String(toNumber(v)),
-      },
-      tip(label),
-    );
-    if (o.onPointClick) {
-      c.addEventListener('click', () => o.onPointClick!(k, i));
-      c.addEventListener('keydown', (e) => {
-        if ((e as KeyboardEvent).key === 'Enter') o.onPointClick!(k, i);
-      });
-    }
-    root.append(c);
+    group.append(pointMark(o, cls, look.stroke, px(o.xs[i]), py(y), v, label, k, i));
   });
+  if (o.ordered && end) {
+    const always = k === 0 || k === o.series.length - 1;
+    const t = svg('text', {
+      class: `direct-label${always ? '' : ' hover-only'}`,
+      x: W - rightMargin(o) + 6,
+      y: end.y + 4,
+      fill: look.stroke,
+    });
+    t.textContent = s.name.length > 9 ? `${s.name.slice(0, 8)}…` : s.name;
+    group.append(t);
+  }
+  root.append(group);
 }
 
-/** A legend for the series of a chart. */
-export function legend(series: readonly Series[]): HTMLElement {
+/** One data point: a circle with its value in the hover, clickable (or Enter) when the chart says so. */
+function pointMark(
+  o: LineChartOptions,
+  cls: string,
+  fill: string | undefined,
+  cx: number,
+  cy: number,
+  v: WireNumber,
+  label: string,
+  k: number,
+  i: number,
+): SVGCircleElement {
+  const c = svg(
+    'circle',
+    {
+      class: `point ${cls}`,
+      cx,
+      cy,
+      r: 3.5,
+      fill,
+      tabindex: o.onPointClick ? 0 : undefined,
+      role: o.onPointClick ? 'button' : undefined,
+      'aria-label': o.onPointClick ? label : undefined,
+      'data-value': String(toNumber(v)),
+    },
+    tip(label),
+  );
+  if (o.onPointClick) {
+    c.addEventListener('click', () => o.onPointClick!(k, i));
+    c.addEventListener('keydown', (e) => {
+      if ((e as KeyboardEvent).key === 'Enter') o.onPointClick!(k, i);
+    });
+  }
+  return c;
+}
+
+/** A legend for the series of a chart; `ordered` draws depth colours and dashes as in the chart. */
+export function legend(series: readonly Series[], ordered = false): HTMLElement {
+  const range = themeRange(Array.from(document.body.classList));
   const ul = document.createElement('ul');
   ul.className = 'legend';
   series.forEach((s, k) => {
     const li = document.createElement('li');
-    const swatch = document.createElement('span');
-    swatch.className = `swatch series-${k % 8}`;
-    li.append(swatch, s.name);
+    if (ordered) {
+      const { stroke, dash } = orderedStyle(k, series.length, range);
+      li.append(
+        svg(
+          'svg',
+          { class: 'swatch-line', width: 22, height: 10, viewBox: '0 0 22 10', 'aria-hidden': 'true' },
+          svg('line', {
+            x1: 1,
+            x2: 21,
+            y1: 5,
+            y2: 5,
+            stroke,
+            'stroke-width': 3,
+            'stroke-dasharray': dash || undefined,
+          }),
+        ),
+        s.name,
+      );
+    } else {
+      const swatch = document.createElement('span');
+      swatch.className = `swatch series-${k % 8}`;
+      li.append(swatch, s.name);
+    }
     ul.append(li);
   });
   return ul;
+}
+
+/** A chart's figures in one or two sentences (the text alternative shown under every chart). */
+export function chartSummary(o: LineChartOptions): string {
+  if (o.xTickLabels) return o.series.map((s) => acrossLayers(s, o.xTickLabels!)).join('; ') + '.';
+  const last = o.xs.length - 1;
+  if (last < 0) return 'No data yet.';
+  if (o.series.length === 1) {
+    const [s] = o.series;
+    return `${s.name} ${trend(s.values[0], s.values[last])} from ${displayNumber(s.values[0])} at ${o.xLabel} ${
+      o.xs[0]
+    } to ${displayNumber(s.values[last])} at ${o.xLabel} ${o.xs[last]}.`;
+  }
+  const at = o.series.map((s) => ({ name: s.name, v: toNumber(s.values[last]) })).filter((p) => Number.isFinite(p.v));
+  if (!at.length) return `At ${o.xLabel} ${o.xs[last]} no value is finite.`;
+  const lo = at.reduce((a, b) => (b.v < a.v ? b : a));
+  const hi = at.reduce((a, b) => (b.v > a.v ? b : a));
+  return `At ${o.xLabel} ${o.xs[last]}, ${o.title} ranges from ${displayNumber(lo.v)} at ${lo.name} to ${displayNumber(
+    hi.v,
+  )} at ${hi.name}.`;
+}
+
+/** "falls", "rises" or "stays" between two values. */
+function trend(from: WireNumber, to: WireNumber): string {
+  const a = toNumber(from),
+    b = toNumber(to);
+  return !(Number.isFinite(a) && Number.isFinite(b)) || a === b ? 'goes' : b < a ? 'falls' : 'rises';
+}
+
+/** A per-layer series read output to input: "‖∂E/∂W‖ falls from 0.19 at out to 1.5e-9 at h1". */
+function acrossLayers(s: Series, names: readonly string[]): string {
+  const n = s.values.length - 1;
+  if (n < 0) return `${s.name}: no layers`;
+  const [first, last] = [displayNumber(s.values[0]), displayNumber(s.values[n])];
+  return `${s.name} ${trend(s.values[n], s.values[0])} from ${last} at ${names[n]} to ${first} at ${names[0]}`;
+}
+
+/** A chart's text summary as a paragraph under it. */
+export function summaryParagraph(o: LineChartOptions): HTMLElement {
+  return el('p', { class: 'chart-summary' }, chartSummary(o));
 }
 
 /** A histogram as bars; `marker` draws a vertical line at a value (e.g. the mean). */
@@ -269,11 +405,4 @@ function niceXTicks(x0: number, x1: number): number[] {
   const out: number[] = [];
   for (let x = Math.ceil(x0 / step) * step; x <= x1; x += step) out.push(x);
   return out;
-}
-
-function summary(o: LineChartOptions): string {
-  return o.series
-    .map((s) => `${s.name}: ${s.values.map((v) => displayNumber(v)).join(', ')}`)
-    .join('; ')
-    .slice(0, 600);
 }

@@ -2,7 +2,7 @@
  * The network drawn as columns of units, coloured by mean activation or mean |f'(z)|; edges
  * clickable to explain a weight.
  */
-import { exactNumber, toNumber } from '../../shared/numbers';
+import { displayNumber, exactNumber, toNumber } from '../../shared/numbers';
 import type { AnalysisReport, ShapeView, Wire } from '../../shared/protocol';
 import { el, svg, tip } from './dom';
 import { bucket } from './scales';
@@ -116,6 +116,8 @@ function unitNode(d: UnitDrawing, c: number, j: number): SVGCircleElement {
       cy: d.layout.cy(c, j),
       r: 9,
       tabindex: layer >= 0 ? 0 : undefined,
+      role: layer >= 0 ? 'button' : undefined,
+      'aria-label': layer >= 0 ? unitTip(d, d.columns[c].name, layer, j, dead, saturated) : undefined,
       'data-layer-index': layer,
       'data-unit': j,
     },
@@ -159,6 +161,25 @@ function colourToggle(
   );
 }
 
+/** What the unit colours mean: the nine heat steps from low to high, and the dead and saturated outlines. */
+function colourLegend(colorBy: 'activation' | 'derivative', lo: number, hi: number): HTMLElement {
+  const what = colorBy === 'activation' ? 'mean activation a' : "mean |f'(z)|";
+  const steps = svg(
+    'svg',
+    { class: 'heat-legend', width: 9 * 14, height: 14, viewBox: `0 0 ${9 * 14} 14`, 'aria-hidden': 'true' },
+    ...Array.from({ length: 9 }, (_, k) => svg('rect', { class: `heat-${k}`, x: k * 14, y: 0, width: 14, height: 14 })),
+  );
+  return el(
+    'p',
+    { class: 'diagram-legend' },
+    `${what}: ${displayNumber(lo)} `,
+    steps,
+    ` ${displayNumber(hi)}`,
+    el('span', { class: 'legend-dead' }, 'dashed ring: dead'),
+    el('span', { class: 'legend-saturated' }, 'thick ring: saturated'),
+  );
+}
+
 /** The network diagram with its colour toggle and a hint on what can be clicked. */
 export function diagram(
   shape: Wire<ShapeView>,
@@ -169,11 +190,14 @@ export function diagram(
 ): HTMLElement {
   const columns = columnsOf(shape);
   const layout = layoutOf(columns);
+  // drawn at its own size (labels stay ≥ 11 px) in a container that scrolls sideways
   const root = svg('svg', {
     id: 'diagram-svg',
     class: 'diagram',
     viewBox: `0 0 ${layout.W} ${layout.H}`,
-    role: 'img',
+    width: layout.W,
+    height: layout.H,
+    role: 'group',
     'aria-label': `network: ${columns.map((c) => `${c.units} ${c.name}`).join(' → ')}`,
   });
   const edges = columns.slice(1).reduce((s, c, i) => s + drawn(c.units) * drawn(columns[i].units), 0);
@@ -184,7 +208,8 @@ export function diagram(
     'div',
     { id: 'diagram' },
     colourToggle(colorBy, onColorBy),
-    root,
+    colourLegend(colorBy, d.lo, d.hi),
+    el('div', { class: 'diagram-scroll', tabindex: 0, role: 'region', 'aria-label': 'network diagram' }, root),
     el(
       'p',
       { class: 'hint' },
@@ -210,7 +235,16 @@ function drawEdges(
       for (let i = 0; i < drawn(columns[c - 1].units); i++) {
         const line = svg(
           'line',
-          { class: 'edge', x1: cx(c - 1), y1: cy(c - 1, i), x2: cx(c), y2: cy(c, j), tabindex: 0 },
+          {
+            class: 'edge',
+            x1: cx(c - 1),
+            y1: cy(c - 1, i),
+            x2: cx(c),
+            y2: cy(c, j),
+            tabindex: 0,
+            role: 'button',
+            'aria-label': `weight ${columns[c].name}[${j}] ← ${from}[${i}]: explain its gradient`,
+          },
           tip(`weight ${columns[c].name}[${j}] ← ${from}[${i}]: click to explain its gradient`),
         );
         line.addEventListener('click', () => onExplain(c - 1, j, i));

@@ -4,12 +4,19 @@
  */
 import { WireNumber, displayNumber, toNumber } from '../../shared/numbers';
 import type { TrainingView, Wire } from '../../shared/protocol';
-import { Series, legend, lineChart } from './charts';
+import { LineChartOptions, Series, legend, lineChart, summaryParagraph } from './charts';
 import { el } from './dom';
 
-/** A chart with a visible title above it and an optional legend below. */
-function figure(title: string, chart: Element, key?: HTMLElement): HTMLElement {
-  return el('figure', {}, el('h4', { class: 'chart-title' }, title), chart, key);
+/** A chart with a visible title above it, then its legend (ordered series: depth colours) and its text summary. */
+function figure(title: string, o: LineChartOptions, withLegend = true): HTMLElement {
+  return el(
+    'figure',
+    {},
+    el('h4', { class: 'chart-title' }, title),
+    lineChart(o),
+    withLegend ? legend(o.series, o.ordered) : undefined,
+    summaryParagraph(o),
+  );
 }
 
 /** The history of a training run, as received. */
@@ -28,25 +35,28 @@ function perLayer(
 function trainingStatus(t: Wire<TrainingView>): string {
   const h = t.history;
   const last = h[h.length - 1];
-  return t.running
-    ? `Training: step ${t.stepsDone} of ${t.stepsTotal}`
-    : h.length
-      ? `Trained ${t.stepsDone} steps; loss ${displayNumber(h[0].loss, 4)} → ${displayNumber(last.loss, 4)}`
-      : 'Not trained yet.';
+  return t.status
+    ? t.status
+    : t.running
+      ? `Training: step ${t.stepsDone} of ${t.stepsTotal}`
+      : h.length
+        ? `Trained ${t.stepsDone} steps; loss ${displayNumber(h[0].loss, 4)} → ${displayNumber(last.loss, 4)}`
+        : 'Not trained yet.';
 }
 
 /** The loss per step, on a log axis. */
 function lossFigure(h: History, xs: readonly number[]): HTMLElement {
   return figure(
     'Loss per step (log scale)',
-    lineChart({
+    {
       id: 'chart-loss',
       title: 'Loss per step',
       xs,
       xLabel: 'step',
       series: [{ name: 'loss', values: h.map((r) => r.loss) }],
       log: true,
-    }),
+    },
+    false,
   );
 }
 
@@ -61,43 +71,35 @@ function perLayerFigures(h: History, xs: readonly number[], layerNames: readonly
     r.deadFractions.map((f, i) => toNumber(f) + toNumber(r.saturatedFractions[i])),
   );
   return [
-    figure(
-      '‖∂E/∂W‖ per layer (log scale)',
-      lineChart({
-        id: 'chart-grad-norms',
-        title: 'gradient norm per layer',
-        xs,
-        xLabel: 'step',
-        series: grad,
-        log: true,
-      }),
-      legend(grad),
-    ),
-    figure(
-      'Update ratio ‖lr·∇W‖/‖W‖ per layer (log; shaded: healthy ≈ 1e-3)',
-      lineChart({
-        id: 'chart-update-ratio',
-        title: 'update ratio per layer',
-        xs,
-        xLabel: 'step',
-        series: upd,
-        log: true,
-        band: { lo: 1e-4, hi: 1e-2, label: 'healthy update ratio, around 1e-3' },
-      }),
-      legend(upd),
-    ),
-    figure(
-      'Dead (ReLU) or saturated (sigmoid/tanh) fraction of units',
-      lineChart({
-        id: 'chart-dead',
-        title: 'dead or saturated fraction per layer',
-        xs,
-        xLabel: 'step',
-        series: dead,
-        log: false,
-      }),
-      legend(dead),
-    ),
+    figure('‖∂E/∂W‖ per layer (log scale)', {
+      id: 'chart-grad-norms',
+      title: '‖∂E/∂W‖',
+      xs,
+      xLabel: 'step',
+      series: grad,
+      log: true,
+      ordered: true,
+    }),
+    figure('Update ratio ‖lr·∇W‖/‖W‖ per layer (log; shaded: healthy ≈ 1e-3)', {
+      id: 'chart-update-ratio',
+      title: 'the update ratio',
+      xs,
+      xLabel: 'step',
+      series: upd,
+      log: true,
+      ordered: true,
+      band: { lo: 1e-4, hi: 1e-2, label: 'healthy update ratio, around 1e-3' },
+    }),
+    figure('Dead (ReLU) or saturated (sigmoid/tanh) fraction of units', {
+      id: 'chart-dead',
+      title: 'the dead or saturated fraction',
+      xs,
+      xLabel: 'step',
+      series: dead,
+      log: false,
+      ordered: true,
+      yDomain: [0, 1],
+    }),
   ];
 }
 
@@ -113,18 +115,15 @@ function activationFigure(
     name,
     values: h.map((r) => r.activationPercentiles[sel]?.[k] ?? NaN),
   }));
-  return figure(
-    `Activations of '${layerNames[sel] ?? ''}': p5–p95 percentiles (pick a layer in the table)`,
-    lineChart({
-      id: 'chart-activations',
-      title: 'activation percentiles',
-      xs,
-      xLabel: 'step',
-      series: pct,
-      log: false,
-    }),
-    legend(pct),
-  );
+  return figure(`Activations of '${layerNames[sel] ?? ''}': p5–p95 percentiles (pick a layer in the table)`, {
+    id: 'chart-activations',
+    title: 'the activation',
+    xs,
+    xLabel: 'step',
+    series: pct,
+    log: false,
+    ordered: true,
+  });
 }
 
 /**
@@ -150,7 +149,12 @@ export function trainingCharts(
           ...perLayerFigures(h, xs, layerNames),
           activationFigure(h, xs, layerNames, selectedLayer),
           t.surface
-            ? figure('Decision surface: output over the input plane, with the data', surfaceCanvas(t.surface))
+            ? el(
+                'figure',
+                {},
+                el('h4', { class: 'chart-title' }, 'Decision surface: output over the input plane, with the data'),
+                surfaceCanvas(t.surface),
+              )
             : undefined,
         )
       : undefined,

@@ -54,12 +54,12 @@ function warningItem(w: Wire<Warning>, i: number): HTMLLIElement {
   return li;
 }
 
-/** The warnings of the report, or "No warnings" when it has none (empty without a report). */
-function warningsList(report: Wire<AnalysisReport> | undefined): HTMLUListElement {
-  const list = el('ul', { id: 'summary-warnings' });
-  for (const [i, w] of (report?.warnings ?? []).entries()) list.append(warningItem(w, i));
-  if (report && !report.warnings.length) list.append(el('li', { class: 'healthy' }, 'No warnings'));
-  return list;
+/** The warnings given, or "No warnings" when there are none (empty when there is nothing to judge yet). */
+function warningsList(list: readonly Wire<Warning>[] | undefined): HTMLUListElement {
+  const ul = el('ul', { id: 'summary-warnings' });
+  for (const [i, w] of (list ?? []).entries()) ul.append(warningItem(w, i));
+  if (list && !list.length) ul.append(el('li', { class: 'healthy' }, 'No warnings'));
+  return ul;
 }
 
 /** A small bar of `width` (out of 60) for one layer's ‖∂E/∂W‖. */
@@ -152,7 +152,8 @@ function trainingLine(): HTMLParagraphElement | undefined {
   return el(
     'p',
     { id: 'summary-training' },
-    training.running ? `training: step ${training.stepsDone}` : `trained ${training.stepsDone} steps`,
+    training.status ??
+      (training.running ? `training: step ${training.stepsDone}` : `trained ${training.stepsDone} steps`),
   );
 }
 
@@ -163,6 +164,22 @@ function render(): void {
     replaceChildren(app, el('p', {}, 'Open a *.net.json network file.'), open);
     return;
   }
+  if (state.run) {
+    // a training run read from its log: its facts, how far it got, and the over-time warnings of every step
+    const run = state.run;
+    const facts =
+      run.error ?? (toNumber(run.skippedLines) ? `${run.facts} · ${run.skippedLines} lines skipped` : run.facts);
+    replaceChildren(
+      app,
+      el('h2', {}, state.fileName),
+      el('p', { id: 'summary-run' }, facts),
+      trainingLine(),
+      el('h3', {}, 'Warnings'),
+      warningsList(training?.warnings),
+      el('div', { class: 'buttons' }, open),
+    );
+    return;
+  }
   const report = state.report;
   replaceChildren(
     app,
@@ -170,7 +187,7 @@ function render(): void {
     lossLine(state),
     trainingLine(),
     el('h3', {}, 'Warnings'),
-    warningsList(report),
+    warningsList(report?.warnings),
     report ? layersTable(report) : undefined,
     el('div', { class: 'buttons' }, open, trainButton()),
   );
