@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { FixProvider } from './host/codeActions';
 import { LayerLensProvider } from './host/codeLens';
 import { registerCommands } from './host/commands';
+import { openDemoOnStart } from './host/demoStartup';
 import { NetworkDiagnostics } from './host/diagnostics';
 import { GradientPanel } from './host/gradientPanel';
 import { NetworkSession } from './host/session';
@@ -43,6 +44,7 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.languages.registerHoverProvider(NETWORK_FILES, new WeightHoverProvider(training)),
   );
   registerCommands({ context, session, panel, training, output, analysis });
+  void openDemoOnStart(panel);
 }
 
 /** Nothing to release beyond the subscriptions VS Code disposes. */

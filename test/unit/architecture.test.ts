@@ -8,7 +8,19 @@ const SRC = path.join(ROOT, 'src');
 
 /** Where a source file sits in the layering, from the bottom (numbers) to the top (entry points). */
 type Layer =
-  'numbers' | 'format' | 'kernels' | 'nn' | 'diagnosis' | 'core' | 'protocol' | 'host' | 'cli' | 'webview' | 'entry';
+  | 'numbers'
+  | 'format'
+  | 'kernels'
+  | 'nn'
+  | 'diagnosis'
+  | 'runLog'
+  | 'core'
+  | 'modelio'
+  | 'protocol'
+  | 'host'
+  | 'cli'
+  | 'webview'
+  | 'entry';
 
 /** What each layer may import as a value; `import type` of any core layer is also allowed in `protocol` and `webview`. */
 const MAY_IMPORT: Record<Layer, readonly Layer[]> = {
@@ -17,14 +29,18 @@ const MAY_IMPORT: Record<Layer, readonly Layer[]> = {
   kernels: ['kernels'],
   nn: ['numbers', 'format', 'kernels', 'nn'],
   diagnosis: ['numbers', 'format', 'kernels', 'nn', 'diagnosis'],
-  core: ['numbers', 'format', 'kernels', 'nn', 'diagnosis', 'core'],
+  // run logs of real PyTorch runs: parsed into StepRecords for the diagnosis, read by host and CLI
+  runLog: ['numbers', 'format', 'diagnosis', 'runLog'],
+  core: ['numbers', 'format', 'kernels', 'nn', 'diagnosis', 'runLog', 'core'],
+  // model import/export sits above the core's entry points: export reads a loaded network's initialised parameters
+  modelio: ['numbers', 'format', 'kernels', 'nn', 'diagnosis', 'core', 'modelio'],
   protocol: ['numbers'],
-  host: ['numbers', 'format', 'kernels', 'nn', 'diagnosis', 'core', 'protocol', 'host'],
-  cli: ['numbers', 'format', 'kernels', 'nn', 'diagnosis', 'core', 'cli'],
+  host: ['numbers', 'format', 'kernels', 'nn', 'diagnosis', 'runLog', 'core', 'modelio', 'protocol', 'host'],
+  cli: ['numbers', 'format', 'kernels', 'nn', 'diagnosis', 'runLog', 'core', 'modelio', 'cli'],
   webview: ['numbers', 'protocol', 'webview'],
   entry: ['host', 'cli', 'core'],
 };
-const CORE_LAYERS: readonly Layer[] = ['format', 'kernels', 'nn', 'diagnosis', 'core'];
+const CORE_LAYERS: readonly Layer[] = ['format', 'kernels', 'nn', 'diagnosis', 'runLog', 'core', 'modelio'];
 /** Packages and Node modules the pure core may not touch. */
 const FORBIDDEN_IN_CORE = /^(vscode|fs|path|os|child_process|worker_threads|crypto|http|https|net|node:.*)$/;
 
@@ -34,7 +50,8 @@ function layerOf(file: string): Layer {
   if (rel[0] === 'shared') return rel[1] === 'numbers.ts' ? 'numbers' : 'protocol';
   if (rel[0] === 'core') {
     const sub = rel.length > 2 ? rel[1] : '';
-    return sub === 'format' || sub === 'kernels' || sub === 'nn' || sub === 'diagnosis' ? sub : 'core';
+    const subLayers = ['format', 'kernels', 'nn', 'diagnosis', 'runLog', 'modelio'] as const;
+    return (subLayers as readonly string[]).includes(sub) ? (sub as Layer) : 'core';
   }
   if (rel[0] === 'host' || rel[0] === 'cli' || rel[0] === 'webview') return rel[0];
   return 'entry';
