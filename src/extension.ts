@@ -6,6 +6,7 @@ import { registerCommands } from './host/commands';
 import { openDemoOnStart } from './host/demoStartup';
 import { NetworkDiagnostics } from './host/diagnostics';
 import { GradientPanel } from './host/gradientPanel';
+import { RunController } from './host/runs/runController';
 import { NetworkSession } from './host/session';
 import { SUMMARY_VIEW_ID, SummaryViewProvider } from './host/sidebarView';
 import { TrainingController } from './host/training/trainingController';
@@ -24,14 +25,16 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.Uri.joinPath(context.storageUri ?? context.globalStorageUri, 'checkpoints'),
   );
   const training = new TrainingController(workerPath, session, analysis, checkpoints);
-  const panel = new GradientPanel(context.extensionUri, session, training);
-  const summary = new SummaryViewProvider(context.extensionUri, session, training);
+  const runs = new RunController(() => panel.show());
+  const panel = new GradientPanel(context.extensionUri, session, training, runs);
+  const summary = new SummaryViewProvider(context.extensionUri, session, training, runs);
   const output = vscode.window.createOutputChannel('Gradient Debugger');
   context.subscriptions.push(
     watchForCheckpoints(checkpoints),
     analysis,
     session,
     training,
+    runs,
     panel,
     summary,
     output,
@@ -43,7 +46,7 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.languages.registerCodeLensProvider(NETWORK_FILES, new LayerLensProvider(session)),
     vscode.languages.registerHoverProvider(NETWORK_FILES, new WeightHoverProvider(training)),
   );
-  registerCommands({ context, session, panel, training, output, analysis });
+  registerCommands({ context, session, panel, training, output, analysis, runs });
   void openDemoOnStart(panel);
 }
 

@@ -1,6 +1,7 @@
 /** The Gradient panel: a webview beside the editor showing the active network, restored after a restart. */
 import * as vscode from 'vscode';
 import { post } from './messaging';
+import { RunController } from './runs/runController';
 import { NetworkSession } from './session';
 import { TrainingController } from './training/trainingController';
 import { handleWebviewMessage, replay } from './viewActions';
@@ -18,6 +19,7 @@ export class GradientPanel implements vscode.Disposable {
     private readonly extensionUri: vscode.Uri,
     private readonly session: NetworkSession,
     private readonly training: TrainingController,
+    private readonly runs: RunController,
   ) {
     this.disposables.push(
       vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
@@ -26,8 +28,13 @@ export class GradientPanel implements vscode.Disposable {
       session.onDidChange(() => this.refresh()),
       training.onDidChange((uri) => {
         const view = training.view(uri);
-        if (this.panel && view && uri.toString() === session.active?.toString())
+        if (this.panel && view && !runs.shown && uri.toString() === session.active?.toString())
           post(this.panel.webview, { type: 'training', training: view });
+      }),
+      runs.onDidChange(() => {
+        if (!this.panel) return;
+        this.panel.title = this.title();
+        replay(this.panel.webview, session, training, runs);
       }),
     );
   }
@@ -66,9 +73,11 @@ export class GradientPanel implements vscode.Disposable {
     panel.title = this.title();
     panel.webview.html = renderShell(panel.webview, this.extensionUri, 'panel', panel.title);
     const subscriptions = [
-      panel.webview.onDidReceiveMessage((m) => handleWebviewMessage(m, panel.webview, this.session, this.training)),
+      panel.webview.onDidReceiveMessage((m) =>
+        handleWebviewMessage(m, panel.webview, this.session, this.training, this.runs),
+      ),
       panel.onDidChangeViewState(() => {
-        if (panel.visible) replay(panel.webview, this.session, this.training);
+        if (panel.visible) replay(panel.webview, this.session, this.training, this.runs);
       }),
     ];
     panel.onDidDispose(() => {
@@ -78,13 +87,13 @@ export class GradientPanel implements vscode.Disposable {
   }
 
   private refresh(): void {
-    if (!this.panel) return;
+    if (!this.panel || this.runs.shown) return; // a run log is shown: the network waits
     this.panel.title = this.title();
     post(this.panel.webview, { type: 'state', state: this.session.activeState() });
   }
 
   private title(): string {
-    const name = this.session.active?.path.split('/').pop();
+    const name = (this.runs.shown ?? this.session.active)?.path.split('/').pop();
     return name ? `Gradients: ${name}` : 'Gradients';
   }
 

@@ -4,6 +4,7 @@
  */
 import * as vscode from 'vscode';
 import { post } from './messaging';
+import { RunController } from './runs/runController';
 import { NetworkSession } from './session';
 import { TrainingController } from './training/trainingController';
 import { handleWebviewMessage, replay } from './viewActions';
@@ -21,14 +22,18 @@ export class SummaryViewProvider implements vscode.WebviewViewProvider, vscode.D
     private readonly extensionUri: vscode.Uri,
     private readonly session: NetworkSession,
     private readonly training: TrainingController,
+    private readonly runs: RunController,
   ) {
     this.disposables.push(
       session.onDidChange(() => {
-        if (this.view?.visible) post(this.view.webview, { type: 'state', state: session.activeState() });
+        if (this.view?.visible && !runs.shown) post(this.view.webview, { type: 'state', state: session.activeState() });
       }),
       training.onDidChange(() => {
         const t = training.view(session.active);
-        if (this.view?.visible && t) post(this.view.webview, { type: 'training', training: t });
+        if (this.view?.visible && t && !runs.shown) post(this.view.webview, { type: 'training', training: t });
+      }),
+      runs.onDidChange(() => {
+        if (this.view?.visible) replay(this.view.webview, session, training, runs);
       }),
     );
   }
@@ -38,9 +43,11 @@ export class SummaryViewProvider implements vscode.WebviewViewProvider, vscode.D
     view.webview.options = webviewOptions(this.extensionUri);
     view.webview.html = renderShell(view.webview, this.extensionUri, 'sidebar', 'Gradient summary');
     const subscriptions = [
-      view.webview.onDidReceiveMessage((m) => handleWebviewMessage(m, view.webview, this.session, this.training)),
+      view.webview.onDidReceiveMessage((m) =>
+        handleWebviewMessage(m, view.webview, this.session, this.training, this.runs),
+      ),
       view.onDidChangeVisibility(() => {
-        if (view.visible) replay(view.webview, this.session, this.training);
+        if (view.visible) replay(view.webview, this.session, this.training, this.runs);
       }),
     ];
     view.onDidDispose(() => {

@@ -3,12 +3,24 @@ import * as vscode from 'vscode';
 import { FromWebview } from '../shared/protocol';
 import { revealLayer } from './editing';
 import { WEBVIEW_COMMAND_IDS, isFromWebview, post } from './messaging';
+import { RunController } from './runs/runController';
 import { NetworkSession } from './session';
 import { TrainingController } from './training/trainingController';
 import { applyWarningFix } from './warningLookup';
 
-/** Sends a webview everything it shows: the document state and the training view. */
-export function replay(webview: vscode.Webview, session: NetworkSession, training: TrainingController): void {
+/** Sends a webview everything it shows: the document state and the training view (a run log's when one is shown). */
+export function replay(
+  webview: vscode.Webview,
+  session: NetworkSession,
+  training: TrainingController,
+  runs?: RunController,
+): void {
+  if (runs?.shown) {
+    post(webview, { type: 'state', state: runs.state() });
+    const view = runs.view();
+    if (view) post(webview, { type: 'training', training: view });
+    return;
+  }
   post(webview, { type: 'state', state: session.activeState() });
   const t = training.view(session.active);
   if (t) post(webview, { type: 'training', training: t });
@@ -20,13 +32,14 @@ export async function handleWebviewMessage(
   webview: vscode.Webview,
   session: NetworkSession,
   training: TrainingController,
+  runs?: RunController,
 ): Promise<void> {
   if (!isFromWebview(raw)) return; // untrusted: anything else is ignored
   const msg: FromWebview = raw;
-  const uri = session.active;
+  const uri = runs?.shown ? undefined : session.active; // a run log has no layers to reveal or fix in place
   switch (msg.type) {
     case 'ready':
-      replay(webview, session, training);
+      replay(webview, session, training, runs);
       return;
     case 'reveal':
       if (uri) await revealLayer(uri, msg.layerIndex);

@@ -41,8 +41,22 @@ export interface DocumentState {
   /** Last good analysis; kept when the file becomes invalid so nothing is lost. */
   readonly report?: AnalysisReport;
   readonly shape?: ShapeView;
-  /** Current validation errors; non-empty means `report` is stale. */
+  /** Current validation errors; non-empty means `report` is stale. For a run log: the skipped lines. */
   readonly problems: readonly ProblemView[];
+  /** Set when the file is a training run's log (`*.gd.jsonl`) rather than a network file. */
+  readonly run?: RunStateView;
+}
+
+/** A training run read from its log: what the panel and the side view show instead of an analysis. */
+export interface RunStateView {
+  /** The observed layers, in model order (from the log's header). */
+  readonly layerNames: readonly string[];
+  /** How the run was made, in one line: strategy, optimizer, loss, every. */
+  readonly facts: string;
+  /** Lines skipped in all (the first of them are listed in `problems`, with their line numbers). */
+  readonly skippedLines: number;
+  /** Why the log cannot be read (not a run log, an unknown format version, no longer there). */
+  readonly error?: string;
 }
 
 /** Training progress for the over-time charts. */
@@ -51,6 +65,8 @@ export interface TrainingView {
   readonly stepsDone: number;
   readonly stepsTotal: number;
   readonly history: readonly StepRecord[];
+  /** A status line in place of the training progress (a run read from its log says how far it got). */
+  readonly status?: string;
   /** Over-time warnings of the run so far (each with the step it first held). */
   readonly warnings: readonly Warning[];
   /** Decision surface for 2-input networks: res × res outputs over [xMin,xMax]×[yMin,yMax]. */

@@ -26,7 +26,8 @@ export function analysisCommands(s: CommandServices): CommandTable {
 }
 
 /** Follows the active network and shows the panel. */
-async function openPanel({ session, panel }: CommandServices): Promise<void> {
+async function openPanel({ session, panel, runs }: CommandServices): Promise<void> {
+  if (runs.shown) return panel.show(); // a run log is shown: the panel follows it
   const doc = await activeDocument(session);
   if (doc) session.follow(doc);
   panel.show();

@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { analysisCommands } from './analysisCommands';
 import { fileCommands } from './fileCommands';
 import { modelCommands } from './modelCommands';
+import { runCommands } from './runCommands';
 import { CommandServices } from './services';
 import { trainingCommands } from './trainingCommands';
 import { walkthroughCommands } from './walkthroughCommands';
@@ -16,6 +17,7 @@ export function registerCommands(services: CommandServices): void {
     ...analysisCommands(services),
     ...fileCommands(services),
     ...modelCommands(services),
+    ...runCommands(services),
     ...trainingCommands(services),
     ...walkthroughCommands(services),
   };
