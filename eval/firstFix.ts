@@ -48,6 +48,9 @@ export interface FixTrial {
   readonly seeds: readonly { seed: number; unfixed: number; fixed: number }[];
 }
 
+/** Relative rounding of the stored targets (4 significant digits: at most 5e-4). */
+const TARGET_ROUNDING = 5e-4;
+
 /** Tries a warning's first fix on `seeds` seeds from the file's own. */
 export function tryFirstFix(
   id: string,
@@ -66,8 +69,9 @@ export function tryFirstFix(
     const fixed = trainedLoss(withSeed(patched, seed), dir);
     return { seed, unfixed, fixed };
   });
-  const effective = results.every(
-    (r) => Number.isFinite(r.fixed) && (r.fixed <= (target ?? -Infinity) || r.fixed <= 0.5 * r.unfixed),
-  );
+  // targets are stored to 4 significant digits (the repair's worst loss rounded): half a unit of the last digit
+  // is within the target, so that a fix equal to the repair meets it
+  const reach = target === undefined ? -Infinity : target * (1 + TARGET_ROUNDING);
+  const effective = results.every((r) => Number.isFinite(r.fixed) && (r.fixed <= reach || r.fixed <= 0.5 * r.unfixed));
   return { id, kind: warning.kind, fix: warning.fixes?.[0]?.title, effective, seeds: results };
 }

@@ -101,13 +101,18 @@ Commands:
   analyze   one full-batch forward/backward pass: per-layer table and warnings
   train     run the file's training settings, then diagnose the run
   check     compare analytic gradients with central differences
+  fix       FILE [--fix N] [--out FILE]: apply the N-th verified fix (default 1, the recommended one)
+  diagnose  RUN.gd.jsonl [--json] [--fail-on KINDS|any]: the over-time rules on a logged PyTorch run
+  import    MODEL [--out FILE] ...: an ONNX or safetensors model as a network file (see import --help)
+  export    FILE --onnx OUT | --pytorch OUT: the network as ONNX or a PyTorch script
 
 Options:
   --json               print JSON instead of text (one object per run)
   --gradients          analyze: include ∂loss/∂W and ∂loss/∂b of every layer
   --fail-on KINDS|any  analyze/train: exit 1 when a warning of these kinds is present
                        (comma list of: vanishing_gradient, exploding_gradient, dead_relu,
-                        saturated_activation, non_finite, bad_init, output_mismatch, loss_diverging)
+                        saturated_activation, non_finite, bad_init, output_mismatch, data_scale,
+                        learning_rate_too_high, loss_diverging, not_learning)
   --steps N            train: number of steps (default: the file's training.steps)
   --tolerance X        check: largest relative error that passes (default 1e-4)
   --root DIR           folder CSV files must stay inside (default: nearest folder with .git or package.json)

@@ -19,7 +19,10 @@ import { TrainingRun } from './trainingRun';
 
 /** How much each candidate is trained and on how many samples. */
 export interface VerificationBudget {
-  /** Steps per copy: min(the file's steps, this) (default 200). */
+  /**
+   * Steps per copy: min(the file's steps, this); by default 200, or more for a small network, as many as
+   * `WORK_PER_COPY` multiply-adds allow (up to 1,000), so a fix that needs a few hundred steps shows it.
+   */
   readonly steps?: number;
   /** Samples per copy, a seeded subsample beyond it (default 256). */
   readonly samples?: number;
@@ -33,6 +36,9 @@ interface Trial {
   readonly serious: readonly Warning[];
   /** Full-batch loss over the samples after the steps (∞ when it became NaN). */
   readonly lossReached: number;
+  /** The loss function, and its chance level on the samples: losses of different functions compare as loss/chance. */
+  readonly lossFunction: string;
+  readonly chance: number;
   readonly steps: number;
   readonly samples: number;
 }
@@ -93,7 +99,8 @@ function verifyOne(
     const trial = patched === text ? undefined : trialOf(patched);
     return { ...fix, effect: effectOf(warning, original, trial) };
   });
-  const fixes = tried.filter((f) => f.effect.helps).sort((a, b) => a.effect.lossAfter - b.effect.lossAfter);
+  const relative = (f: Fix): number => f.effect!.lossAfter / f.effect!.chanceAfter;
+  const fixes = tried.filter((f) => f.effect.helps).sort((a, b) => relative(a) - relative(b));
   const rejectedFixes = tried.filter((f) => !f.effect.helps);
   return { ...warning, fixes, rejectedFixes, fixesVerified: true };
 }
@@ -105,14 +112,16 @@ function runTrial(text: string, options: LoadOptions, budget: VerificationBudget
   if (!loaded) return undefined;
   const sampled: LoadedNetwork = { ...loaded, dataset: seededSubsample(loaded.dataset, budget.samples ?? 256) };
   const report = analyze(sampled, budget.thresholds);
-  const steps = Math.min(loaded.spec.training.steps, budget.steps ?? 200);
+  const steps = Math.min(loaded.spec.training.steps, budget.steps ?? defaultSteps(sampled));
   const run = new TrainingRun({ ...sampled, network: sampled.network.clone() }, budget.thresholds, true);
   run.advance(steps);
   const { network, dataset } = run.loaded;
   const loss = network.lossValue(dataset.inputs, dataset.targets, dataset.samples);
   // judged as a training run is: a symptom at the start of a run that ends fitting its data is no fault
   const serious = runWarnings(run.warnings(), report, analyze(run.loaded, budget.thresholds)).filter(isSerious);
-  return { report, serious, lossReached: Number.isFinite(loss) ? loss : Infinity, steps, samples: dataset.samples };
+  const lossReached = Number.isFinite(loss) ? loss : Infinity;
+  const { samples } = dataset;
+  return { report, serious, lossReached, lossFunction: loaded.spec.loss, chance: report.chanceLoss, steps, samples };
 }
 
 /** Kinds about one layer's units: a fix for one layer is judged on that layer only. */
@@ -136,6 +145,15 @@ function kernelsFor(spec: NetworkSpec, samples: number): MatmulKernel {
   return bytes > WASM_COPY_BYTES ? 'typescript' : 'auto';
 }
 
+/** Multiply-adds one copy's training may take by default (about 0.3 s here). */
+const WORK_PER_COPY = 3e8;
+
+/** 200 steps, or up to 1,000 for a network small enough that they cost at most WORK_PER_COPY multiply-adds. */
+function defaultSteps({ network, dataset }: LoadedNetwork): number {
+  const perStep = 3 * network.parameterCount() * dataset.samples; // forward, backward to z, backward to W
+  return Math.max(200, Math.min(1000, Math.floor(WORK_PER_COPY / perStep)));
+}
+
 /** Whether the trial still shows the warning: the same kind (at the same layer, for the kinds about one layer's units). */
 function stillShows(warning: Warning, trial: Trial): boolean {
   const sameLayer = (w: Warning): boolean => !PER_LAYER.includes(w.kind) || w.layerIndex === warning.layerIndex;
@@ -146,13 +164,32 @@ function stillShows(warning: Warning, trial: Trial): boolean {
 function effectOf(warning: Warning, original: Trial, trial: Trial | undefined): FixEffect {
   const base = { steps: original.steps, samples: original.samples, lossBefore: original.lossReached };
   if (!trial)
-    return { ...base, lossAfter: NaN, removesWarning: false, newSerious: [], helps: false, summary: 'changes nothing' };
-  const before = new Set(original.serious.map((w) => w.kind));
-  const newSerious = [...new Set(trial.serious.map((w) => w.kind).filter((k) => !before.has(k)))];
+    return {
+      ...base,
+      lossAfter: NaN,
+      chanceAfter: NaN,
+      removesWarning: false,
+      newSerious: [],
+      helps: false,
+      summary: 'changes nothing',
+    };
+  // a network that is NaN from the start hides every other warning: only non-finite values count as new there
+  const known = new Set(original.serious.map((w) => w.kind));
+  const blind = original.report.warnings.some((w) => w.kind === 'non_finite');
+  const newSerious = [
+    ...new Set(trial.serious.map((w) => w.kind).filter((k) => !known.has(k) && (!blind || k === 'non_finite'))),
+  ];
   const removesWarning = !stillShows(warning, trial);
-  // a run that blew up anyway is no repair, even of one that blew up sooner
+  // a run that blew up anyway is no repair, even of one that blew up sooner;
+  // a fix that changes the loss function is compared by loss/chance; an output that cannot fit its targets has a
+  // loss that says nothing (a one-unit softmax's cross-entropy is always 0), so only its removal counts there
+  const sameLoss = trial.lossFunction === original.lossFunction;
+  const [before, after] = sameLoss
+    ? [original.lossReached, trial.lossReached]
+    : [original.lossReached / original.chance, trial.lossReached / trial.chance];
   const notWorse =
-    Number.isFinite(trial.lossReached) && trial.lossReached <= original.lossReached * (1 + NOT_WORSE_MARGIN) + 1e-12;
+    Number.isFinite(trial.lossReached) &&
+    (warning.kind === 'output_mismatch' || after <= before * (1 + NOT_WORSE_MARGIN) + 1e-12);
   const helps = removesWarning && newSerious.length === 0 && notWorse;
   const loss = `loss after ${original.steps} steps ${fmt(original.lossReached)} → ${fmt(trial.lossReached)}`;
   const figure = layerFigure(warning, original.report, trial.report);
@@ -168,6 +205,7 @@ function effectOf(warning: Warning, original: Trial, trial: Trial | undefined): 
   return {
     ...base,
     lossAfter: trial.lossReached,
+    chanceAfter: trial.chance,
     removesWarning,
     newSerious,
     helps,

@@ -10,7 +10,16 @@ import { LogMedian, MovingWindow } from './onlineStats';
 import { LossLevel, OnlineRule, activationsNonFinite } from './overTimeLoss';
 import { StepRecord, Warning } from './report';
 import { Thresholds } from './thresholds';
-import { clipFix, initFix, layerSpan, leakyReluFix, learningRateFix, reluHeFix, warningHead } from './warningParts';
+import {
+  clipFix,
+  initFix,
+  layerSpan,
+  leakyReluFix,
+  learningRateFix,
+  reluHeFix,
+  standardLearningRateFix,
+  warningHead,
+} from './warningParts';
 
 /**
  * Updates that stay too large for the weights: a layer's update ratio above the band over a moving window
@@ -176,7 +185,10 @@ export class StalledLayersRule implements OnlineRule {
     const start = stalled[stalled.length - 1]; // closest to the output: where the vanishing starts, walking backward
     const learner = medians.findIndex((m, l) => l > start && m >= t.learningUpdateRatio);
     const saturating = stalled.filter((l) => activationFacts(spec.layers[l].activation.type).family === 'saturating');
-    const fixes: Fix[] = saturating.length ? [reluHeFix(spec, saturating)] : [initFix(spec, stalled)];
+    const fixes: Fix[] = [
+      saturating.length ? reluHeFix(spec, saturating) : initFix(spec, stalled),
+      ...[standardLearningRateFix(spec)].filter((f): f is Fix => f !== undefined), // a rate far below the usual
+    ];
     const stalledMedians = stalled.map((l) => `${spec.layers[l].name} ${fmt(medians[l])}`).join(', ');
     return [
       {

@@ -11,7 +11,15 @@ import { hasNonFinite } from './stats';
 import { Thresholds } from './thresholds';
 import { activationFacts } from '../format/activationFacts';
 import { Fix } from '../format/fixEdits';
-import { clipFix, initFix, learningRateFix, normalizeFix, reluHeFix, warningHead } from './warningParts';
+import {
+  clipFix,
+  initFix,
+  learningRateFix,
+  normalizeFix,
+  reluHeFix,
+  standardLearningRateFix,
+  warningHead,
+} from './warningParts';
 
 /** One over-time rule: sees each step once, in order, and can say at any time what it found. */
 export interface OnlineRule {
@@ -238,5 +246,6 @@ function notLearningFixes(spec: NetworkSpec): Fix[] {
     normalizeFix(),
     learningRateFix(spec, 10),
     learningRateFix(spec, 0.1),
+    ...[standardLearningRateFix(spec)].filter((f): f is Fix => f !== undefined),
   ];
 }

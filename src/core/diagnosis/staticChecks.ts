@@ -35,7 +35,7 @@ export function staticWarnings(spec: NetworkSpec, dataset: Dataset): Warning[] {
     }
     fanIn = layer.units;
   });
-  if (symmetric.length) warnings.push(symmetricInit(spec, symmetric));
+  if (symmetric.length) warnings.push(symmetricInit(spec, symmetric, zeroOutput(spec)));
   if (oversized.length) warnings.push(oversizedInit(spec, oversized, offScale));
   const mismatch = outputMismatch(spec, dataset);
   if (mismatch) warnings.push(mismatch);
@@ -43,7 +43,7 @@ export function staticWarnings(spec: NetworkSpec, dataset: Dataset): Warning[] {
 }
 
 /** One warning for every hidden layer whose units start identical (all-zero or identical rows of weights). */
-function symmetricInit(spec: NetworkSpec, layers: readonly number[]): Warning {
+function symmetricInit(spec: NetworkSpec, layers: readonly number[], zeroOut: number[]): Warning {
   const explicit = layers.filter((l) => spec.layers[l].weights);
   const what =
     explicit.length === layers.length
@@ -59,8 +59,15 @@ function symmetricInit(spec: NetworkSpec, layers: readonly number[]): Warning {
       'every unit computes the same thing and they stay identical while training.',
     cause: 'With equal weights, every unit of a layer receives the same gradient (the symmetry is never broken).',
     fix: `Use ${INIT_LABELS[activationFacts(spec.layers[layers[0]].activation.type).recommendedInit]} initialisation.`,
-    fixes: [initFix(spec, layers)],
+    // an all-zero output above all-zero hidden layers is re-initialised with them: alone it is normal practice
+    fixes: [initFix(spec, [...layers, ...zeroOut])],
   };
+}
+
+/** The output layer's index when it is zero-initialised (no explicit weights), as a list of zero or one. */
+function zeroOutput(spec: NetworkSpec): number[] {
+  const last = spec.layers.length - 1;
+  return !spec.layers[last].weights && spec.layers[last].init.type === 'zeros' ? [last] : [];
 }
 
 /** One warning for every layer initialised far above He/Xavier scale. */

@@ -89,7 +89,7 @@ export const DEFAULT_THRESHOLDS: Thresholds = {
   explodingUpdateRatio: 1,
   sustainedExplodingUpdateRatio: 1e-1,
   explodingMeanGradient: 1e6,
-  deadFraction: 0.25,
+  deadFraction: 0.5,
   saturationDerivative: 0.01,
   saturationSamples: 0.5,
   saturatedFraction: 0.5,

@@ -25,7 +25,9 @@ export function dead(spec: NetworkSpec, layers: readonly LayerReport[], c: PassC
       const all = l.deadUnits.length === l.units;
       const z = l.preactivations;
       const units = `${l.deadUnits.slice(0, 12).join(', ')}${l.deadUnits.length > 12 ? ', …' : ''}`;
-      const severity = fitted ? 'info' : all ? 'error' : 'warning';
+      // a first-layer unit sees only the data: dead, it can never come back; a deeper one revives when the
+      // layers below it change, so there a partly dead layer is information until training shows otherwise
+      const severity = fitted ? 'info' : all ? 'error' : l.index === 0 ? 'warning' : 'info';
       return {
         ...warningHead(spec, 'dead_relu', severity, l.index, l.deadUnits),
         message:

@@ -25,7 +25,7 @@ const ORDER: readonly WarningKind[] = [
 const CAUSES: Partial<Record<WarningKind, readonly WarningKind[]>> = {
   exploding_gradient: ['bad_init', 'data_scale', 'learning_rate_too_high'],
   vanishing_gradient: ['bad_init'],
-  saturated_activation: ['data_scale', 'bad_init'],
+  saturated_activation: ['data_scale', 'bad_init', 'output_mismatch', 'learning_rate_too_high'],
   dead_relu: ['data_scale', 'bad_init', 'learning_rate_too_high'],
   loss_diverging: ['learning_rate_too_high', 'data_scale'],
   not_learning: ['data_scale', 'bad_init', 'learning_rate_too_high', 'output_mismatch'],

@@ -64,6 +64,18 @@ export function normalizeFix(kind: 'standard' | 'minmax' = 'standard'): Fix {
   return { title: `${what} (data.normalize: "${kind}")`, actions: [{ kind: 'set_normalize', normalize: kind }] };
 }
 
+/** Usual starting learning rates: 0.01 for SGD and momentum, 1e-3 for Adam (torch.optim's Adam default). */
+export function standardLearningRateFix(spec: NetworkSpec): Fix | undefined {
+  const usual = spec.training.optimizer === 'adam' ? 1e-3 : 0.01;
+  const lr = spec.training.learningRate;
+  if (lr >= usual / 10 && lr <= usual * 10) return undefined;
+  const verb = lr < usual ? 'Raise' : 'Lower';
+  return {
+    title: `${verb} the learning rate to ${usual} (the usual start for ${spec.training.optimizer})`,
+    actions: [{ kind: 'set_learning_rate', learningRate: usual }],
+  };
+}
+
 /** The total gradient norm clipped at 1 (torch.nn.utils.clip_grad_norm_). */
 export function clipFix(): Fix {
   return { title: 'Clip the gradient norm at 1', actions: [{ kind: 'set_clip', norm: 1 }] };

@@ -9,7 +9,16 @@ import { activationFacts } from '../format/activationFacts';
 import { Fix } from '../format/fixEdits';
 import { LayerReport, Warning } from './report';
 import { NetworkSpec } from '../format/spec';
-import { clipFix, initFix, layerSpan, learningRateFix, normalizeFix, reluHeFix, warningHead } from './warningParts';
+import {
+  clipFix,
+  initFix,
+  layerSpan,
+  learningRateFix,
+  normalizeFix,
+  reluHeFix,
+  standardLearningRateFix,
+  warningHead,
+} from './warningParts';
 import { dead, saturated } from './unitRules';
 import { Thresholds } from './thresholds';
 import { NonFiniteMap, PassContext, fits } from './passContext';
@@ -137,9 +146,12 @@ function vanishing(spec: NetworkSpec, layers: readonly LayerReport[], c: PassCon
     .map((l) => l.index)
     .filter((l) => activationFacts(spec.layers[l].activation.type).family === 'saturating');
   const derivs = crossed.map((l) => `${fmt(l.derivatives.meanAbs)}`).join(' × ');
-  const fixes: Fix[] = saturating.length
-    ? [reluHeFix(spec, saturating), initFix(spec, affected)]
-    : [initFix(spec, affected)];
+  const usualRate = standardLearningRateFix(spec); // an update ratio that small may be the learning rate's doing
+  const fixes: Fix[] = [
+    ...(saturating.length ? [reluHeFix(spec, saturating)] : []),
+    initFix(spec, affected),
+    ...(usualRate ? [usualRate] : []),
+  ];
   const these = affected.length === 1 ? 'this layer' : 'these layers';
   const fall =
     `‖∇W‖ falls from ${fmt(out.gradients.weightNorm)} at '${out.name}' ` +

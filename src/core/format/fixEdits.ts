@@ -38,6 +38,8 @@ export interface FixEffect {
   /** Loss over those samples after the steps: the file as it is, and patched. */
   readonly lossBefore: number;
   readonly lossAfter: number;
+  /** The patched copy's chance-level loss: fixes are ranked by lossAfter/chanceAfter (one may change the loss). */
+  readonly chanceAfter: number;
   /** Whether the warning it was offered for is gone in the patched copy. */
   readonly removesWarning: boolean;
   /** Serious warning kinds the patched copy has that the original had not. */
