@@ -1,19 +1,8 @@
 /** The warning kinds the evaluation scores, and the shape of the corpus manifest (eval/corpus.json). */
+import { WARNING_KINDS } from '../src/core/diagnosis/report';
 
-/** Every warning kind scored: the eight of report.ts and the three the diagnosis issue adds. */
-export const EVAL_KINDS = [
-  'vanishing_gradient',
-  'exploding_gradient',
-  'dead_relu',
-  'saturated_activation',
-  'non_finite',
-  'bad_init',
-  'output_mismatch',
-  'loss_diverging',
-  'data_scale',
-  'learning_rate_too_high',
-  'not_learning',
-] as const;
+/** Every warning kind scored: all of them, as the diagnosis defines them (one list, in report.ts). */
+export const EVAL_KINDS = WARNING_KINDS;
 /** One scored warning kind. */
 export type EvalKind = (typeof EVAL_KINDS)[number];
 
