@@ -203,8 +203,17 @@ suite('First run: npm start at 1280×800', function () {
     );
     await (await frameWith(page, '#layer-table')).locator('.toolbar button', { hasText: 'Train' }).click();
     await answerSteps(page, '100');
-    const panel = await frameWith(page, '#chart-grad-norms', 120_000);
-    await panel.locator('#chart-grad-norms').scrollIntoViewIfNeeded();
+    // the panel redraws as training and the fixes' verification report in: scroll to the chart once it holds still
+    await waitFor(
+      async () =>
+        (await frameWith(page, '#chart-grad-norms', 120_000))
+          .locator('#chart-grad-norms')
+          .scrollIntoViewIfNeeded({ timeout: 2_000 })
+          .then(() => true)
+          .catch(() => false),
+      60_000,
+      'the gradient chart can be scrolled into view',
+    );
     for (const [theme, tag] of [
       ['Light Modern', 'light'],
       ['Dark High Contrast', 'high-contrast'],

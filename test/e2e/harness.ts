@@ -204,6 +204,27 @@ export class VsCode {
 
   /** Opens a workspace file by clicking it in the Explorer (expanding folders on the way) and waits until its tab is active. */
   async openFile(relative: string): Promise<void> {
+    // a long explorer list renders only the rows in view: beyond it, Quick Open finds the file
+    if (!(await this.openFromExplorer(relative))) await this.quickOpen(relative);
+    const name = relative.split('/').pop()!;
+    await this.page
+      .locator(`.editor-group-container.active .tab.active[aria-label^="${name}"]`)
+      .first()
+      .waitFor({ timeout: 15_000 });
+  }
+
+  /** Opens a file with Quick Open (Ctrl+P), typing its path. */
+  private async quickOpen(relative: string): Promise<void> {
+    await this.page.keyboard.press('Control+P');
+    const input = this.page.locator('.quick-input-widget input').first();
+    await input.waitFor({ state: 'visible', timeout: 15_000 });
+    await input.fill(relative);
+    await this.page.locator('.quick-input-list .monaco-list-row').first().waitFor({ timeout: 15_000 });
+    await this.page.keyboard.press('Enter');
+  }
+
+  /** Opens a file by clicking through the explorer; false when a row is not in view. */
+  private async openFromExplorer(relative: string): Promise<boolean> {
     await this.showExplorer();
     const parts = relative.split('/');
     for (const [i, part] of parts.entries()) {
@@ -212,17 +233,17 @@ export class VsCode {
           `.explorer-folders-view .monaco-list-row[aria-label="${part}"], .explorer-folders-view .monaco-list-row[aria-label^="${part} "], .explorer-folders-view .monaco-list-row[aria-label^="${part},"]`,
         )
         .first();
-      await row.waitFor({ state: 'visible', timeout: 15_000 });
+      const shown = await row
+        .waitFor({ state: 'visible', timeout: 8_000 })
+        .then(() => true)
+        .catch(() => false);
+      if (!shown) return false;
       const isFolder = i < parts.length - 1;
       if (isFolder && (await row.getAttribute('aria-expanded')) === 'true') continue;
       await row.click();
       if (!isFolder) await row.dblclick(); // pin it instead of a preview that the next open would replace
     }
-    const name = parts[parts.length - 1];
-    await this.page
-      .locator(`.editor-group-container.active .tab.active[aria-label^="${name}"]`)
-      .first()
-      .waitFor({ timeout: 15_000 });
+    return true;
   }
 
   /** The webview frame (panel or side view) whose document contains `selector` (searched afresh: webviews reload when shown again). */

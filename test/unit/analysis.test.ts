@@ -156,7 +156,15 @@ suite('analysis and warnings', () => {
       const bad = report.warnings.find((w) => w.kind === 'bad_init');
       assert.ok(bad, `${activation}: no bad_init warning`);
       assert.strictEqual(bad.fix, `Use ${name} initialisation.`, activation);
-      assert.deepStrictEqual(bad.fixes[0].actions, [{ kind: 'set_init', layers: [0], init }], activation);
+      // the output is all-zero too: it is re-initialised with the hidden layer (a linear output: Xavier)
+      const both =
+        init === 'xavier'
+          ? [{ kind: 'set_init', layers: [0, 1], init }]
+          : [
+              { kind: 'set_init', layers: [0], init },
+              { kind: 'set_init', layers: [1], init: 'xavier' },
+            ];
+      assert.deepStrictEqual(bad.fixes[0].actions, both, activation);
     }
   });
 });

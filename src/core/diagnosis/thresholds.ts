@@ -7,8 +7,6 @@
 export interface Thresholds {
   /** ‖∇W_first‖/‖∇W_last‖ below this is vanishing (AutoTrainer, ICSE 2021: 1e-3). */
   readonly vanishingRatio: number;
-  /** …together with ‖∇W_first‖ below this (AutoTrainer: 1e-4). */
-  readonly vanishingNorm: number;
   /**
    * A layer whose update ratio lr·‖∇W‖/‖W‖ is below this does not move (DeepDiagnosis, ICSE 2022:
    * healthy ≥ 1e-5).
@@ -46,8 +44,6 @@ export interface Thresholds {
    * of pre-activations beyond ±5).
    */
   readonly saturationSamples: number;
-  /** Fraction of a layer's units saturated that raises a warning (DeepDiagnosis and TheDeepChecker: > 50%). */
-  readonly saturatedFraction: number;
   /**
    * Over time: a smoothed loss at least this multiple of the best smoothed loss is divergence
    * (TheDeepChecker: ≥ 2× the minimum).
@@ -82,7 +78,6 @@ export interface Thresholds {
 /** Defaults from the literature (see each field). */
 export const DEFAULT_THRESHOLDS: Thresholds = {
   vanishingRatio: 1e-3,
-  vanishingNorm: 1e-4,
   stalledUpdateRatio: 1e-5,
   learningUpdateRatio: 1e-4,
   explodingRatio: 70,
@@ -92,7 +87,6 @@ export const DEFAULT_THRESHOLDS: Thresholds = {
   deadFraction: 0.5,
   saturationDerivative: 0.01,
   saturationSamples: 0.5,
-  saturatedFraction: 0.5,
   divergenceFactor: 2,
   lossWindow: 10,
   growthSteps: 3,
