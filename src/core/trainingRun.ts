@@ -3,7 +3,7 @@
  * implementation behind the CLI's `train` and the extension's worker thread. Each step is
  * measured here, between the Trainer's gradients and its update.
  */
-import { activationPercentiles, deadUnits, saturatedUnits } from './diagnosis/layerHealth';
+import { PERCENTILE_VALUES, activationPercentiles, deadUnits, saturatedUnits } from './diagnosis/layerHealth';
 import { hasNonFinite } from './diagnosis/stats';
 import { OverTimeMonitor } from './diagnosis/overTime';
 import { chanceLoss } from './diagnosis/chance';
@@ -24,7 +24,12 @@ export const RECORDED_PERCENTILES = [5, 25, 50, 75, 95] as const;
  * `light` skips the activation percentiles (the charts' bands), recording only whether a layer's
  * activations were finite: what a short verification run needs, at a fraction of the cost.
  */
-export function measuredStep(trainer: Trainer, t: Thresholds = DEFAULT_THRESHOLDS, light = false): StepRecord {
+export function measuredStep(
+  trainer: Trainer,
+  t: Thresholds = DEFAULT_THRESHOLDS,
+  light = false,
+  scratch: Float64Array = new Float64Array(2 * PERCENTILE_VALUES),
+): StepRecord {
   const step = trainer.stepsDone;
   const loss = trainer.gradients();
   const size = trainer.batchRows;
@@ -35,7 +40,9 @@ export function measuredStep(trainer: Trainer, t: Thresholds = DEFAULT_THRESHOLD
     (l) => saturatedUnits(l, size, t.saturationDerivative, t.saturationSamples).length / l.units,
   );
   const activationPercentilesPerLayer = layers.map((l) =>
-    light ? [hasNonFinite(l.out, size * l.units) ? NaN : 0] : activationPercentiles(l, size, RECORDED_PERCENTILES),
+    light
+      ? [hasNonFinite(l.out, size * l.units) ? NaN : 0]
+      : activationPercentiles(l, size, RECORDED_PERCENTILES, scratch),
   );
   const weightNorms = layers.map((l) => norm(l.weights));
   trainer.update();
@@ -83,6 +90,8 @@ export class TrainingRun {
   private readonly initial: LoadedNetwork;
   private readonly thresholds: Thresholds;
   private readonly thinned = new ThinnedHistory();
+  /** Where each step's activation percentiles are sorted, so long runs allocate nothing outside the JS heap. */
+  private readonly scratch = new Float64Array(2 * PERCENTILE_VALUES);
   private monitor: OverTimeMonitor;
 
   /** `light`: record no activation percentiles (see measuredStep), for short runs nobody charts. */
@@ -120,7 +129,7 @@ export class TrainingRun {
     const records: StepRecord[] = [];
     let nonFinite = false;
     while (this.trainer.stepsDone < target && !nonFinite) {
-      const r = measuredStep(this.trainer, this.thresholds, this.light);
+      const r = measuredStep(this.trainer, this.thresholds, this.light, this.scratch);
       records.push(r);
       this.thinned.push(r);
       this.monitor.observe(r);

@@ -45,17 +45,24 @@ export function saturatedUnits(
   return result;
 }
 
-/** Percentiles (0–100) of a layer's activations a, from at most `maxValues` evenly strided entries (chart bands: 512 keep each within ~0.2% of rank). */
+/** Most activations one percentile estimate sorts: evenly strided, 512 to 1,023 of them (chart bands). */
+export const PERCENTILE_VALUES = 512;
+
+/**
+ * Percentiles (0–100) of a layer's activations a, from at most 2·PERCENTILE_VALUES evenly strided entries, sorted
+ * in `scratch` (at least that long) when given: a training step then allocates no buffer outside the JS heap.
+ */
 export function activationPercentiles(
   layer: DenseLayer,
   batch: number,
   percentiles: readonly number[],
-  maxValues = 512,
+  scratch?: Float64Array,
 ): number[] {
   const n = batch * layer.units;
   if (n === 0) return percentiles.map(() => NaN);
-  const stride = Math.max(1, Math.floor(n / maxValues));
-  const values = new Float64Array(Math.ceil(n / stride));
+  const stride = Math.max(1, Math.floor(n / PERCENTILE_VALUES));
+  const count = Math.ceil(n / stride);
+  const values = scratch && scratch.length >= count ? scratch.subarray(0, count) : new Float64Array(count);
   for (let i = 0, k = 0; i < n; i += stride, k++) values[k] = layer.out[i];
   values.sort();
   return percentiles.map((p) => values[Math.min(values.length - 1, Math.round((p / 100) * (values.length - 1)))]);
