@@ -1,4 +1,5 @@
 /** What every one-pass rule may read besides the per-layer figures: the loss and its chance level, the data's scale. */
+import { featureMoments } from '../nn/normalize';
 
 /** Where NaN/±∞ appeared: per layer, in the forward pass (z, f(z) or W) and in the gradients (backward). */
 export interface NonFiniteMap {
@@ -29,12 +30,6 @@ export function fits(c: PassContext): boolean {
 
 /** max(|mean|, std) of each input feature (column) of a row-major samples × features matrix. */
 export function featureScales(inputs: Float64Array, samples: number, features: number): number[] {
-  return Array.from({ length: features }, (_, j) => {
-    let sum = 0;
-    for (let i = 0; i < samples; i++) sum += inputs[i * features + j];
-    const mean = sum / samples;
-    let sq = 0;
-    for (let i = 0; i < samples; i++) sq += (inputs[i * features + j] - mean) ** 2;
-    return Math.max(Math.abs(mean), Math.sqrt(sq / samples));
-  });
+  const { mean, std } = featureMoments(inputs, samples, features);
+  return mean.map((m, j) => Math.max(Math.abs(m), std[j]));
 }

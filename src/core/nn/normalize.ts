@@ -23,15 +23,25 @@ export function normalizeInputs(data: Dataset, kind: NormalizeKind): Normalizati
   return { kind, ...stats };
 }
 
-/** Per-feature mean and population standard deviation (two passes, for accuracy); a zero std becomes 1. */
-function meanAndStd({ inputs, inputSize, samples }: Dataset): { shift: number[]; scale: number[] } {
+/** Per-feature mean and population standard deviation √(Σ(x − mean)²/N), in two passes for accuracy. */
+export function featureMoments(
+  inputs: Float64Array,
+  samples: number,
+  inputSize: number,
+): { mean: number[]; std: number[] } {
   const mean = new Array<number>(inputSize).fill(0);
   const sq = new Array<number>(inputSize).fill(0);
   for (let s = 0; s < samples; s++) for (let i = 0; i < inputSize; i++) mean[i] += inputs[s * inputSize + i];
   for (let i = 0; i < inputSize; i++) mean[i] /= samples;
   for (let s = 0; s < samples; s++)
     for (let i = 0; i < inputSize; i++) sq[i] += (inputs[s * inputSize + i] - mean[i]) ** 2;
-  return { shift: mean, scale: sq.map((v) => Math.sqrt(v / samples) || 1) };
+  return { mean, std: sq.map((v) => Math.sqrt(v / samples)) };
+}
+
+/** Per-feature mean and population standard deviation; a zero std becomes 1. */
+function meanAndStd({ inputs, inputSize, samples }: Dataset): { shift: number[]; scale: number[] } {
+  const { mean, std } = featureMoments(inputs, samples, inputSize);
+  return { shift: mean, scale: std.map((v) => v || 1) };
 }
 
 /** Per-feature minimum and range max − min; a zero range becomes 1. */
