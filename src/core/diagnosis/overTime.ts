@@ -32,13 +32,13 @@ export class OverTimeMonitor {
     this.rules = [
       level, // first: the rules below read where the loss stands
       new NonFiniteRule(spec),
-      new DivergenceRule(spec, t, context.chanceLoss),
+      new DivergenceRule(spec, t, level, context.chanceLoss),
       new UpdateSizeRule(spec, t, level),
       new GradientGrowthRule(spec, t),
       new StalledLayersRule(spec, t),
       new DyingUnitsRule(spec, t, level, context.deadUnitsNow),
       ...(context.chanceLoss !== undefined
-        ? [new NotLearningRule(spec, t, context.chanceLoss, context.plannedSteps ?? spec.training.steps)]
+        ? [new NotLearningRule(spec, t, context.chanceLoss, context.plannedSteps ?? spec.training.steps, level)]
         : []),
     ];
   }

@@ -28,11 +28,16 @@ export interface OnlineRule {
 }
 
 /**
- * Where the run's loss stands against its chance level, shared by the rules that only matter while the
- * network does not fit (moving average over `lossWindow` steps; without a chance level it never fits).
+ * The run's loss as every loss rule reads it: its moving average over up to `lossWindow` steps (fewer at the
+ * start, so a jump at step 1 counts), the lowest and the first such value, and where it stands against the
+ * chance level (without a chance level it never fits). The monitor feeds it first, before the rules that read it.
  */
 export class LossLevel implements OnlineRule {
   private readonly window: MovingWindow;
+  /** The lowest moving-average loss so far. */
+  private best = Infinity;
+  /** The first moving-average loss. */
+  private start = NaN;
 
   constructor(
     t: Thresholds,
@@ -41,9 +46,6 @@ export class LossLevel implements OnlineRule {
     this.window = new MovingWindow(Math.max(1, t.lossWindow));
   }
 
-  /** The lowest moving-average loss so far. */
-  private best = Infinity;
-
   observe(r: StepRecord): void {
     this.window.push(r.loss, r.step);
     const smooth = this.window.mean();
@@ -51,21 +53,28 @@ export class LossLevel implements OnlineRule {
     if (Number.isNaN(this.start)) this.start = smooth;
   }
 
-  /** The first moving-average loss. */
-  private start = NaN;
+  /** The moving-average loss now (NaN before the first step). */
+  smoothed(): number {
+    return this.window.length ? this.window.mean() : NaN;
+  }
+
+  /** The lowest moving-average loss so far. */
+  lowest(): number {
+    return this.best;
+  }
 
   /**
    * Whether the loss is unsteady or stuck: its moving average now at least 1.5× the lowest it has been,
    * or still at least 90% of where it started (or NaN).
    */
   unstable(): boolean {
-    const smooth = this.window.mean();
+    const smooth = this.smoothed();
     return !(smooth < 1.5 * this.best) || !(smooth < 0.9 * this.start);
   }
 
   /** Whether the moving-average loss is at most 10% of the chance level now. */
   fits(): boolean {
-    const smooth = this.window.length ? this.window.mean() : NaN;
+    const smooth = this.smoothed();
     return Number.isFinite(smooth) && smooth <= FITS_FRACTION * this.chance;
   }
 
@@ -125,38 +134,30 @@ export class NonFiniteRule implements OnlineRule {
 }
 
 /**
- * The loss's moving average (over up to `lossWindow` steps, fewer at the start, so a jump at step 1
- * counts) rising to `divergenceFactor`× its best value, above where it started and above the chance
- * level; dated at the first step where that held.
+ * The loss's moving average (see LossLevel) rising to `divergenceFactor`× its lowest value and above the
+ * chance level; dated at the first step where that held.
  */
 export class DivergenceRule implements OnlineRule {
-  private readonly window: MovingWindow;
-  private best = Infinity;
-  private start = NaN;
   private stopped = false;
   private found: { step: number; smoothed: number; best: number } | undefined;
 
   constructor(
     private readonly spec: NetworkSpec,
     private readonly t: Thresholds,
+    private readonly level: LossLevel,
     private readonly chance = 0,
-  ) {
-    this.window = new MovingWindow(Math.max(1, t.lossWindow));
-  }
+  ) {}
 
   observe(r: StepRecord): void {
     if (this.found || this.stopped) return;
-    this.window.push(r.loss, r.step);
-    const smooth = this.window.mean();
+    const smooth = this.level.smoothed();
     if (!Number.isFinite(smooth)) {
       this.stopped = true; // reported as non_finite
       return;
     }
-    if (Number.isNaN(this.start)) this.start = smooth;
-    this.best = Math.min(this.best, smooth);
-    const above = !(smooth <= this.chance);
-    if (smooth >= this.t.divergenceFactor * this.best && above)
-      this.found = { step: r.step, smoothed: smooth, best: this.best };
+    const best = this.level.lowest();
+    if (smooth >= this.t.divergenceFactor * best && !(smooth <= this.chance))
+      this.found = { step: r.step, smoothed: smooth, best };
   }
 
   warnings(): Warning[] {
@@ -169,7 +170,7 @@ export class DivergenceRule implements OnlineRule {
         message: `The loss is diverging: at step ${step} it climbed to ${fmt(smoothed / best)}× the best value reached.`,
         cause:
           `Best moving-average loss ${fmt(best)}; at step ${step} it was ${fmt(smoothed)} ` +
-          `(average of up to ${this.window.size} steps; chance level ${fmt(this.chance)}). Steps overshoot the minimum.`,
+          `(average of up to ${this.t.lossWindow} steps; chance level ${fmt(this.chance)}). Steps overshoot the minimum.`,
         fix: `Lower the learning rate (now ${this.spec.training.learningRate}) or clip gradients.`,
         fixes: [learningRateFix(this.spec, 0.1), clipFix(), learningRateFix(this.spec, 0.01)],
       },
@@ -183,7 +184,6 @@ export class DivergenceRule implements OnlineRule {
  * layers whose median update ratio shows they do not move.
  */
 export class NotLearningRule implements OnlineRule {
-  private readonly window: MovingWindow;
   private streakStart: number | undefined;
   private lastStep = -1;
   private readonly medians: LogMedian[];
@@ -193,15 +193,14 @@ export class NotLearningRule implements OnlineRule {
     private readonly t: Thresholds,
     private readonly chance: number,
     private readonly plannedSteps: number,
+    private readonly level: LossLevel,
   ) {
-    this.window = new MovingWindow(Math.max(1, t.lossWindow));
     this.medians = spec.layers.map(() => new LogMedian());
   }
 
   observe(r: StepRecord): void {
-    this.window.push(r.loss, r.step);
     this.medians.forEach((m, l) => m.push(r.updateRatios[l]));
-    const near = Math.abs(this.window.mean() - this.chance) <= this.t.notLearningBand * this.chance;
+    const near = Math.abs(this.level.smoothed() - this.chance) <= this.t.notLearningBand * this.chance;
     if (!near) this.streakStart = undefined;
     else this.streakStart ??= r.step;
     this.lastStep = r.step;
