@@ -72,9 +72,12 @@ export function* verifyFixesSteps(
   warnings: readonly Warning[],
   budget: VerificationBudget = {},
 ): Generator<{ index: number; warning: Warning }, Warning[]> {
+  // fixes change activations, initialisers, rates and data, never a layer's size: one choice of kernels serves all
+  const { spec } = parseNetworkText(text);
+  const copyOptions: LoadOptions = { ...options, kernels: spec && kernelsFor(spec, budget.samples ?? 256) };
   const trials = new Map<string, Trial | undefined>();
   const trialOf = (t: string): Trial | undefined => {
-    if (!trials.has(t)) trials.set(t, runTrial(t, options, budget));
+    if (!trials.has(t)) trials.set(t, runTrial(t, copyOptions, budget));
     return trials.get(t);
   };
   const original = warnings.some((w) => w.fixes.length) ? trialOf(text) : undefined;
@@ -107,8 +110,7 @@ function verifyOne(
 
 /** Loads, analyses and trains one copy; undefined when the copy does not load. */
 function runTrial(text: string, options: LoadOptions, budget: VerificationBudget): Trial | undefined {
-  const { spec } = parseNetworkText(text);
-  const { loaded } = loadNetwork(text, { ...options, kernels: spec && kernelsFor(spec, budget.samples ?? 256) });
+  const { loaded } = loadNetwork(text, options);
   if (!loaded) return undefined;
   const sampled: LoadedNetwork = { ...loaded, dataset: seededSubsample(loaded.dataset, budget.samples ?? 256) };
   const report = analyze(sampled, budget.thresholds);
