@@ -2,31 +2,16 @@
 // --steps (default 1,000,000) with the same TrainingRun the CLI and the worker use (online over-time rules,
 // thinned history) and prints RSS and heap after 1,000 steps and at the end; the target is within 50 MB.
 // Run: node bench/longRun.mjs [--steps N]
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { createRequire } from 'node:module';
+import { bundleCore, root } from './bundleCore.mjs';
 
-const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const at = process.argv.indexOf('--steps');
 const steps = at > 0 ? Number(process.argv[at + 1]) : 1_000_000;
-const out = path.join(os.tmpdir(), 'gd-bench-longrun.cjs');
-const entry = path.join(os.tmpdir(), 'gd-bench-longrun-entry.ts');
-fs.writeFileSync(
-  entry,
-  `export { loadNetwork } from ${JSON.stringify(path.join(root, 'src/core/load'))};\n` +
-    `export { TrainingRun } from ${JSON.stringify(path.join(root, 'src/core/trainingRun'))};\n`,
-);
-execFileSync(path.join(root, 'node_modules/.bin/esbuild'), [
-  entry,
-  '--bundle',
-  '--platform=node',
-  '--main-fields=module,main',
-  `--outfile=${out}`,
-  '--log-level=warning',
-]);
-const { loadNetwork, TrainingRun } = createRequire(import.meta.url)(out);
+const { loadNetwork, TrainingRun } = bundleCore('longrun', {
+  loadNetwork: 'src/core/load',
+  TrainingRun: 'src/core/trainingRun',
+});
 
 const text = fs.readFileSync(path.join(root, 'examples', 'xor-healthy.net.json'), 'utf8');
 const run = new TrainingRun(loadNetwork(text).loaded);

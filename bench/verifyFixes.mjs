@@ -1,30 +1,15 @@
 // Benchmark: how long verifying every warning's candidate fixes takes for each shipped example (issue 11's
 // target: within 1 s each on this machine), beside the one analysis the editor runs anyway, in one process.
 // Run: npm run build && node bench/verifyFixes.mjs   (bundles the core with esbuild first)
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { createRequire } from 'node:module';
+import { bundleCore, root } from './bundleCore.mjs';
 
-const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
-const out = path.join(os.tmpdir(), 'gd-bench-verify.cjs');
-const entry = path.join(os.tmpdir(), 'gd-bench-verify-entry.ts');
-fs.writeFileSync(
-  entry,
-  `export { analyze } from ${JSON.stringify(path.join(root, 'src/core/analysis'))};\n` +
-    `export { loadNetwork } from ${JSON.stringify(path.join(root, 'src/core/load'))};\n` +
-    `export { verifyFixes } from ${JSON.stringify(path.join(root, 'src/core/fixVerification'))};\n`,
-);
-execFileSync(path.join(root, 'node_modules/.bin/esbuild'), [
-  entry,
-  '--bundle',
-  '--platform=node',
-  '--main-fields=module,main',
-  `--outfile=${out}`,
-  '--log-level=warning',
-]);
-const { analyze, loadNetwork, verifyFixes } = createRequire(import.meta.url)(out);
+const { analyze, loadNetwork, verifyFixes } = bundleCore('verify', {
+  analyze: 'src/core/analysis',
+  loadNetwork: 'src/core/load',
+  verifyFixes: 'src/core/fixVerification',
+});
 
 const dir = path.join(root, 'examples');
 const ms = (t) => Number(process.hrtime.bigint() - t) / 1e6;
