@@ -47,6 +47,9 @@ export function layerTable(layers: readonly LayerReport[]): string {
   return table([...columns, 'lr·‖∇W‖/‖W‖', 'dead', 'saturated'], rows, numeric);
 }
 
+/** The mark before a warning's title, by severity. */
+const SEVERITY_MARKS: Readonly<Record<Warning['severity'], string>> = { error: '✖', warning: '⚠', info: 'ℹ' };
+
 /** Warnings as readable blocks: title, message, cause, fix, and the one-click fixes. */
 export function warningBlocks(warnings: readonly Warning[], color: boolean): string {
   if (!warnings.length) return paint(color, 'dim', 'no warnings');
@@ -56,7 +59,7 @@ export function warningBlocks(warnings: readonly Warning[], color: boolean): str
       const where = w.layerIndex >= 0 ? ` in layer '${w.layer}'` : '';
       const when = w.firstStep !== undefined ? ` from step ${w.firstStep}` : '';
       return [
-        paint(color, style, `${w.severity === 'error' ? '✖' : '⚠'} ${w.kind}${where}${when}`),
+        paint(color, style, `${SEVERITY_MARKS[w.severity]} ${w.kind}${where}${when}`),
         `  ${w.message}`,
         `  ${paint(color, 'dim', 'cause:')} ${w.cause}`,
         `  ${paint(color, 'dim', 'fix:  ')} ${w.fix}`,

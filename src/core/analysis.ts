@@ -16,6 +16,7 @@ import { chanceLoss } from './diagnosis/chance';
 import { PassContext, featureScales } from './diagnosis/passContext';
 import { firstStepNorms } from './nn/firstStep';
 import { orderWarnings } from './diagnosis/warningOrder';
+import { withShortNames } from './diagnosis/warningParts';
 
 export { DEFAULT_THRESHOLDS } from './diagnosis/thresholds';
 export type { Thresholds } from './diagnosis/thresholds';
@@ -46,7 +47,7 @@ export function analyze(loaded: LoadedNetwork, thresholds: Partial<Thresholds> =
     nonFinite,
     featureScales: featureScales(dataset.inputs, n, dataset.inputSize),
   };
-  const warnings = orderWarnings([...found, ...diagnose(spec, layers, context, t)]);
+  const warnings = withShortNames(spec, orderWarnings([...found, ...diagnose(spec, layers, context, t)]));
   const { chance } = context;
   return {
     network: spec.name,

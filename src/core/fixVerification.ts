@@ -8,6 +8,7 @@ import { formatNumber as fmt } from '../shared/numbers';
 import { analyze } from './analysis';
 import { AnalysisReport, Warning } from './diagnosis/report';
 import { runWarnings } from './diagnosis/warningOrder';
+import { FITS_FRACTION } from './diagnosis/passContext';
 import { Thresholds } from './diagnosis/thresholds';
 import { Fix, FixEffect, applyFix } from './format/fixEdits';
 import { LoadOptions, LoadedNetwork, loadNetwork } from './load';
@@ -97,15 +98,57 @@ function verifyOne(
   original: Trial,
   trialOf: (t: string) => Trial | undefined,
 ): Warning {
-  const tried = warning.fixes.map((fix) => {
+  const seen = new Set<string>();
+  const tried = warning.fixes.flatMap((fix) => {
     const patched = applyFix(text, fix);
+    if (seen.has(patched)) return []; // two candidates that make the same edit are one
+    seen.add(patched);
     const trial = patched === text ? undefined : trialOf(patched);
-    return { ...fix, effect: effectOf(warning, original, trial) };
+    return [{ ...fix, effect: effectOf(warning, original, trial) }];
   });
-  const relative = (f: Fix): number => f.effect!.lossAfter / f.effect!.chanceAfter;
-  const fixes = tried.filter((f) => f.effect.helps).sort((a, b) => relative(a) - relative(b));
+  const fixes = tried.filter((f) => f.effect.helps).sort(compareFixes);
   const rejectedFixes = tried.filter((f) => !f.effect.helps);
-  return { ...warning, fixes, rejectedFixes, fixesVerified: true };
+  const verified: Warning = { ...warning, fixes, rejectedFixes, fixesVerified: true };
+  return tried.length && !tried.some(improves) ? demoteUnconfirmedCause(verified) : verified;
+}
+
+/** A repair must lower the loss reached (as loss/chance) by this share to confirm the cause it repairs. */
+const CONFIRMING_GAIN = 0.1;
+
+/** Whether a tried fix helps and lowers the loss reached clearly (by CONFIRMING_GAIN). */
+function improves(f: Fix): boolean {
+  const e = f.effect!;
+  return e.helps && e.lossAfter / e.chanceAfter <= (1 - CONFIRMING_GAIN) * (e.lossBefore / e.chanceBefore);
+}
+
+/** Causes named by a measurement whose cure can be tried: when no repair improves the loss, the cause is doubtful. */
+const CURABLE_CAUSES: readonly string[] = ['data_scale', 'learning_rate_too_high'];
+
+/**
+ * A curable cause none of whose repairs clearly improves the loss of a copy is reported as information: the
+ * measurement holds, but it is not what holds this network back (e.g. Adam coping with raw-scale inputs).
+ */
+function demoteUnconfirmedCause(warning: Warning): Warning {
+  if (!CURABLE_CAUSES.includes(warning.kind) || warning.severity === 'info') return warning;
+  const tried = [...warning.fixes, ...(warning.rejectedFixes ?? [])].map((f) => f.title).join('; ');
+  return {
+    ...warning,
+    severity: 'info',
+    cause:
+      `${warning.cause} Its repairs were tried on a copy (${tried}) and none lowered the loss reached by ` +
+      `${CONFIRMING_GAIN * 100}%, so it is not what holds this network back.`,
+  };
+}
+
+/**
+ * Helpful fixes ranked by the loss reached (as loss/chance); among those that make the network fit its data
+ * (loss ≤ 10% of chance), a repair of the cause comes before a repair of the symptom.
+ */
+export function compareFixes(a: Fix, b: Fix): number {
+  const relative = (f: Fix): number => f.effect!.lossAfter / f.effect!.chanceAfter;
+  const [ra, rb] = [relative(a), relative(b)];
+  if (ra <= FITS_FRACTION && rb <= FITS_FRACTION && !a.cause !== !b.cause) return a.cause ? -1 : 1;
+  return ra - rb;
 }
 
 /** Loads, analyses and trains one copy; undefined when the copy does not load. */
@@ -164,7 +207,12 @@ function stillShows(warning: Warning, trial: Trial): boolean {
 
 /** The measured effect of one fix (a copy that did not change or did not load never helps). */
 function effectOf(warning: Warning, original: Trial, trial: Trial | undefined): FixEffect {
-  const base = { steps: original.steps, samples: original.samples, lossBefore: original.lossReached };
+  const base = {
+    steps: original.steps,
+    samples: original.samples,
+    lossBefore: original.lossReached,
+    chanceBefore: original.chance,
+  };
   if (!trial)
     return {
       ...base,

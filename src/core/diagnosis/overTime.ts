@@ -11,6 +11,7 @@ import { DivergenceRule, LossLevel, NonFiniteRule, NotLearningRule, OnlineRule }
 import { StepRecord, Warning } from './report';
 import { DEFAULT_THRESHOLDS, Thresholds } from './thresholds';
 import { orderWarnings } from './warningOrder';
+import { withShortNames } from './warningParts';
 
 /** What a run can tell the rules beyond its step records. */
 export interface RunContext {
@@ -27,7 +28,11 @@ export class OverTimeMonitor {
   private readonly rules: OnlineRule[];
   private observed = 0;
 
-  constructor(spec: NetworkSpec, t: Thresholds = DEFAULT_THRESHOLDS, context: RunContext = {}) {
+  constructor(
+    private readonly spec: NetworkSpec,
+    t: Thresholds = DEFAULT_THRESHOLDS,
+    context: RunContext = {},
+  ) {
     const level = new LossLevel(t, context.chanceLoss);
     this.rules = [
       level, // first: the rules below read where the loss stands
@@ -51,7 +56,7 @@ export class OverTimeMonitor {
 
   /** Every over-time warning so far. */
   warnings(): Warning[] {
-    return this.observed ? orderWarnings(this.rules.flatMap((r) => r.warnings())) : [];
+    return this.observed ? withShortNames(this.spec, orderWarnings(this.rules.flatMap((r) => r.warnings()))) : [];
   }
 }
 

@@ -17,7 +17,7 @@ import {
   leakyReluFix,
   learningRateFix,
   reluHeFix,
-  standardLearningRateFix,
+  usualLearningRateFixes,
   warningHead,
 } from './warningParts';
 
@@ -187,7 +187,7 @@ export class StalledLayersRule implements OnlineRule {
     const saturating = stalled.filter((l) => activationFacts(spec.layers[l].activation.type).family === 'saturating');
     const fixes: Fix[] = [
       saturating.length ? reluHeFix(spec, saturating) : initFix(spec, stalled),
-      ...[standardLearningRateFix(spec)].filter((f): f is Fix => f !== undefined), // a rate far below the usual
+      ...usualLearningRateFixes(spec), // a rate far below the usual
     ];
     const stalledMedians = stalled.map((l) => `${spec.layers[l].name} ${fmt(medians[l])}`).join(', ');
     return [

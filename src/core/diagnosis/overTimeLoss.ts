@@ -17,7 +17,7 @@ import {
   learningRateFix,
   normalizeFix,
   reluHeFix,
-  standardLearningRateFix,
+  usualLearningRateFixes,
   warningHead,
 } from './warningParts';
 
@@ -245,6 +245,6 @@ function notLearningFixes(spec: NetworkSpec): Fix[] {
     normalizeFix(),
     learningRateFix(spec, 10),
     learningRateFix(spec, 0.1),
-    ...[standardLearningRateFix(spec)].filter((f): f is Fix => f !== undefined),
+    ...usualLearningRateFixes(spec),
   ];
 }

@@ -9,7 +9,7 @@ import { Warning } from './report';
 import { Dataset, NetworkSpec } from '../format/spec';
 import { formatNumber as fmt } from '../../shared/numbers';
 import { activationFacts } from '../format/activationFacts';
-import { INIT_LABELS, byRecommendedInit, initFix, layerSpan, warningHead } from './warningParts';
+import { INIT_LABELS, byRecommendedInit, initFix, layerSpan, warningHead, withClip } from './warningParts';
 
 /** An explicit init std more than this many times the recommended one is flagged. */
 const INIT_SCALE_FACTOR = 4;
@@ -87,6 +87,10 @@ function oversizedInit(
       `'${spec.layers[l.index].name}': weight std ${fmt(l.actual)} for fan-in ${l.fanIn}, ` +
       `${INIT_LABELS[l.init]} gives ${fmt(l.recommended)}`,
   );
+  const rescaled = initFix(
+    spec,
+    [...new Set([...offScale, ...indices])].sort((a, b) => a - b),
+  );
   const heFix = he.length ? 'He (ReLU layers)' : '';
   const xavierFix = xavier.length ? 'Xavier (other layers)' : '';
   return {
@@ -97,13 +101,23 @@ function oversizedInit(
       `larger than ${recommendedInits} initialisation recommends.`,
     cause: evidence.join('; ') + '. Signals grow by about that factor at every layer, forward and backward.',
     fix: `Use ${heFix}${he.length && xavier.length ? ' and ' : ''}${xavierFix} initialisation.`,
-    fixes: [
-      initFix(
-        spec,
-        [...new Set([...offScale, ...indices])].sort((a, b) => a - b),
-      ),
-    ],
+    fixes: [rescaled, withClip(rescaled)],
   };
+}
+
+/** An explicit weight this many times its layer's recommended init std is a typo, not training. */
+const OUTLIER_WEIGHT_FACTOR = 1000;
+
+/** Layers whose explicit weights hold a NaN/∞ or a weight beyond OUTLIER_WEIGHT_FACTOR × the recommended std. */
+export function outlierWeightLayers(spec: NetworkSpec): number[] {
+  let fanIn = spec.input;
+  return spec.layers.flatMap((layer, i) => {
+    const recommended = initStd({ type: activationFacts(layer.activation.type).recommendedInit }, fanIn, layer.units);
+    fanIn = layer.units;
+    const limit = OUTLIER_WEIGHT_FACTOR * recommended;
+    const outlier = (w: number): boolean => !(Math.abs(w) <= limit);
+    return layer.weights?.some((row) => row.some(outlier)) ? [i] : [];
+  });
 }
 
 /** Whether explicit weights give every unit of a layer (of two or more) the same row. */

@@ -4,6 +4,7 @@
  * explain, and each symptom points to its cause.
  */
 import { FITS_FRACTION } from './passContext';
+import { Fix } from '../format/fixEdits';
 import { AnalysisReport, Warning, WarningKind } from './report';
 
 /** Reading order of the kinds: causes first, then what they cause, then symptoms of the run as a whole. */
@@ -54,14 +55,20 @@ export function orderWarnings(warnings: readonly Warning[]): Warning[] {
     return { ...w, id };
   });
   return withIds.map((w) => {
-    const cause = withIds.find((c) => (CAUSES[w.kind] ?? []).includes(c.kind)); // the first in reading order
-    if (!cause || cause === w || w.severity === 'info') return w;
-    // the cause's repairs are candidates for its symptom too: verification ranks them all
+    if (w.severity === 'info') return w;
+    const causes = withIds.filter((c) => c !== w && (CAUSES[w.kind] ?? []).includes(c.kind)); // reading order
+    if (!causes.length) return w;
+    // the causes' repairs are candidates for their symptom too: verification ranks them all
     const known = new Set(w.fixes.map((f) => JSON.stringify(f.actions)));
-    const inherited = cause.fixes.filter((f) => !known.has(JSON.stringify(f.actions)));
-    return { ...w, causeId: cause.id, fixes: [...w.fixes, ...inherited] };
+    const inherited = causes.flatMap((c) =>
+      c.fixes.filter((f) => !known.has(JSON.stringify(f.actions))).map((f) => ({ ...f, cause: c.id })),
+    );
+    const unique = inherited.filter((f, k) => inherited.findIndex((g) => sameActions(f, g)) === k);
+    return { ...w, causeId: causes[0].id, fixes: [...w.fixes, ...unique] };
   });
 }
+
+const sameActions = (a: Fix, b: Fix): boolean => JSON.stringify(a.actions) === JSON.stringify(b.actions);
 
 /** Kinds that describe a symptom of the network's state rather than a cause in the file. */
 const SYMPTOMS: readonly WarningKind[] = [

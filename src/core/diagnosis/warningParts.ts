@@ -5,7 +5,8 @@
 import { RecommendedInit, activationFacts } from '../format/activationFacts';
 import { Fix } from '../format/fixEdits';
 import { NetworkSpec } from '../format/spec';
-import { Severity, WarningKind } from './report';
+import { QUOTED_NAME_LENGTH, shortName } from '../format/json';
+import { Severity, Warning, WarningKind } from './report';
 
 /**
  * The identifying fields of a warning about layer `layerIndex` (−1: the whole network, named by the
@@ -65,20 +66,35 @@ export function normalizeFix(kind: 'standard' | 'minmax' = 'standard'): Fix {
 }
 
 /** Usual starting learning rates: 0.01 for SGD and momentum, 1e-3 for Adam (torch.optim's Adam default). */
-export function standardLearningRateFix(spec: NetworkSpec): Fix | undefined {
-  const usual = spec.training.optimizer === 'adam' ? 1e-3 : 0.01;
+export function usualLearningRate(spec: NetworkSpec): number {
+  return spec.training.optimizer === 'adam' ? 1e-3 : 0.01;
+}
+
+/**
+ * For a rate more than 10× off the usual start: the usual rate, and, when raising, also 10× it (a short
+ * budget may need the upper end of the usual range); verification keeps the ones that help. Empty otherwise.
+ */
+export function usualLearningRateFixes(spec: NetworkSpec): Fix[] {
+  const usual = usualLearningRate(spec);
   const lr = spec.training.learningRate;
-  if (lr >= usual / 10 && lr <= usual * 10) return undefined;
-  const verb = lr < usual ? 'Raise' : 'Lower';
-  return {
-    title: `${verb} the learning rate to ${usual} (the usual start for ${spec.training.optimizer})`,
-    actions: [{ kind: 'set_learning_rate', learningRate: usual }],
-  };
+  if (lr >= usual / 10 && lr <= usual * 10) return [];
+  const rates = lr < usual ? [usual, usual * 10] : [usual];
+  return rates.map((rate) => ({
+    title: `${lr < rate ? 'Raise' : 'Lower'} the learning rate to ${rate}${
+      rate === usual ? ` (the usual start for ${spec.training.optimizer})` : ''
+    }`,
+    actions: [{ kind: 'set_learning_rate', learningRate: rate }],
+  }));
 }
 
 /** The total gradient norm clipped at 1 (torch.nn.utils.clip_grad_norm_). */
 export function clipFix(): Fix {
   return { title: 'Clip the gradient norm at 1', actions: [{ kind: 'set_clip', norm: 1 }] };
+}
+
+/** `fix` with the gradient norm clipped at 1 as well: a repair that also survives a learning rate on the high side. */
+export function withClip(fix: Fix): Fix {
+  return { title: `${fix.title}, and clip the gradient norm at 1`, actions: [...fix.actions, ...clipFix().actions] };
 }
 
 /** ReLU units with He initialisation in place of `layers`' activations. */
@@ -95,4 +111,24 @@ export function leakyReluFix(spec: NetworkSpec, layer: number): Fix {
     title: `Use leaky ReLU in '${spec.layers[layer].name}'`,
     actions: [{ kind: 'set_activation', layers: [layer], activation: 'leaky_relu', alpha: 0.01 }],
   };
+}
+
+/**
+ * The warnings with every layer or network name longer than QUOTED_NAME_LENGTH cut short ("…") in their text and
+ * fix titles, so a hostile or generated name cannot flood a message; ids and layer indices are unchanged.
+ */
+export function withShortNames(spec: NetworkSpec, warnings: readonly Warning[]): Warning[] {
+  const long = [spec.name, ...spec.layers.map((l) => l.name)]
+    .filter((n) => n.length > QUOTED_NAME_LENGTH)
+    .sort((a, b) => b.length - a.length);
+  if (!long.length) return [...warnings];
+  const cut = (text: string): string => long.reduce((t, n) => t.split(n).join(shortName(n)), text);
+  return warnings.map((w) => ({
+    ...w,
+    layer: cut(w.layer),
+    message: cut(w.message),
+    cause: cut(w.cause),
+    fix: cut(w.fix),
+    fixes: w.fixes.map((f) => ({ ...f, title: cut(f.title) })),
+  }));
 }

@@ -16,13 +16,14 @@ import {
   learningRateFix,
   normalizeFix,
   reluHeFix,
-  standardLearningRateFix,
+  usualLearningRateFixes,
   warningHead,
 } from './warningParts';
 import { dead, saturated } from './unitRules';
 import { Thresholds } from './thresholds';
 import { NonFiniteMap, PassContext, fits } from './passContext';
 import { dataScale, learningRateTooHigh } from './causes';
+import { outlierWeightLayers } from './staticChecks';
 
 /** Every one-pass warning: causes (data scale, learning rate) and symptoms, in reading order after orderWarnings. */
 export function diagnose(spec: NetworkSpec, layers: readonly LayerReport[], c: PassContext, t: Thresholds): Warning[] {
@@ -50,7 +51,12 @@ function nonFiniteWarning(spec: NetworkSpec, loss: number, nf: NonFiniteMap): Wa
   if (layer < 0 && Number.isFinite(loss)) return undefined;
   if (layer < 0) layer = spec.layers.length - 1;
   const name = spec.layers[layer].name;
-  const origin = where === 'activations' ? ', usually from huge weights or inputs' : '';
+  const outliers = outlierWeightLayers(spec);
+  const typo = outliers.length
+    ? `; ${layerSpan(spec, outliers)} ${outliers.length > 1 ? 'hold weights' : 'holds a weight'} over 1000× ` +
+      'the recommended initial scale (a typo in an exponent?)'
+    : '';
+  const origin = (where === 'activations' ? ', usually from huge weights or inputs' : '') + typo;
   return {
     ...warningHead(spec, 'non_finite', 'error', layer),
     message: `The network produces NaN or infinite values, first in the ${where} of layer '${name}'.`,
@@ -58,7 +64,16 @@ function nonFiniteWarning(spec: NetworkSpec, loss: number, nf: NonFiniteMap): Wa
       `loss = ${fmt(loss)}; the ${where} of '${name}' overflow the range of float64 (|x| > 1.8e308) ` +
       `or become NaN${origin}.`,
     fix: 'Scale the weights down (He or Xavier initialisation), normalise the inputs, and lower the learning rate.',
-    fixes: [initFix(spec, [layer])],
+    // candidates: re-initialise a layer holding a typo-sized weight, the layer named, every layer; or the inputs
+    fixes: [
+      ...(outliers.length ? [initFix(spec, outliers)] : []),
+      initFix(spec, [layer]),
+      initFix(
+        spec,
+        spec.layers.map((_, l) => l),
+      ),
+      normalizeFix(),
+    ],
   };
 }
 
@@ -146,11 +161,10 @@ function vanishing(spec: NetworkSpec, layers: readonly LayerReport[], c: PassCon
     .map((l) => l.index)
     .filter((l) => activationFacts(spec.layers[l].activation.type).family === 'saturating');
   const derivs = crossed.map((l) => `${fmt(l.derivatives.meanAbs)}`).join(' × ');
-  const usualRate = standardLearningRateFix(spec); // an update ratio that small may be the learning rate's doing
   const fixes: Fix[] = [
     ...(saturating.length ? [reluHeFix(spec, saturating)] : []),
     initFix(spec, affected),
-    ...(usualRate ? [usualRate] : []),
+    ...usualLearningRateFixes(spec), // an update ratio that small may be the learning rate's doing
   ];
   const these = affected.length === 1 ? 'this layer' : 'these layers';
   const fall =

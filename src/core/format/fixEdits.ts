@@ -26,6 +26,8 @@ export interface Fix {
   /** Short label for a quick-fix menu, e.g. "Use ReLU with He init in layers 1–4". */
   readonly title: string;
   readonly actions: readonly FixAction[];
+  /** The id of the cause warning this repair belongs to, when a symptom offers its cause's repair. */
+  readonly cause?: string;
   /** What applying it did to a copy of the network, once verified. */
   readonly effect?: FixEffect;
 }
@@ -38,6 +40,8 @@ export interface FixEffect {
   /** Loss over those samples after the steps: the file as it is, and patched. */
   readonly lossBefore: number;
   readonly lossAfter: number;
+  /** The original's chance-level loss on the same samples. */
+  readonly chanceBefore: number;
   /** The patched copy's chance-level loss: fixes are ranked by lossAfter/chanceAfter (one may change the loss). */
   readonly chanceAfter: number;
   /** Whether the warning it was offered for is gone in the patched copy. */

@@ -1,0 +1,152 @@
+/**
+ * Which repairs each warning tries and how the verified ones are ranked: typo-sized weights, learning rates far
+ * below the usual, causes' repairs inherited by their symptoms, causes whose repairs do not help, long names.
+ */
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import { analyze } from '../../src/core/analysis';
+import { compareFixes, verifyFixes } from '../../src/core/fixVerification';
+import { loadNetwork } from '../../src/core/load';
+import { orderWarnings } from '../../src/core/diagnosis/warningOrder';
+import { Warning } from '../../src/core/diagnosis/report';
+import { usualLearningRateFixes } from '../../src/core/diagnosis/warningParts';
+import { Fix, FixEffect } from '../../src/core/format/fixEdits';
+import { NetworkSpec } from '../../src/core/format/spec';
+
+const FIXTURES = path.join(__dirname, '..', '..', '..', 'test', 'fixtures', 'practitioner');
+
+/** A two-layer network on four inline samples, with explicit weights. */
+function typoNetwork(firstWeight: number): string {
+  return JSON.stringify({
+    name: 'typo',
+    seed: 1,
+    input: 2,
+    layers: [
+      {
+        name: 'h',
+        units: 2,
+        activation: 'linear',
+        weights: [
+          [firstWeight, 0.5],
+          [-0.3, 0.8],
+        ],
+        bias: [0, 0],
+      },
+      { name: 'out', units: 1, activation: 'linear', weights: [[0.7, -0.4]], bias: [0] },
+    ],
+    loss: 'mse',
+    data: {
+      inputs: [
+        [0, 1],
+        [1, 0],
+        [1, 1],
+        [0.5, -0.5],
+      ],
+      targets: [[1], [1], [0], [0.5]],
+    },
+    training: { optimizer: 'sgd', learningRate: 0.1, steps: 50 },
+  });
+}
+
+/** The file's analysis warnings with their fixes verified. */
+function verified(text: string, readCsv?: (p: string) => string): Warning[] {
+  const options = readCsv ? { readCsv } : {};
+  return verifyFixes(text, options, analyze(loadNetwork(text, options).loaded!).warnings);
+}
+
+suite('repairs tried for each warning', function () {
+  this.timeout(60_000);
+
+  test('a weight typed 1e200 in the first layer: non_finite offers re-initialising that layer, which trains', () => {
+    const [nan] = verified(typoNetwork(1e200)).filter((w) => w.kind === 'non_finite');
+    assert.ok(nan, 'non_finite fires');
+    assert.match(nan.cause, /'h' holds a weight over 1000× the recommended initial scale/);
+    const first = nan.fixes[0];
+    assert.ok(first, JSON.stringify(nan.rejectedFixes?.map((f) => f.effect?.summary)));
+    assert.deepStrictEqual(first.actions, [{ kind: 'set_init', layers: [0], init: 'xavier' }]);
+    assert.ok(Number.isFinite(first.effect!.lossAfter) && first.effect!.lossAfter < 0.5, first.effect!.summary);
+  });
+
+  test('a learning rate 10,000× below the usual start: the usual rate and 10× it are both tried', () => {
+    const spec = { training: { optimizer: 'momentum', learningRate: 1e-6 } } as NetworkSpec;
+    assert.deepStrictEqual(
+      usualLearningRateFixes(spec).map((f) => f.actions),
+      [[{ kind: 'set_learning_rate', learningRate: 0.01 }], [{ kind: 'set_learning_rate', learningRate: 0.1 }]],
+    );
+    const adam = { training: { optimizer: 'adam', learningRate: 5 } } as NetworkSpec;
+    assert.deepStrictEqual(
+      usualLearningRateFixes(adam).map((f) => f.title),
+      ['Lower the learning rate to 0.001 (the usual start for adam)'],
+    );
+    const usual = { training: { optimizer: 'sgd', learningRate: 0.05 } } as NetworkSpec;
+    assert.deepStrictEqual(usualLearningRateFixes(usual), []);
+  });
+
+  test("a symptom tries every present cause's repairs, each marked with the cause's id", () => {
+    const base = { layer: 'h', units: [], message: '', cause: '', fix: '' } as const;
+    const fix = (title: string, learningRate: number): Fix => ({
+      title,
+      actions: [{ kind: 'set_learning_rate', learningRate }],
+    });
+    const ordered = orderWarnings([
+      { ...base, kind: 'dead_relu', severity: 'warning', layerIndex: 0, fixes: [fix('leaky', 1)] },
+      { ...base, kind: 'data_scale', severity: 'warning', layerIndex: -1, fixes: [fix('normalise', 2)] },
+      { ...base, kind: 'bad_init', severity: 'warning', layerIndex: 0, fixes: [fix('init', 3), fix('leaky', 1)] },
+    ]);
+    const dead = ordered.find((w) => w.kind === 'dead_relu')!;
+    assert.deepStrictEqual(
+      dead.fixes.map((f) => [f.title, f.cause]),
+      [
+        ['leaky', undefined],
+        ['init', 'bad_init@0'],
+        ['normalise', 'data_scale@network'],
+      ],
+    );
+    assert.strictEqual(dead.causeId, 'bad_init@0');
+  });
+
+  test("among repairs that make the network fit, the cause's comes first; otherwise the lower loss wins", () => {
+    const effect = (lossAfter: number): FixEffect =>
+      ({ lossAfter, chanceAfter: 1, helps: true }) as unknown as FixEffect;
+    const symptom: Fix = { title: 'leaky', actions: [], effect: effect(0.001) };
+    const cause: Fix = { title: 'normalise', actions: [], cause: 'data_scale@network', effect: effect(0.05) };
+    const slow: Fix = { title: 'lr', actions: [], effect: effect(0.5) };
+    assert.deepStrictEqual(
+      [slow, symptom, cause].sort(compareFixes).map((f) => f.title),
+      ['normalise', 'leaky', 'lr'],
+    );
+    const unfit: Fix = { ...cause, effect: effect(0.3) };
+    assert.deepStrictEqual(
+      [unfit, slow, symptom].sort(compareFixes).map((f) => f.title),
+      ['leaky', 'normalise', 'lr'],
+    );
+  });
+
+  test('raw-scale house prices under Adam: data_scale is information when standardising does not lower the loss', () => {
+    const text = fs.readFileSync(path.join(FIXTURES, 'houses-adam.net.json'), 'utf8');
+    const readCsv = (p: string): string => fs.readFileSync(path.join(FIXTURES, p), 'utf8');
+    const scale = verified(text, readCsv).find((w) => w.kind === 'data_scale');
+    assert.ok(scale, 'the measurement is still reported');
+    assert.strictEqual(scale.severity, 'info');
+    assert.deepStrictEqual(scale.fixes, []);
+    assert.match(scale.cause, /none lowered the loss reached by 10%/);
+    assert.ok(scale.rejectedFixes!.every((f) => f.effect!.lossAfter > f.effect!.lossBefore));
+  });
+
+  test('saturated-tanh: data_scale stays a warning, since standardising lowers the loss', () => {
+    const text = fs.readFileSync(path.join(FIXTURES, '..', '..', '..', 'examples', 'saturated-tanh.net.json'), 'utf8');
+    const scale = verified(text).find((w) => w.kind === 'data_scale');
+    assert.strictEqual(scale?.severity, 'warning');
+    assert.ok(scale.fixes.length > 0);
+  });
+
+  test('a 300-character layer name is cut short in every message and fix title', () => {
+    const long = 'h'.repeat(300);
+    const text = typoNetwork(1e200).replace('"name":"h"', `"name":"${long}"`);
+    const [nan] = analyze(loadNetwork(text).loaded!).warnings;
+    for (const s of [nan.layer, nan.message, nan.cause, nan.fix, ...nan.fixes.map((f) => f.title)])
+      assert.ok(!s.includes(long) && s.length < 400, s);
+    assert.match(nan.cause, /'h{40}…' holds a weight/);
+  });
+});
