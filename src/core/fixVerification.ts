@@ -99,17 +99,47 @@ function verifyOne(
   trialOf: (t: string) => Trial | undefined,
 ): Warning {
   const seen = new Set<string>();
-  const tried = warning.fixes.flatMap((fix) => {
+  const attempt = (fix: Fix): (Fix & { effect: FixEffect })[] => {
     const patched = applyFix(text, fix);
     if (seen.has(patched)) return []; // two candidates that make the same edit are one
     seen.add(patched);
     const trial = patched === text ? undefined : trialOf(patched);
     return [{ ...fix, effect: effectOf(warning, original, trial) }];
-  });
+  };
+  const single = warning.fixes.flatMap(attempt);
+  const combined = single.filter(uncoversProblem).flatMap((f) => followUps(f, text, trialOf).flatMap(attempt));
+  const tried = [...single, ...combined];
   const fixes = tried.filter((f) => f.effect.helps).sort(compareFixes);
   const rejectedFixes = tried.filter((f) => !f.effect.helps);
   const verified: Warning = { ...warning, fixes, rejectedFixes, fixesVerified: true };
   return tried.length && !tried.some(improves) ? demoteUnconfirmedCause(verified) : verified;
+}
+
+/** Follow-up repairs tried per repair that uncovers a new problem. */
+const FOLLOW_UPS = 3;
+
+/**
+ * A repair that removes its warning and lowers the loss but raises a new serious one: it works, and uncovers
+ * a problem it masked (weights that now move show that the learning rate is too high).
+ */
+function uncoversProblem(f: Fix): boolean {
+  const e = f.effect!;
+  return e.removesWarning && e.newSerious.length > 0 && e.lossAfter / e.chanceAfter < e.lossBefore / e.chanceBefore;
+}
+
+/** `fix` combined with the first repairs of each new serious warning it raised (one edit each). */
+function followUps(fix: Fix, text: string, trialOf: (t: string) => Trial | undefined): Fix[] {
+  const raised = trialOf(applyFix(text, fix))?.serious.filter((w) => fix.effect!.newSerious.includes(w.kind)) ?? [];
+  const kinds = new Set(fix.actions.map((a) => a.kind));
+  return raised
+    .flatMap((w) => w.fixes.slice(0, 2))
+    .filter((f) => f.actions.every((a) => !kinds.has(a.kind)))
+    .slice(0, FOLLOW_UPS)
+    .map((f) => ({
+      title: `${fix.title}, and ${f.title.charAt(0).toLowerCase()}${f.title.slice(1)}`,
+      actions: [...fix.actions, ...f.actions],
+      ...(fix.cause ? { cause: fix.cause } : {}),
+    }));
 }
 
 /** A repair must lower the loss reached (as loss/chance) by this share to confirm the cause it repairs. */

@@ -8,7 +8,8 @@ import * as path from 'path';
 import { analyze } from '../../src/core/analysis';
 import { compareFixes, verifyFixes } from '../../src/core/fixVerification';
 import { loadNetwork } from '../../src/core/load';
-import { orderWarnings } from '../../src/core/diagnosis/warningOrder';
+import { orderWarnings, runWarnings } from '../../src/core/diagnosis/warningOrder';
+import { TrainingRun } from '../../src/core/trainingRun';
 import { Warning } from '../../src/core/diagnosis/report';
 import { usualLearningRateFixes } from '../../src/core/diagnosis/warningParts';
 import { Fix, FixEffect } from '../../src/core/format/fixEdits';
@@ -66,6 +67,26 @@ suite('repairs tried for each warning', function () {
     assert.ok(first, JSON.stringify(nan.rejectedFixes?.map((f) => f.effect?.summary)));
     assert.deepStrictEqual(first.actions, [{ kind: 'set_init', layers: [0], init: 'xavier' }]);
     assert.ok(Number.isFinite(first.effect!.lossAfter) && first.effect!.lossAfter < 0.5, first.effect!.summary);
+  });
+
+  test('all-zero weights under SGD at 0.5: re-initialising uncovers a rate too high, so both are offered as one edit', () => {
+    const file = path.join(FIXTURES, '..', '..', '..', 'eval', 'cases', 'stuck-all-zeros-4.net.json');
+    const text = fs.readFileSync(file, 'utf8');
+    const loaded = loadNetwork(text).loaded!;
+    const atStart = analyze(loaded);
+    const run = new TrainingRun(loaded);
+    run.advance(loaded.spec.training.steps);
+    const warnings = verifyFixes(text, {}, runWarnings(run.warnings(), atStart, analyze(run.loaded)));
+    const init = warnings.find((w) => w.kind === 'bad_init')!;
+    const alone = init.rejectedFixes!.find((f) => f.title === "Use Xavier init in 'h1' and 'out'");
+    assert.deepStrictEqual(alone?.effect?.newSerious.includes('learning_rate_too_high'), true);
+    const [first] = init.fixes;
+    assert.ok(first, JSON.stringify(init.rejectedFixes!.map((f) => f.effect!.summary)));
+    assert.deepStrictEqual(
+      first.actions.map((a) => a.kind),
+      ['set_init', 'set_learning_rate'],
+    );
+    assert.ok(first.effect!.lossAfter < 0.6 * first.effect!.lossBefore, first.effect!.summary);
   });
 
   test('a learning rate 10,000× below the usual start: the usual rate and 10× it are both tried', () => {

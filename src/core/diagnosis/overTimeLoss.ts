@@ -9,6 +9,7 @@ import { FITS_FRACTION } from './passContext';
 import { StepRecord, Warning } from './report';
 import { hasNonFinite } from './stats';
 import { Thresholds } from './thresholds';
+import { nonFiniteRepairs } from './staticChecks';
 import { activationFacts } from '../format/activationFacts';
 import { Fix } from '../format/fixEdits';
 import {
@@ -127,7 +128,10 @@ export class NonFiniteRule implements OnlineRule {
             `${fmt(finiteMax(previous.gradNorms))}; one update later values overflowed.`
           : 'The values were already non-finite at the first step: check the weights and data in the file.',
         fix: 'Lower the learning rate and clip the gradient norm so one step cannot overflow the weights.',
-        fixes: [learningRateFix(spec, 0.1), clipFix()],
+        // non-finite from the first step: the file's own weights or data, not the training, are at fault
+        fixes: previous
+          ? [learningRateFix(spec, 0.1), clipFix(), ...nonFiniteRepairs(spec, layer)]
+          : [...nonFiniteRepairs(spec, layer), learningRateFix(spec, 0.1), clipFix()],
       },
     ];
   }

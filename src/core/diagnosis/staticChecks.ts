@@ -9,7 +9,16 @@ import { Warning } from './report';
 import { Dataset, NetworkSpec } from '../format/spec';
 import { formatNumber as fmt } from '../../shared/numbers';
 import { activationFacts } from '../format/activationFacts';
-import { INIT_LABELS, byRecommendedInit, initFix, layerSpan, warningHead, withClip } from './warningParts';
+import { Fix } from '../format/fixEdits';
+import {
+  INIT_LABELS,
+  byRecommendedInit,
+  initFix,
+  layerSpan,
+  normalizeFix,
+  warningHead,
+  withClip,
+} from './warningParts';
 
 /** An explicit init std more than this many times the recommended one is flagged. */
 const INIT_SCALE_FACTOR = 4;
@@ -118,6 +127,23 @@ export function outlierWeightLayers(spec: NetworkSpec): number[] {
     const outlier = (w: number): boolean => !(Math.abs(w) <= limit);
     return layer.weights?.some((row) => row.some(outlier)) ? [i] : [];
   });
+}
+
+/**
+ * Repairs for values non-finite at the file's own parameters: re-initialise the layers holding typo-sized
+ * weights, the layer where it shows, or every layer; or normalise the inputs. Verification keeps what helps.
+ */
+export function nonFiniteRepairs(spec: NetworkSpec, layer: number): Fix[] {
+  const outliers = outlierWeightLayers(spec);
+  return [
+    ...(outliers.length ? [initFix(spec, outliers)] : []),
+    initFix(spec, [layer]),
+    initFix(
+      spec,
+      spec.layers.map((_, l) => l),
+    ),
+    normalizeFix(),
+  ];
 }
 
 /** Whether explicit weights give every unit of a layer (of two or more) the same row. */

@@ -23,7 +23,7 @@ import { dead, saturated } from './unitRules';
 import { Thresholds } from './thresholds';
 import { NonFiniteMap, PassContext, fits } from './passContext';
 import { dataScale, learningRateTooHigh } from './causes';
-import { outlierWeightLayers } from './staticChecks';
+import { nonFiniteRepairs, outlierWeightLayers } from './staticChecks';
 
 /** Every one-pass warning: causes (data scale, learning rate) and symptoms, in reading order after orderWarnings. */
 export function diagnose(spec: NetworkSpec, layers: readonly LayerReport[], c: PassContext, t: Thresholds): Warning[] {
@@ -64,16 +64,7 @@ function nonFiniteWarning(spec: NetworkSpec, loss: number, nf: NonFiniteMap): Wa
       `loss = ${fmt(loss)}; the ${where} of '${name}' overflow the range of float64 (|x| > 1.8e308) ` +
       `or become NaN${origin}.`,
     fix: 'Scale the weights down (He or Xavier initialisation), normalise the inputs, and lower the learning rate.',
-    // candidates: re-initialise a layer holding a typo-sized weight, the layer named, every layer; or the inputs
-    fixes: [
-      ...(outliers.length ? [initFix(spec, outliers)] : []),
-      initFix(spec, [layer]),
-      initFix(
-        spec,
-        spec.layers.map((_, l) => l),
-      ),
-      normalizeFix(),
-    ],
+    fixes: nonFiniteRepairs(spec, layer),
   };
 }
 
