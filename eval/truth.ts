@@ -108,6 +108,8 @@ export function exploding(m: Measured): Verdict {
   const ratios = m.run.firstUpdateRatios.filter(Number.isFinite);
   const upd = m.spec.training.optimizer === 'adam' ? 0 : Math.max(0, ...ratios);
   const why = `gradient norm grows ${f(grow)}× over training; first SGD step ‖ΔW‖/‖W‖ up to ${f(upd)}; end loss ${f(end(m))}`;
+  // NaN/∞ at the file's own parameters: there is no growth to measure (non_finite names it)
+  if (!m.init.finite) return v('grey', `${why}; non-finite at the file's parameters`);
   if (grow >= 1e3 || (upd >= 1 && !learned(m))) return v('yes', why);
   if (grow < 10 && upd < 0.5 && m.run.nonFiniteStep === undefined) return v('no', why);
   return v('grey', why);
@@ -241,6 +243,8 @@ export function lrTooHigh(m: Measured, diverging: Verdict, causes: Verdict[]): V
     Math.max(...L.slice(1)) > 1.5 * L[0] ||
     raw >= 0.9 * m.chance;
   const why = `loss after ${steps(m)} steps at lr ${m.spec.training.learningRate}: ${f(raw)}, at lr/10: ${f(low)} (chance ${f(m.chance)})`;
+  // a lower rate must reach a finite loss to count (∞ ≤ ½·∞ holds, but no rate repaired anything)
+  if (!Number.isFinite(low)) return v(m.init.finite ? 'grey' : 'no', `${why}; lr/10 does not reach a finite loss`);
   if (unstable && low <= 0.5 * raw)
     return causes.some((c) => c.v !== 'no') ? v('grey', `${why}; another cause present`) : v('yes', why);
   if (low >= 0.8 * raw || (!unstable && raw <= 0.1 * m.chance)) return v('no', why);
