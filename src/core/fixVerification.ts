@@ -7,7 +7,7 @@
 import { formatNumber as fmt } from '../shared/numbers';
 import { analyze } from './analysis';
 import { AnalysisReport, Warning } from './diagnosis/report';
-import { runWarnings } from './diagnosis/warningOrder';
+import { runWarnings, warningId } from './diagnosis/warningOrder';
 import { FITS_FRACTION } from './diagnosis/passContext';
 import { Thresholds } from './diagnosis/thresholds';
 import { Fix, FixEffect, applyFix } from './format/fixEdits';
@@ -235,6 +235,15 @@ function stillShows(warning: Warning, trial: Trial): boolean {
   return trial.serious.some((w) => w.kind === warning.kind && sameLayer(w));
 }
 
+/**
+ * Whether a copy trained exactly as the original (the same loss to the last bit, the same serious kinds): an edit
+ * that spells out a default, e.g. the initialiser a layer already uses, changes nothing.
+ */
+function sameRun(original: Trial, trial: Trial): boolean {
+  const kinds = (t: Trial): string => t.serious.map((w) => warningId(w)).join();
+  return Object.is(original.lossReached, trial.lossReached) && kinds(original) === kinds(trial);
+}
+
 /** The measured effect of one fix (a copy that did not change or did not load never helps). */
 function effectOf(warning: Warning, original: Trial, trial: Trial | undefined): FixEffect {
   const base = {
@@ -243,7 +252,7 @@ function effectOf(warning: Warning, original: Trial, trial: Trial | undefined): 
     lossBefore: original.lossReached,
     chanceBefore: original.chance,
   };
-  if (!trial)
+  if (!trial || sameRun(original, trial))
     return {
       ...base,
       lossAfter: NaN,
@@ -257,7 +266,11 @@ function effectOf(warning: Warning, original: Trial, trial: Trial | undefined): 
   const known = new Set(original.serious.map((w) => w.kind));
   const blind = original.report.warnings.some((w) => w.kind === 'non_finite');
   const newSerious = [
-    ...new Set(trial.serious.map((w) => w.kind).filter((k) => !known.has(k) && (!blind || k === 'non_finite'))),
+    ...new Set(
+      trial.serious
+        .map((w) => w.kind)
+        .filter((k) => k !== warning.kind && !known.has(k) && (!blind || k === 'non_finite')),
+    ),
   ];
   const removesWarning = !stillShows(warning, trial);
   // a run that blew up anyway is no repair, even of one that blew up sooner;

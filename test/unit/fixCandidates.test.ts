@@ -155,6 +155,23 @@ suite('repairs tried for each warning', function () {
     assert.ok(scale.rejectedFixes!.every((f) => f.effect!.lossAfter > f.effect!.lossBefore));
   });
 
+  test('credit data in dollars under Adam: spelling out the init a layer already has "changes nothing"', () => {
+    const text = fs.readFileSync(path.join(FIXTURES, 'credit-adam.net.json'), 'utf8');
+    const readCsv = (p: string): string => fs.readFileSync(path.join(FIXTURES, p), 'utf8');
+    const loaded = loadNetwork(text, { readCsv }).loaded!;
+    const atStart = analyze(loaded);
+    const run = new TrainingRun(loaded);
+    run.advance(loaded.spec.training.steps);
+    const warnings = verifyFixes(text, { readCsv }, runWarnings(run.warnings(), atStart, analyze(run.loaded)));
+    const stuck = warnings.find((w) => w.kind === 'not_learning')!;
+    assert.match(stuck.fixes[0].title, /Standardise the inputs/);
+    const xavier = stuck.rejectedFixes!.find((f) => /Use Xavier init/.test(f.title));
+    assert.strictEqual(xavier?.effect?.summary, 'changes nothing');
+    for (const w of warnings)
+      for (const f of [...w.fixes, ...(w.rejectedFixes ?? [])])
+        assert.ok(!f.effect!.newSerious.includes(w.kind), `${w.kind}: ${f.title}: ${f.effect!.summary}`);
+  });
+
   test('saturated-tanh: data_scale stays a warning, since standardising lowers the loss', () => {
     const text = fs.readFileSync(path.join(FIXTURES, '..', '..', '..', 'examples', 'saturated-tanh.net.json'), 'utf8');
     const scale = verified(text).find((w) => w.kind === 'data_scale');
