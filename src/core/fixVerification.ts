@@ -8,7 +8,7 @@ import { formatNumber as fmt } from '../shared/numbers';
 import { analyze } from './analysis';
 import { AnalysisReport, Warning } from './diagnosis/report';
 import { runWarnings, warningId } from './diagnosis/warningOrder';
-import { FITS_FRACTION } from './diagnosis/passContext';
+import { compareFixes, demoteUnconfirmedCause, followUps, improves, uncoversProblem } from './fixJudgement';
 import { Thresholds } from './diagnosis/thresholds';
 import { Fix, FixEffect, applyFix } from './format/fixEdits';
 import { LoadOptions, LoadedNetwork, loadNetwork } from './load';
@@ -107,78 +107,14 @@ function verifyOne(
     return [{ ...fix, effect: effectOf(warning, original, trial) }];
   };
   const single = warning.fixes.flatMap(attempt);
-  const combined = single.filter(uncoversProblem).flatMap((f) => followUps(f, text, trialOf).flatMap(attempt));
+  const combined = single
+    .filter(uncoversProblem)
+    .flatMap((f) => followUps(f, trialOf(applyFix(text, f))?.serious ?? []).flatMap(attempt));
   const tried = [...single, ...combined];
   const fixes = tried.filter((f) => f.effect.helps).sort(compareFixes);
   const rejectedFixes = tried.filter((f) => !f.effect.helps);
   const verified: Warning = { ...warning, fixes, rejectedFixes, fixesVerified: true };
   return tried.length && !tried.some(improves) ? demoteUnconfirmedCause(verified) : verified;
-}
-
-/** Follow-up repairs tried per repair that uncovers a new problem. */
-const FOLLOW_UPS = 3;
-
-/**
- * A repair that removes its warning and lowers the loss but raises a new serious one: it works, and uncovers
- * a problem it masked (weights that now move show that the learning rate is too high).
- */
-function uncoversProblem(f: Fix): boolean {
-  const e = f.effect!;
-  return e.removesWarning && e.newSerious.length > 0 && e.lossAfter / e.chanceAfter < e.lossBefore / e.chanceBefore;
-}
-
-/** `fix` combined with the first repairs of each new serious warning it raised (one edit each). */
-function followUps(fix: Fix, text: string, trialOf: (t: string) => Trial | undefined): Fix[] {
-  const raised = trialOf(applyFix(text, fix))?.serious.filter((w) => fix.effect!.newSerious.includes(w.kind)) ?? [];
-  const kinds = new Set(fix.actions.map((a) => a.kind));
-  return raised
-    .flatMap((w) => w.fixes.slice(0, 2))
-    .filter((f) => f.actions.every((a) => !kinds.has(a.kind)))
-    .slice(0, FOLLOW_UPS)
-    .map((f) => ({
-      title: `${fix.title}, and ${f.title.charAt(0).toLowerCase()}${f.title.slice(1)}`,
-      actions: [...fix.actions, ...f.actions],
-      ...(fix.cause ? { cause: fix.cause } : {}),
-    }));
-}
-
-/** A repair must lower the loss reached (as loss/chance) by this share to confirm the cause it repairs. */
-const CONFIRMING_GAIN = 0.1;
-
-/** Whether a tried fix helps and lowers the loss reached clearly (by CONFIRMING_GAIN). */
-function improves(f: Fix): boolean {
-  const e = f.effect!;
-  return e.helps && e.lossAfter / e.chanceAfter <= (1 - CONFIRMING_GAIN) * (e.lossBefore / e.chanceBefore);
-}
-
-/** Causes named by a measurement whose cure can be tried: when no repair improves the loss, the cause is doubtful. */
-const CURABLE_CAUSES: readonly string[] = ['data_scale', 'learning_rate_too_high'];
-
-/**
- * A curable cause none of whose repairs clearly improves the loss of a copy is reported as information: the
- * measurement holds, but it is not what holds this network back (e.g. Adam coping with raw-scale inputs).
- */
-function demoteUnconfirmedCause(warning: Warning): Warning {
-  if (!CURABLE_CAUSES.includes(warning.kind) || warning.severity === 'info') return warning;
-  const tried = [...warning.fixes, ...(warning.rejectedFixes ?? [])].map((f) => f.title).join('; ');
-  return {
-    ...warning,
-    severity: 'info',
-    cause:
-      `${warning.cause} Its repairs were tried on a copy (${tried}) and none lowered the loss reached by ` +
-      `${CONFIRMING_GAIN * 100}%, so it is not what holds this network back.`,
-  };
-}
-
-/**
- * Helpful fixes ranked by the loss reached (as loss/chance); among those that make the network fit its data
- * (loss ≤ 10% of chance), a repair of the cause comes before a repair of the symptom.
- */
-export function compareFixes(a: Fix, b: Fix): number {
-  const relative = (f: Fix): number => f.effect!.lossAfter / f.effect!.chanceAfter;
-  const [ra, rb] = [relative(a), relative(b)];
-  if (ra <= FITS_FRACTION && rb <= FITS_FRACTION && !a.cause !== !b.cause) return a.cause ? -1 : 1;
-  return ra - rb;
 }
 
 /** Loads, analyses and trains one copy; undefined when the copy does not load. */
