@@ -120,7 +120,7 @@ suite('repairs tried for each warning', function () {
     assert.deepStrictEqual(
       dead.fixes.map((f) => [f.title, f.cause]),
       [
-        ['leaky', undefined],
+        ['leaky', 'bad_init@0'], // its own candidate, and also the cause's repair
         ['init', 'bad_init@0'],
         ['normalise', 'data_scale@network'],
       ],

@@ -58,13 +58,16 @@ export function orderWarnings(warnings: readonly Warning[]): Warning[] {
     if (w.severity === 'info') return w;
     const causes = withIds.filter((c) => c !== w && (CAUSES[w.kind] ?? []).includes(c.kind)); // reading order
     if (!causes.length) return w;
-    // the causes' repairs are candidates for their symptom too: verification ranks them all
-    const known = new Set(w.fixes.map((f) => JSON.stringify(f.actions)));
-    const inherited = causes.flatMap((c) =>
-      c.fixes.filter((f) => !known.has(JSON.stringify(f.actions))).map((f) => ({ ...f, cause: c.id })),
-    );
+    // the causes' repairs are candidates for their symptom too (verification ranks them all), and an own
+    // candidate that makes the same edit as a cause's repair is that repair
+    const repairs = causes.flatMap((c) => c.fixes.map((f) => ({ ...f, cause: c.id })));
+    const own = w.fixes.map((f) => {
+      const same = repairs.find((r) => sameActions(r, f));
+      return same ? { ...f, cause: same.cause } : f;
+    });
+    const inherited = repairs.filter((r) => !own.some((f) => sameActions(f, r)));
     const unique = inherited.filter((f, k) => inherited.findIndex((g) => sameActions(f, g)) === k);
-    return { ...w, causeId: causes[0].id, fixes: [...w.fixes, ...unique] };
+    return { ...w, causeId: causes[0].id, fixes: [...own, ...unique] };
   });
 }
 
