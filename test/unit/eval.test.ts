@@ -71,8 +71,8 @@ const GOAL = 0.95;
 
 /**
  * Where the goal is not met yet, the floor this test holds (below the full held-out figures of eval/results.json,
- * which the README reports: learning_rate_too_high precision 86% and recall 90%, saturated_activation recall 94%,
- * first-fix efficacy 88%), so a regression still fails while the gap stays visible.
+ * which the README reports: learning_rate_too_high precision 89%, saturated_activation recall 94%, first-fix
+ * efficacy 93%), so a regression still fails while the gap stays visible.
  */
 const NOT_YET: {
   precision: Partial<Record<EvalKind, number>>;
@@ -80,8 +80,8 @@ const NOT_YET: {
   firstFix: number;
 } = {
   precision: { learning_rate_too_high: 0.85 },
-  recall: { learning_rate_too_high: 0.85, saturated_activation: 0.85 },
-  firstFix: 0.85,
+  recall: { saturated_activation: 0.85 },
+  firstFix: 0.9,
 };
 
 suite('eval goals (held-out, quick)', function () {
