@@ -2,9 +2,11 @@
 """Overhead of the probe: interleaved A/B blocks of training steps, without (A) and with (B) the probe, on
 CPU and, when one is available, on CUDA. Prints one JSON object: per configuration the median step time
 without the probe, and the median relative overhead tB/tA − 1 over the repetitions with its 95% interval
-(distribution-free, from order statistics).
+(distribution-free, from order statistics); and the device operations the probe adds to one logged step,
+counted at the dispatcher on CPU (views left out): the proxy for its kernel launches on a GPU, where a
+foreach op is one multi-tensor launch.
 
-    PYTHONPATH=probe python3 probe/bench.py [--reps 30] [--device cpu|cuda|all] [--threads N]
+    PYTHONPATH=probe python3 probe/bench.py [--reps 30] [--device cpu|cuda|all] [--threads N] [--ops-only]
 """
 import argparse
 import copy
@@ -21,12 +23,57 @@ from torch import nn
 import gdprobe
 
 
-def mlp(width: int, depth: int, inputs: int) -> nn.Module:
+def mlp(width: int, depth: int, inputs: int, activations=(nn.ReLU,)) -> nn.Module:
     layers, n = [], inputs
-    for _ in range(depth):
-        layers += [nn.Linear(n, width), nn.ReLU()]
+    for k in range(depth):
+        layers += [nn.Linear(n, width), activations[k % len(activations)]()]
         n = width
     return nn.Sequential(*layers, nn.Linear(n, 10))
+
+
+#: Operations that launch no kernel (views, allocations, metadata), left out of the counts.
+NO_KERNEL = {
+    "view", "reshape", "_reshape_alias", "slice", "select", "as_strided", "detach", "expand", "unsqueeze", "squeeze",
+    "t", "transpose", "alias", "movedim", "permute", "empty", "empty_strided", "resize_", "narrow", "unbind", "split",
+    "chunk", "lift_fresh", "empty_like", "result_type", "_unsafe_view", "split_with_sizes", "item",
+    "_local_scalar_dense", "unsqueeze_", "squeeze_", "set_", "is_same_size", "new_empty", "new_empty_strided",
+}
+
+
+def _operations(model, opt, x, y, probe) -> int:
+    """Operations of one training step that launch a kernel, as the dispatcher sees them (a foreach op is one)."""
+    from torch.utils._python_dispatch import TorchDispatchMode
+
+    class Count(TorchDispatchMode):
+        def __init__(self):
+            super().__init__()
+            self.count = 0
+
+        def __torch_dispatch__(self, func, types, args=(), kwargs=None):
+            self.count += str(func.overloadpacket).split(".")[-1] not in NO_KERNEL
+            return func(*args, **(kwargs or {}))
+
+    for _ in range(3):
+        block(model, opt, x, y, 1, probe, x.device)
+    with Count() as counter:
+        block(model, opt, x, y, 1, probe, x.device)
+    return counter.count
+
+
+def count_operations(name, model, batch, tmp):
+    """Operations the probe adds to one logged step (every=1) of `model` with Adam, on CPU."""
+    torch.manual_seed(0)
+    x = torch.randn(batch, model[0].in_features)
+    y = torch.randint(0, 10, (batch,))
+    plain, probed = model, copy.deepcopy(model)
+    opt_a = torch.optim.Adam(plain.parameters(), lr=1e-4)
+    opt_b = torch.optim.Adam(probed.parameters(), lr=1e-4)
+    probe = gdprobe.attach(probed, opt_b, path=os.path.join(tmp, "ops.gd.jsonl"), every=1, budget=None)
+    plain_ops = _operations(plain, opt_a, x, y, None)
+    probed_ops = _operations(probed, opt_b, x, y, probe)
+    probe.close()
+    layers = sum(1 for m in model.modules() if isinstance(m, nn.Linear))
+    return {"model": name, "layers": layers, "stepWithoutProbe": plain_ops, "addedByProbe": probed_ops - plain_ops}
 
 
 def sync(device):
@@ -63,7 +110,8 @@ def measure(device, every, reps, width, depth, batch, tmp):
     a, b = base, copy.deepcopy(base)
     opt_a = torch.optim.Adam(a.parameters(), lr=1e-4)
     opt_b = torch.optim.Adam(b.parameters(), lr=1e-4)
-    probe = gdprobe.attach(b, opt_b, path=os.path.join(tmp, f"bench-{device.type}-{every}.gd.jsonl"), every=every, budget=None)
+    path = os.path.join(tmp, f"bench-{device.type}-{every}.gd.jsonl")
+    probe = gdprobe.attach(b, opt_b, path=path, every=every, budget=None)
     x = torch.randn(batch, width, device=device)
     y = torch.randint(0, 10, (batch,), device=device)
     steps = max(10, 2 * every)  # each B block holds at least two logged steps
@@ -99,6 +147,7 @@ def main():
     parser.add_argument("--reps", type=int, default=30)
     parser.add_argument("--device", default="all", choices=["cpu", "cuda", "all"])
     parser.add_argument("--threads", type=int, default=0, help="torch CPU threads (0: torch's default)")
+    parser.add_argument("--ops-only", action="store_true", help="only count the operations of a logged step")
     args = parser.parse_args()
     if args.threads:
         torch.set_num_threads(args.threads)
@@ -107,13 +156,18 @@ def main():
         devices.append((torch.device("cpu"), 256, 4, 256))
     if args.device in ("cuda", "all") and torch.cuda.is_available():
         devices.append((torch.device("cuda"), 4096, 4, 4096))
-    results = []
+    results, operations = [], []
     with tempfile.TemporaryDirectory() as tmp:
-        for device, width, depth, batch in devices:
+        operations.append(count_operations("MLP 4×256 ReLU, batch 256", mlp(256, 4, 256), 256, tmp))
+        mixed = (nn.Tanh, nn.Sigmoid, nn.GELU, nn.ReLU)
+        deep = mlp(64, 16, 64, mixed)
+        operations.append(count_operations("MLP 16×64 Tanh/Sigmoid/GELU/ReLU, batch 64", deep, 64, tmp))
+        for device, width, depth, batch in [] if args.ops_only else devices:
             for every in (10, 1):
                 results.append(measure(device, every, args.reps, width, depth, batch, tmp))
     gpu = torch.cuda.get_device_name(0) if torch.cuda.is_available() else None
-    print(json.dumps({"torch": torch.__version__, "threads": torch.get_num_threads(), "gpu": gpu, "results": results}, indent=1))
+    summary = {"torch": torch.__version__, "threads": torch.get_num_threads(), "gpu": gpu}
+    print(json.dumps({**summary, "operationsPerLoggedStep": operations, "results": results}, indent=1))
 
 
 if __name__ == "__main__":

@@ -39,9 +39,13 @@ def _activation(name: str, module: nn.Module):
     if act == "elu":
         return {"type": "elu", "alpha": float(module.alpha)}
     if act == "gelu" and getattr(module, "approximate", "none") != "none":
-        raise ExportError(f"module '{name}' (GELU approximate='tanh') is not supported: the format's gelu is the erf form")
+        raise ExportError(
+            f"module '{name}' (GELU approximate='tanh') is not supported: the format's gelu is the erf form"
+        )
     if act == "softplus" and (module.beta != 1 or module.threshold != 20):
-        raise ExportError(f"module '{name}' (Softplus beta={module.beta}, threshold={module.threshold}) is not supported")
+        raise ExportError(
+            f"module '{name}' (Softplus beta={module.beta}, threshold={module.threshold}) is not supported"
+        )
     if act is None:
         raise ExportError(
             f"module '{name}' ({type(module).__name__}) is not supported: export takes an nn.Sequential of nn.Linear "
@@ -90,7 +94,9 @@ def _training(optimizer, batch_size: Optional[int], steps: int) -> dict:
             raise ExportError("Adam is supported with its defaults only (betas 0.9/0.999, eps 1e-8, no weight decay)")
         kind, extra = "adam", {}
     else:
-        raise ExportError(f"optimizer {type(optimizer).__name__} is not supported: use SGD (with or without momentum) or Adam")
+        raise ExportError(
+            f"optimizer {type(optimizer).__name__} is not supported: use SGD (with or without momentum) or Adam"
+        )
     out = {"optimizer": kind, "learningRate": float(g["lr"]), **extra, "steps": steps}
     if batch_size is not None:
         out["batchSize"] = int(batch_size)

@@ -130,7 +130,9 @@ def discover(model: nn.Module):
     for name, module in leaves:
         if _is_layer(module):
             unit_dim = 1 if isinstance(module, nn.modules.conv._ConvNd) else -1
-            layer = Layer(len(layers), clean_name(name), module, _units(module), _inputs(module), "unknown", unit_dim=unit_dim)
+            layer = Layer(
+                len(layers), clean_name(name), module, _units(module), _inputs(module), "unknown", unit_dim=unit_dim
+            )
             layers.append(layer)
             names[id(layer)] = name
             pending = layer

@@ -2,13 +2,12 @@
 
 Every statistic is a sum or a count, so micro-batches and ranks combine by addition: alive counts per
 unit (a unit is dead when no sample of any micro-batch on any rank had z > 0), saturated counts per
-unit, Σ|f'(z)| and its count, non-finite counts, and a fixed-bin histogram of a = f(z) from which
-percentiles are read exactly to one bin.
+unit, Σ|f'(z)| and its count (the sum is non-finite exactly when some activation is), and a fixed-bin
+histogram of a = f(z) from which percentiles are read exactly to one bin (by summary.summarize, on the
+device, with the core's rule: the value at sorted index round(p/100·(n−1))).
 """
-import bisect
-import itertools
 import math
-from typing import List, Optional, Sequence
+from typing import Optional
 
 import torch
 
@@ -18,15 +17,26 @@ PERCENTILES = (5, 25, 50, 75, 95)
 #: one bin for |a| < 1e-6 and one overflow bin per sign.
 BINS_PER_DECADE = 32
 LOG10_MIN, LOG10_MAX = -6, 6
-_MAGNITUDE_EDGES = [10.0 ** (LOG10_MIN + k / BINS_PER_DECADE) for k in range((LOG10_MAX - LOG10_MIN) * BINS_PER_DECADE + 1)]
+_MAGNITUDE_EDGES = [
+    10.0 ** (LOG10_MIN + k / BINS_PER_DECADE) for k in range((LOG10_MAX - LOG10_MIN) * BINS_PER_DECADE + 1)
+]
 #: Sorted bin boundaries over the real line: −1e6 … −1e-6, 1e-6 … 1e6.
 BOUNDARIES = [-e for e in reversed(_MAGNITUDE_EDGES)] + _MAGNITUDE_EDGES
 #: Number of histogram bins (one more than boundaries).
 BINS = len(BOUNDARIES) + 1
 
-#: Most activation values one forward pass adds to the histogram (an evenly strided sample beyond it): a
-#: scatter of every value of a large layer into a few hundred bins would cost more than the step.
-HISTOGRAM_VALUES = 1 << 16
+#: Most activation values one forward pass adds to the histogram (an evenly strided sample beyond it): bucketing
+#: costs about 0.1 µs a value on a CPU, and 16,384 values place each percentile well within one bin.
+HISTOGRAM_VALUES = 1 << 14
+
+
+def sample_stride(numel: int, units: int) -> int:
+    """The stride of the histogram's sample: the smallest ≥ numel/HISTOGRAM_VALUES that shares no factor with the
+    unit count, so that the sample of a samples × units tensor visits every unit."""
+    stride = -(-numel // HISTOGRAM_VALUES)
+    while stride > 1 and math.gcd(stride, units) != 1:
+        stride += 1
+    return stride
 
 #: f'(z) below this fraction of its peak counts as saturated, for ≥ SATURATION_SAMPLES of the samples.
 SATURATION_DERIVATIVE = 0.01
@@ -62,134 +72,120 @@ def bin_value(b: int) -> float:
     return math.copysign(math.sqrt(lo * hi), hi)
 
 
-def percentiles_from_histogram(counts: Sequence[float], ps: Sequence[int] = PERCENTILES) -> List[float]:
-    """The values at sorted index round(p/100·(n−1)) (the core's rule), each as its bin's value."""
-    cumulative = list(itertools.accumulate(int(round(c)) for c in counts))
-    n = cumulative[-1] if cumulative else 0
-    if n == 0:
-        return [math.nan for _ in ps]
-    return [bin_value(bisect.bisect_right(cumulative, int(round(p / 100 * (n - 1))))) for p in ps]
+#: The value each histogram bin stands for (its geometric midpoint), indexed by bin.
+BIN_VALUES = [bin_value(b) for b in range(BINS)]
 
 
-def derivative(activation: str, z: Optional[torch.Tensor], a: torch.Tensor, module) -> Optional[torch.Tensor]:
-    """f'(z) of an activation module, from its output a where possible (in-place modules overwrite z)."""
-    if activation == "relu":
-        return (a > 0).to(a.dtype)
-    if activation == "leaky_relu":
-        return torch.where(a > 0, torch.ones_like(a), torch.full_like(a, module.negative_slope))
-    if activation == "elu":
-        return torch.where(a > 0, torch.ones_like(a), a + module.alpha)
+def _derivative(activation: str, a: torch.Tensor, z: Optional[torch.Tensor], module):
+    """(f'(z), whether it can be negative) from the output a where possible (in-place modules overwrite z), with
+    as few elementwise passes as possible; None for activations whose Σ|f'| follows from counts (ReLU family,
+    identity) or that cannot be computed (SiLU, GELU without z)."""
     if activation == "sigmoid":
-        return a * (1 - a)
+        return torch.rsub(a, 1).mul_(a), False  # a(1 − a), accurate near a = 1
     if activation == "tanh":
-        return 1 - a * a
+        return torch.addcmul(_one(a), a, a, value=-1), False  # 1 − a²
+    if activation == "elu":
+        return torch.where(a > 0, 1.0, a + module.alpha), module.alpha < 0
     if activation == "softplus":
-        return -torch.expm1(-module.beta * a)
-    if activation == "linear":
-        return torch.ones_like(a)
-    if z is None or getattr(module, "inplace", False):
-        return None
+        return torch.expm1(a * -module.beta), False  # −f'(z) ≤ 0: der_sum_factor restores the sign
+    if z is None or getattr(module, "inplace", False) or activation not in ("silu", "gelu"):
+        return None, False
     if activation == "silu":
         s = torch.sigmoid(z)
-        return s * (1 + z * (1 - s))
-    if activation == "gelu":
-        if getattr(module, "approximate", "none") == "tanh":
-            with torch.enable_grad():
-                zz = z.detach().requires_grad_(True)
-                (g,) = torch.autograd.grad(torch.nn.functional.gelu(zz, approximate="tanh").sum(), zz)
-            return g
-        cdf = 0.5 * (1 + torch.erf(z / math.sqrt(2)))
-        return cdf + z * torch.exp(-0.5 * z * z) / math.sqrt(2 * math.pi)
-    return None
+        return torch.addcmul(s, z, torch.rsub(s, 1).mul_(s)), True  # σ + zσ(1 − σ)
+    if getattr(module, "approximate", "none") == "tanh":
+        with torch.enable_grad():
+            zz = z.detach().requires_grad_(True)
+            (g,) = torch.autograd.grad(torch.nn.functional.gelu(zz, approximate="tanh").sum(), zz)
+        return g, True
+    cdf = torch.erfc(z * -math.sqrt(0.5)).mul_(0.5)  # Φ(z)
+    return torch.addcmul(cdf, z, torch.exp(z * z * -0.5), value=1 / math.sqrt(2 * math.pi)), True  # Φ + zφ
 
 
-def as_units(t: torch.Tensor, unit_dim: int) -> torch.Tensor:
-    """The tensor as samples × units (units along `unit_dim`; every other dimension counts as samples)."""
-    t = t.detach()
-    if t.dim() == 1:
-        return t.reshape(1, -1)
-    if unit_dim != -1 and unit_dim != t.dim() - 1:
-        t = t.movedim(unit_dim, -1)
-    return t.reshape(-1, t.shape[-1])
+_ONES = {}
+
+
+def _one(a: torch.Tensor) -> torch.Tensor:
+    key = (a.device, a.dtype)
+    if key not in _ONES:
+        _ONES[key] = torch.ones((), dtype=a.dtype, device=a.device)
+    return _ONES[key]
+
+
+def _accumulate(total: Optional[torch.Tensor], value: torch.Tensor) -> torch.Tensor:
+    """total + value, with the first value of a step kept as it is (no zero-filled buffer, no extra pass)."""
+    return value if total is None else total.add_(value)
 
 
 class ActivationStats:
-    """Sums and counts of one layer's activation over the forward passes of one logged step."""
+    """Sums and counts of one layer's activation over the forward passes of one logged step, on the device.
 
-    #: Figures per layer in `summary`: dead units, saturated units, Σ|f'|, non-finite.
-    SUMMARY = 4
+    Per forward pass, a ReLU layer costs 5 device operations (a > 0, its per-unit sum, the sum of a that is
+    non-finite exactly when some activation is, the bucketing of ≤ HISTOGRAM_VALUES values and their index_add
+    into the probe's histogram); Σ|f'| of the ReLU family and of identities follows from counts on the host."""
 
-    def __init__(self, activation: str, units: int, unit_dim: int):
+    def __init__(self, activation: str, units: int, unit_dim: int, module=None):
         self.activation = activation
         self.units = units
         self.unit_dim = unit_dim
+        self.module = module
+        #: alive counts per unit are kept for the ReLU family and for functional activations (zero columns)
+        self.tracks_alive = activation in DYING + ("unknown",)
+        self.tracks_saturation = activation in PEAK_DERIVATIVE
+        #: this layer's row of the probe's histogram buffer (set by the probe before the first forward)
+        self.hist: Optional[torch.Tensor] = None
         self.reset()
 
     def reset(self):
-        """Forgets the current step's values."""
+        """Forgets the current step's values (the probe zeroes the histogram rows)."""
         self.alive = None
         self.saturated = None
-        self.der_sum = None
+        #: Σ|f'(z)| where a derivative is computed, else Σa: non-finite exactly when some activation was
+        self.check = None
         self.der_count = 0
         self.samples = 0
-        self.non_finite = None
-        self.hist = None
 
-    def add(self, a: torch.Tensor, z: Optional[torch.Tensor], module) -> None:
-        """Adds one forward pass's activations a (and pre-activations z, when known); device ops only."""
-        a2 = as_units(a, self.unit_dim)
-        zeros = torch.zeros(a2.shape[1], dtype=torch.float64, device=a2.device)
-        if self.alive is None:
-            self.units = a2.shape[1]
-            self.alive, self.saturated = zeros, zeros.clone()
-            self.der_sum = torch.zeros((), dtype=torch.float64, device=a2.device)
-            self.non_finite = torch.zeros((), dtype=torch.float64, device=a2.device)
-            self.hist = torch.zeros(BINS + 1, dtype=torch.float64, device=a2.device)
-            self._boundaries = torch.tensor(BOUNDARIES, dtype=a2.dtype, device=a2.device)
-        self.samples += a2.shape[0]
-        finite = torch.isfinite(a2)
-        self.non_finite += (~finite).sum()
-        if self.activation in DYING:
-            self.alive += (a2 > 0).sum(0)
-        elif self.activation == "unknown":
-            self.alive += (a2 != 0).sum(0)
-        der = derivative(self.activation, z if z is None else as_units(z, self.unit_dim), a2, module)
-        if der is not None:
-            self.der_sum += der.abs().sum(dtype=torch.float64)
+    def _per_unit(self, t: torch.Tensor) -> torch.Tensor:
+        """Per-unit sum (over every dimension but the unit one) as float64."""
+        if t.dim() <= 1:
+            return t.reshape(-1).to(torch.float64)
+        unit = self.unit_dim % t.dim()
+        return t.sum([d for d in range(t.dim()) if d != unit], dtype=torch.float64)
+
+    def add(self, a: torch.Tensor, z: Optional[torch.Tensor], boundaries: torch.Tensor, ones: torch.Tensor) -> None:
+        """Adds one forward pass's activations a (and pre-activations z, when known); device ops only.
+        `boundaries` are BOUNDARIES on a's device and dtype, `ones` at least HISTOGRAM_VALUES float64 ones."""
+        a = a.detach()
+        units = a.shape[self.unit_dim] if a.dim() > 1 else a.numel()
+        self.units = units
+        self.samples += a.numel() // max(units, 1)
+        if self.tracks_alive:
+            self.alive = _accumulate(self.alive, self._per_unit(a > 0 if self.activation in DYING else a != 0))
+        der, signed = _derivative(self.activation, a, None if z is None else z.detach(), self.module)
+        if der is None:
+            check = a.sum(dtype=torch.float64)
+            if self.activation in DYING or self.activation == "linear":
+                self.der_count += a.numel()  # Σ|f'| follows from the alive counts (or is the count)
+        else:
+            check = (der.abs() if signed else der).sum(dtype=torch.float64)
             self.der_count += der.numel()
-            if self.activation in PEAK_DERIVATIVE:
+            if self.tracks_saturation:
                 limit = SATURATION_DERIVATIVE * PEAK_DERIVATIVE[self.activation]
-                self.saturated += (der.abs() < limit).sum(0)
-        sample = a2.reshape(-1)
+                self.saturated = _accumulate(self.saturated, self._per_unit(der < limit))
+        self.check = _accumulate(self.check, check)
+        sample = a.reshape(-1)
         if sample.numel() > HISTOGRAM_VALUES:  # evenly strided, as the core samples its percentiles
-            sample = sample[:: -(-sample.numel() // HISTOGRAM_VALUES)]
-        index = torch.bucketize(sample, self._boundaries)
-        index = torch.where(torch.isfinite(sample), index, torch.full_like(index, BINS))
-        self.hist.index_add_(0, index, torch.ones(index.numel(), dtype=torch.float64, device=a2.device))
+            sample = sample[:: sample_stride(sample.numel(), units)].contiguous()  # bucketize's own copy warns
+        # NaN and +∞ fall in the top bin, −∞ in the bottom one: a non-finite layer's percentiles are not read
+        index = torch.bucketize(sample, boundaries)
+        self.hist.index_add_(0, index, ones[: index.numel()])
 
-    def packed(self, device) -> torch.Tensor:
-        """[alive per unit, saturated per unit, Σ|f'|, non-finite, histogram] on the device: all sums."""
-        if self.alive is None:
-            return torch.zeros(self.packed_size(), dtype=torch.float64, device=device)
-        head = torch.stack([self.der_sum, self.non_finite])
-        return torch.cat([self.alive, self.saturated, head, self.hist[:BINS]])
-
-    def packed_size(self) -> int:
-        """Length of `packed()`."""
-        return 2 * self.units + 2 + BINS
-
-    def host_counts(self) -> List[float]:
-        """[count of f'(z) values, samples]: known on the host already (from shapes), so never copied."""
-        return [float(self.der_count), float(self.samples)]
-
-    def summary(self, packed: torch.Tensor, samples) -> torch.Tensor:
-        """From the (reduced) packed vector and the (reduced) sample count, a host number or a device scalar:
-        [dead units, saturated units, Σ|f'|, non-finite]."""
-        u = self.units
-        alive, saturated, head = packed[:u], packed[u : 2 * u], packed[2 * u : 2 * u + 2]
-        zero = torch.zeros((), dtype=torch.float64, device=packed.device)
-        dead = (alive == 0).sum().to(torch.float64) if self.activation in DYING + ("unknown",) else zero
-        sat = (saturated >= SATURATION_SAMPLES * samples).sum().to(torch.float64) if self.activation in PEAK_DERIVATIVE else zero
-        seen = samples > 0  # no forward pass seen: nothing is dead or saturated
-        seen = seen.to(torch.float64) if torch.is_tensor(seen) else float(seen)
-        return torch.cat([torch.stack([dead * seen, sat * seen]), head])
+    def der_sum_factor(self):
+        """How the host turns this layer's figures into Σ|f'|: ("check", sign), ("alive", slope) or ("count", 1)."""
+        if self.activation == "relu":
+            return "alive", 0.0
+        if self.activation == "leaky_relu":
+            return "alive", abs(self.module.negative_slope)
+        if self.activation == "linear":
+            return "count", 1.0
+        return "check", -1.0 if self.activation == "softplus" else 1.0

@@ -7,6 +7,7 @@ import torch.distributed as dist
 from torch import nn
 
 import gdprobe
+from conftest import exit_without_finalizing
 
 WORLD = 2
 
@@ -49,3 +50,4 @@ def run_fsdp(rank, store, path, flavour, make_model, global_batches):
         probe.close()
     finally:
         dist.destroy_process_group()
+    exit_without_finalizing()

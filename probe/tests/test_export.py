@@ -51,7 +51,8 @@ def test_cross_entropy_model_with_class_indices_round_trips(tmp_path):
     assert spec["layers"][1]["activation"] == {"type": "leaky_relu", "alpha": 0.1}
     assert spec["data"]["targets"] == [[c] for c in y.tolist()]  # class indices, as such
     assert spec["layers"][0]["weights"] == model[0].weight.tolist()  # units × inputs, as nn.Linear.weight
-    assert spec["training"] == {"optimizer": "momentum", "learningRate": 0.05, "momentum": 0.9, "steps": 100, "batchSize": 4}
+    training = {"optimizer": "momentum", "learningRate": 0.05, "momentum": 0.9, "steps": 100, "batchSize": 4}
+    assert spec["training"] == training
     assert_round_trip(model, path, nn.functional.cross_entropy(model(x), y))
 
 
@@ -60,7 +61,8 @@ def test_mse_and_bce_with_logits_models_round_trip(tmp_path):
     model = nn.Sequential(nn.Linear(3, 6), nn.GELU(), nn.Linear(6, 6), nn.ELU(), nn.Linear(6, 2), nn.Sigmoid())
     x, t = torch.randn(9, 3), torch.rand(9, 2)
     path = tmp_path / "mse.net.json"
-    gdprobe.export(model, str(path), inputs=x, targets=t, loss=nn.MSELoss(), optimizer=torch.optim.Adam(model.parameters()))
+    opt = torch.optim.Adam(model.parameters())
+    gdprobe.export(model, str(path), inputs=x, targets=t, loss=nn.MSELoss(), optimizer=opt)
     assert_round_trip(model, path, nn.functional.mse_loss(model(x), t))
 
     logits = nn.Sequential(nn.Linear(3, 4), nn.SiLU(), nn.Linear(4, 1))
@@ -73,8 +75,9 @@ def test_mse_and_bce_with_logits_models_round_trip(tmp_path):
 
 def test_unsupported_module_gets_a_clear_error_naming_it(tmp_path):
     model = nn.Sequential(nn.Linear(2, 3), nn.BatchNorm1d(3), nn.Linear(3, 1))
+    x, t = torch.randn(4, 2), torch.randn(4, 1)
     with pytest.raises(gdprobe.ExportError, match=r"module '1' \(BatchNorm1d\) is not supported"):
-        gdprobe.export(model, str(tmp_path / "m.net.json"), inputs=torch.randn(4, 2), targets=torch.randn(4, 1), loss="mse")
+        gdprobe.export(model, str(tmp_path / "m.net.json"), inputs=x, targets=t, loss="mse")
     with pytest.raises(gdprobe.ExportError, match="takes logits"):
         gdprobe.export(nn.Sequential(nn.Linear(2, 3), nn.Softplus()), str(tmp_path / "m.net.json"),
                        inputs=torch.randn(4, 2), targets=torch.tensor([0, 1, 2, 0]))

@@ -46,7 +46,11 @@ def relu_mlp(functional: bool):
             return self.fc3(F.relu(self.fc2(F.relu(self.fc1(x)))))
 
     torch.manual_seed(5)
-    model = Functional() if functional else nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 8), nn.ReLU(), nn.Linear(8, 1))
+    model = (
+        Functional()
+        if functional
+        else nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 8), nn.ReLU(), nn.Linear(8, 1))
+    )
     first = model.fc1 if functional else model[0]
     with torch.no_grad():
         first.bias.copy_(torch.tensor([-50.0] * 6 + [0.5, 0.5]))

@@ -9,7 +9,9 @@ import pytest
 PROBE = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 
 
-@pytest.mark.skipif(sys.prefix != sys.base_prefix, reason="runs inside a venv: a --system-site-packages venv would not see its torch")
+@pytest.mark.skipif(
+    sys.prefix != sys.base_prefix, reason="runs inside a venv: a --system-site-packages venv would not see its torch"
+)
 def test_pip_installs_the_probe_into_a_system_site_packages_venv(tmp_path):
     source = tmp_path / "probe"  # a copy: building in place would leave build/ and *.egg-info in the tree
     shutil.copytree(PROBE, source, ignore=shutil.ignore_patterns("tests", "build", "*.egg-info", "__pycache__"))

@@ -1,12 +1,15 @@
 """The logged statistics equal ones computed by hand on tiny float64 models."""
 import math
+import os
+import subprocess
+import sys
 
 import pytest
 import torch
 from torch import nn
 
 import gdprobe
-from gdprobe.stats import PERCENTILES, bucket_of
+from gdprobe.stats import HISTOGRAM_VALUES, PERCENTILES, bucket_of, sample_stride
 from conftest import close, read_log, train
 
 
@@ -165,7 +168,9 @@ def test_hooks_never_copy_to_the_host(tmp_path, monkeypatch):
     calls = []
     for name in ("item", "tolist", "cpu"):
         original = getattr(torch.Tensor, name)
-        monkeypatch.setattr(torch.Tensor, name, lambda self, *a, _o=original, _n=name, **k: (calls.append(_n), _o(self, *a, **k))[1])
+        monkeypatch.setattr(
+            torch.Tensor, name, lambda self, *a, _o=original, _n=name, **k: (calls.append(_n), _o(self, *a, **k))[1]
+        )
     out = model(X)  # forward hooks run here
     assert calls == []
     loss = nn.functional.mse_loss(out, T)
@@ -175,3 +180,113 @@ def test_hooks_never_copy_to_the_host(tmp_path, monkeypatch):
     monkeypatch.undo()
     probe.close()
     assert math.isfinite(read_log(tmp_path / "r.gd.jsonl")[1][0]["loss"])
+
+
+@pytest.mark.parametrize(
+    "activation",
+    [nn.ReLU(), nn.LeakyReLU(0.2), nn.ELU(0.7), nn.GELU(), nn.GELU(approximate="tanh"), nn.SiLU(), nn.Sigmoid(),
+     nn.Tanh(), nn.Softplus(beta=2.0)],
+    ids=lambda m: repr(m),
+)
+def test_mean_abs_derivative_equals_autograd_for_every_activation(tmp_path, activation):
+    torch.manual_seed(5)
+    model = nn.Sequential(nn.Linear(3, 6), activation, nn.Linear(6, 2))
+    x, t = torch.randn(7, 3) * 3, torch.randn(7, 2)
+    z = model[0](x).detach().requires_grad_(True)
+    (derivative,) = torch.autograd.grad(activation(z).sum(), z)
+    opt = torch.optim.SGD(model.parameters(), lr=0.1)
+    probe = gdprobe.attach(model, opt, path=str(tmp_path / "r.gd.jsonl"), every=1, budget=None)
+    train(model, opt, [(x, t)], nn.MSELoss(), probe)
+    probe.close()
+    _, [r] = read_log(tmp_path / "r.gd.jsonl")
+    assert close(r["meanAbsDerivatives"][0], derivative.abs().mean().item(), rel=1e-12), r["meanAbsDerivatives"]
+    assert r["meanAbsDerivatives"][1] == 1.0  # the output layer is an identity
+    dying = isinstance(activation, (nn.ReLU, nn.LeakyReLU))
+    dead = sum(bool((z[:, j] <= 0).all()) for j in range(6)) / 6 if dying else 0
+    assert r["deadFractions"][0] == dead
+
+
+def test_convolution_units_are_channels(tmp_path):
+    torch.manual_seed(6)
+    model = nn.Sequential(nn.Conv2d(2, 4, 3), nn.ReLU(), nn.Flatten(), nn.Linear(4 * 3 * 3, 2))
+    with torch.no_grad():
+        model[0].bias[1] = -50.0  # channel 1 is dead everywhere
+    x, t = torch.randn(5, 2, 5, 5), torch.randn(5, 2)
+    z = model[0](x).detach()
+    opt = torch.optim.SGD(model.parameters(), lr=0.1)
+    probe = gdprobe.attach(model, opt, path=str(tmp_path / "r.gd.jsonl"), every=1, budget=None)
+    train(model, opt, [(x, t)], nn.MSELoss(), probe)
+    probe.close()
+    header, [r] = read_log(tmp_path / "r.gd.jsonl")
+    assert header["layers"][0]["units"] == 4
+    assert r["deadFractions"][0] == sum(bool((z[:, c] <= 0).all()) for c in range(4)) / 4 >= 0.25
+    assert close(r["meanAbsDerivatives"][0], (z > 0).double().mean().item())
+
+
+def test_update_ratios_with_several_param_groups_and_a_layer_without_bias(tmp_path):
+    torch.manual_seed(7)
+    model = nn.Sequential(nn.Linear(3, 5), nn.Tanh(), nn.Linear(5, 4, bias=False), nn.ReLU(), nn.Linear(4, 2))
+    opt = torch.optim.Adam([{"params": model[0].parameters(), "lr": 0.03},
+                            {"params": list(model[2].parameters()) + list(model[4].parameters()), "betas": (0.8, 0.9)}],
+                           lr=0.01)
+    probe = gdprobe.attach(model, opt, path=str(tmp_path / "r.gd.jsonl"), every=1, budget=None, exact_update=True)
+    train(model, opt, [(torch.randn(6, 3), torch.randn(6, 2)) for _ in range(3)], nn.MSELoss(), probe)
+    probe.close()
+    _, records = read_log(tmp_path / "r.gd.jsonl")
+    for r in records:
+        assert r["biasGradNorms"][1] == 0.0
+        assert close(r["updateRatios"], r["exactUpdateRatios"], rel=1e-9), (r["updateRatios"], r["exactUpdateRatios"])
+
+
+def test_the_histogram_sample_of_a_large_layer_visits_every_unit():
+    for values, units in ((256 * 256, 256), (4096 * 4096, 4096), (3 * HISTOGRAM_VALUES, 6), (100, 10)):
+        stride = sample_stride(values, units)
+        sample = range(0, values, stride)
+        assert len(sample) <= HISTOGRAM_VALUES
+        assert {i % units for i in sample} == set(range(units)), (values, units, stride)
+
+
+def test_deferred_lines_as_on_a_gpu_equal_immediate_ones_and_keep_each_steps_learning_rate(tmp_path):
+    """On a GPU a logged step's copy is read, and its line written, at the probe's next call: the same lines."""
+    runs = {}
+    for deferred in (False, True):
+        torch.manual_seed(8)
+        model = nn.Sequential(nn.Linear(3, 5), nn.ReLU(), nn.Linear(5, 2))
+        opt = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.5)
+        schedule = torch.optim.lr_scheduler.StepLR(opt, step_size=1, gamma=0.5)
+        path = tmp_path / f"{deferred}.gd.jsonl"
+        probe = gdprobe.attach(model, opt, path=str(path), every=1, budget=None)
+        probe.defer_writes = deferred
+        for k in range(3):
+            loss = nn.functional.mse_loss(model(torch.randn(4, 3)), torch.randn(4, 2))
+            loss.backward()
+            probe.observe(loss)
+            lines = len(read_log(path)[1]) if path.exists() else 0
+            assert lines == (k if deferred else k + 1)  # deferred: step k's line waits for the next call
+            opt.step()
+            opt.zero_grad()
+            schedule.step()
+        probe.close()
+        runs[deferred] = read_log(path)[1]
+    assert [r["learningRate"] for r in runs[True]] == [0.1, 0.05, 0.025]
+    assert runs[True] == runs[False]
+
+
+def test_a_run_that_never_closes_the_probe_still_gets_its_last_logged_line(tmp_path):
+    path = tmp_path / "crash.gd.jsonl"
+    script = f"""
+import torch, gdprobe
+from torch import nn
+model = nn.Sequential(nn.Linear(3, 4), nn.ReLU(), nn.Linear(4, 1))
+opt = torch.optim.SGD(model.parameters(), lr=0.1)
+probe = gdprobe.attach(model, opt, path={str(path)!r}, every=1, budget=None)
+probe.defer_writes = True  # as on a GPU: the line waits for the next call, which never comes
+loss = nn.functional.mse_loss(model(torch.randn(4, 3)), torch.randn(4, 1))
+loss.backward()
+probe.observe(loss)
+raise SystemExit(1)  # a crash before probe.close()
+"""
+    env = {**os.environ, "PYTHONPATH": os.path.dirname(os.path.dirname(gdprobe.__file__))}
+    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1, done.stderr
+    assert [r["step"] for r in read_log(path)[1]] == [0]
