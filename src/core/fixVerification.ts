@@ -25,7 +25,7 @@ export interface VerificationBudget {
    * `WORK_PER_COPY` multiply-adds allow (up to 1,000), so a fix that needs a few hundred steps shows it.
    */
   readonly steps?: number;
-  /** Samples per copy, a seeded subsample beyond it (default 256). */
+  /** Samples per copy, a seeded subsample beyond it (default 256, fewer for a large network: see copySamples). */
   readonly samples?: number;
   readonly thresholds?: Partial<Thresholds>;
 }
@@ -75,7 +75,7 @@ export function* verifyFixesSteps(
 ): Generator<{ index: number; warning: Warning }, Warning[]> {
   // fixes change activations, initialisers, rates and data, never a layer's size: one choice of kernels serves all
   const { spec } = parseNetworkText(text);
-  const copyOptions: LoadOptions = { ...options, kernels: spec && kernelsFor(spec, budget.samples ?? 256) };
+  const copyOptions: LoadOptions = { ...options, kernels: spec && kernelsFor(spec, budget.samples ?? COPY_SAMPLES) };
   const trials = new Map<string, Trial | undefined>();
   const trialOf = (t: string): Trial | undefined => {
     if (!trials.has(t)) trials.set(t, runTrial(t, copyOptions, budget));
@@ -121,7 +121,8 @@ function verifyOne(
 function runTrial(text: string, options: LoadOptions, budget: VerificationBudget): Trial | undefined {
   const { loaded } = loadNetwork(text, options);
   if (!loaded) return undefined;
-  const sampled: LoadedNetwork = { ...loaded, dataset: seededSubsample(loaded.dataset, budget.samples ?? 256) };
+  const copies = budget.samples ?? copySamples(loaded.network.parameterCount());
+  const sampled: LoadedNetwork = { ...loaded, dataset: seededSubsample(loaded.dataset, copies) };
   const report = analyze(sampled, budget.thresholds);
   const steps = Math.min(loaded.spec.training.steps, budget.steps ?? defaultSteps(sampled));
   const run = new TrainingRun({ ...sampled, network: sampled.network.clone() }, budget.thresholds, true);
@@ -158,6 +159,19 @@ function kernelsFor(spec: NetworkSpec, samples: number): MatmulKernel {
 
 /** Multiply-adds one copy's training may take by default (about 0.3 s here). */
 const WORK_PER_COPY = 3e8;
+
+/** Samples per copy by default, and the fewest a large network's copies are trained on. */
+const COPY_SAMPLES = 256;
+const MIN_COPY_SAMPLES = 32;
+
+/**
+ * 256 samples, or fewer (down to 32) for a network so large that 200 steps on 256 would cost over twice
+ * WORK_PER_COPY: a 30,000-parameter layer stack would otherwise take seconds per candidate.
+ */
+function copySamples(parameters: number): number {
+  const affordable = Math.floor((2 * WORK_PER_COPY) / (3 * parameters * 200));
+  return Math.min(COPY_SAMPLES, Math.max(MIN_COPY_SAMPLES, affordable));
+}
 
 /** 200 steps, or up to 1,000 for a network small enough that they cost at most WORK_PER_COPY multiply-adds. */
 function defaultSteps({ network, dataset }: LoadedNetwork): number {

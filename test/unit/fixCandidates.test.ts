@@ -180,6 +180,19 @@ suite('repairs tried for each warning', function () {
     assert.ok(scale.fixes.length > 0);
   });
 
+  test('a 30,000-parameter network: its copies train on a seeded 32 samples, not 256 (seconds, not half a minute)', () => {
+    const example = path.join(FIXTURES, '..', '..', '..', 'examples', 'deep-sigmoid-vanishing.net.json');
+    const text = fs.readFileSync(example, 'utf8').replace('"name": "h8", "units": 16', '"name": "h8", "units": 1616');
+    const [vanishing] = verified(text);
+    const tried = [...vanishing.fixes, ...(vanishing.rejectedFixes ?? [])];
+    assert.ok(
+      tried.length > 0 && tried.every((f) => f.effect!.samples === 32),
+      JSON.stringify(tried.map((f) => f.effect)),
+    );
+    const small = verified(fs.readFileSync(example, 'utf8'))[0].fixes[0];
+    assert.strictEqual(small.effect!.samples, 200); // all of its samples
+  });
+
   test('a 300-character layer name is cut short in every message and fix title', () => {
     const long = 'h'.repeat(300);
     const text = typoNetwork(1e200).replace('"name":"h"', `"name":"${long}"`);
