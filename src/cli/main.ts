@@ -5,7 +5,7 @@ import { gradientCheck } from '../core/gradcheck';
 import { LoadedNetwork } from '../core/load';
 import { verifyFixes } from '../core/fixVerification';
 import { runWarnings } from '../core/diagnosis/warningOrder';
-import { WARNING_KINDS, Warning, WarningKind } from '../core/diagnosis/report';
+import { StepRecord, WARNING_KINDS, Warning, WarningKind } from '../core/diagnosis/report';
 import { TrainingRun } from '../core/trainingRun';
 import { formatNumber, toJsonText } from '../shared/numbers';
 import { ParsedArgs, USAGE, parseArgs } from './args';
@@ -121,12 +121,27 @@ function runCommand(input: CommandInput): { failed: boolean } {
   }
 }
 
+/** Seconds before a run's first progress line on standard error, and between lines: a long run is never silent. */
+const FIRST_PROGRESS_S = 1;
+const PROGRESS_EVERY_S = 5;
+
+/** A step observer writing "FILE: step k of N, loss L" to standard error once a run has taken a second. */
+function progressLines(io: CliIo, display: string, steps: number): (r: StepRecord) => void {
+  let next = Date.now() + FIRST_PROGRESS_S * 1000;
+  return (r) => {
+    if ((r.step & 63) !== 63 || Date.now() < next) return; // the clock is read every 64 steps
+    next = Date.now() + PROGRESS_EVERY_S * 1000;
+    io.err(`${display}: step ${r.step + 1} of ${steps}, loss ${formatNumber(r.loss)}\n`);
+  };
+}
+
 /** Trains the file's steps (or --steps), streaming every step with --json; returns the warnings. */
 function trainCommand({ args, loaded, text, options, io, display, json, many }: CommandInput): Warning[] {
   const steps = args.steps ?? loaded.spec.training.steps;
   const atStart = analyze(loaded);
   const run = new TrainingRun(loaded);
   let warnings: Warning[] = [];
+  const progress = progressLines(io, display, steps);
   const finish = (): Warning[] =>
     (warnings = verifyFixes(text, options, runWarnings(run.warnings(), atStart, analyze(run.loaded))));
   if (json) {
@@ -135,19 +150,17 @@ function trainCommand({ args, loaded, text, options, io, display, json, many }: 
       {
         key: 'history',
         run: (emit) => {
-          for (let done = 0; done < steps;) {
-            const { records, nonFinite } = run.advance(Math.min(steps, done + 1000));
-            records.forEach(emit);
-            done = run.stepsDone;
-            if (nonFinite || !records.length) break;
-          }
+          run.advance(steps, undefined, (r) => {
+            emit(r);
+            progress(r);
+          });
         },
         after: () => ({ steps: run.stepsDone, parameters: run.loaded.network.parameters(), warnings: finish() }),
       },
     );
     return warnings;
   }
-  run.advance(steps);
+  run.advance(steps, undefined, progress);
   finish();
   io.out(`${many ? '\n' : ''}${paint(io.color, 'bold', display)}\n${trainingText(run, warnings, io.color)}\n`);
   return warnings;
@@ -165,7 +178,8 @@ function checkText(check: ReturnType<typeof gradientCheck>, color: boolean): str
   const verdict = check.passed ? 'passed' : paint(color, 'red', 'FAILED');
   const summary =
     `${verdict}: max relative error ${formatNumber(check.maxRelativeError)} ` +
-    `(tolerance ${check.tolerance}, central differences with h = ${check.epsilon})`;
+    `(tolerance ${check.tolerance}, central differences with h = ${check.epsilon}, on ${check.samples} of ` +
+    `${check.samplesInData} samples, at most ${check.entriesPerLayer} entries per layer)`;
   return `${table(header, rows, [false, true, true, true])}\n\n${summary}`;
 }
 

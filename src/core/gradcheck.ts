@@ -19,6 +19,8 @@ export interface GradientCheckResult {
   /** Samples the loss was summed over, and how many the data set has (a seeded subsample when fewer). */
   readonly samples: number;
   readonly samplesInData: number;
+  /** At most this many entries were compared per layer (all of a smaller layer's, a seeded choice otherwise). */
+  readonly entriesPerLayer: number;
   readonly tolerance: number;
   readonly epsilon: number;
   readonly maxRelativeError: number;
@@ -52,7 +54,19 @@ export interface GradientCheckOptions {
   readonly maxPerLayer?: number;
   /** At most this many samples; a larger data set is subsampled with a fixed seed (default 256). */
   readonly maxSamples?: number;
+  /**
+   * At most about this many multiply-adds in all the forward passes of the difference quotients (default
+   * DEFAULT_CHECK_WORK): a larger network is checked on fewer samples (down to 16), then on fewer entries per
+   * layer (down to 10), and the result says how many.
+   */
+  readonly maxWork?: number;
 }
+
+/** The gradient check's default work budget: 2·10⁹ multiply-adds, a few seconds. */
+export const DEFAULT_CHECK_WORK = 2e9;
+/** The fewest samples and entries per layer the work budget shrinks a check to. */
+const MIN_SAMPLES = 16;
+const MIN_PER_LAYER = 10;
 
 /** Progress of a running check: entries compared so far, of how many. */
 export interface GradientCheckProgress {
@@ -94,8 +108,8 @@ export function* gradientCheckSteps(
 ): Generator<GradientCheckProgress, GradientCheckResult> {
   const epsilon = options.epsilon ?? 1e-4;
   const tolerance = options.tolerance ?? 1e-4;
-  const maxPerLayer = options.maxPerLayer ?? 200;
-  const dataset = seededSubsample(loaded.dataset, options.maxSamples ?? 256);
+  const { samples: maxSamples, perLayer: maxPerLayer } = checkBudget(loaded, options);
+  const dataset = seededSubsample(loaded.dataset, maxSamples);
   const { network } = loaded;
   const { inputs: x, targets: t, samples: n } = dataset;
   const loss = network.lossAndGradients(x, t, n);
@@ -125,7 +139,38 @@ export function* gradientCheckSteps(
     0,
   );
   const passed = maxRelativeError <= tolerance;
-  return { passed, samples: n, samplesInData: loaded.dataset.samples, tolerance, epsilon, maxRelativeError, layers };
+  const samplesInData = loaded.dataset.samples;
+  return {
+    passed,
+    samples: n,
+    samplesInData,
+    entriesPerLayer: maxPerLayer,
+    tolerance,
+    epsilon,
+    maxRelativeError,
+    layers,
+  };
+}
+
+/**
+ * Samples and entries per layer within the options' limits and work budget: each compared entry costs two
+ * forward passes, 2·n·(multiply-adds per sample ≈ the parameter count); samples shrink first, then entries.
+ */
+export function checkBudget(
+  loaded: LoadedNetwork,
+  options: GradientCheckOptions = {},
+): { samples: number; perLayer: number } {
+  const maxWork = options.maxWork ?? DEFAULT_CHECK_WORK;
+  const perSample = 2 * loaded.network.parameterCount();
+  const entries = (k: number): number => loaded.network.layers.reduce((a, l) => a + Math.min(l.parameterCount, k), 0);
+  const fits = (k: number, n: number): boolean => entries(k) * n * perSample <= maxWork;
+  let perLayer = options.maxPerLayer ?? 200;
+  let samples = Math.min(options.maxSamples ?? 256, loaded.dataset.samples);
+  if (!fits(perLayer, samples))
+    samples = Math.min(samples, Math.max(MIN_SAMPLES, Math.floor(maxWork / (entries(perLayer) * perSample))));
+  while (perLayer > MIN_PER_LAYER && !fits(perLayer, samples))
+    perLayer = Math.max(MIN_PER_LAYER, Math.floor(perLayer * 0.8));
+  return { samples, perLayer };
 }
 
 function* checkLayer(

@@ -123,20 +123,25 @@ export class TrainingRun {
 
   /**
    * Takes steps until `target` steps are done in total, `shouldYield()` asks to hand back control,
-   * or a step produces a non-finite loss. Returns the new records.
+   * or a step produces a non-finite loss, handing each new record to `onRecord`. Records are not
+   * collected here, so a run of any length holds only the thinned history.
    */
-  advance(target: number, shouldYield: () => boolean = () => false): { records: StepRecord[]; nonFinite: boolean } {
-    const records: StepRecord[] = [];
+  advance(
+    target: number,
+    shouldYield: () => boolean = () => false,
+    onRecord: (r: StepRecord) => void = () => undefined,
+  ): { steps: number; nonFinite: boolean } {
+    const before = this.trainer.stepsDone;
     let nonFinite = false;
     while (this.trainer.stepsDone < target && !nonFinite) {
       const r = measuredStep(this.trainer, this.thresholds, this.light, this.scratch);
-      records.push(r);
       this.thinned.push(r);
       this.monitor.observe(r);
+      onRecord(r);
       nonFinite = !Number.isFinite(r.loss);
       if (shouldYield()) break;
     }
-    return { records, nonFinite };
+    return { steps: this.trainer.stepsDone - before, nonFinite };
   }
 
   /** Over-time warnings for every step so far. */

@@ -17,7 +17,10 @@ export function isNetworkDocument(doc: vscode.TextDocument | undefined): doc is 
  * Reads the CSV a network names: inside the file's workspace folder by its real path (links resolved, on
  * disk), a regular file, at most LIMITS.maxCsvBytes (checked before reading). Undefined when missing.
  */
-async function readCsvFor(doc: vscode.TextDocument, relativePath: string): Promise<string | CsvRefusal | undefined> {
+export async function readCsvFor(
+  doc: { readonly uri: vscode.Uri },
+  relativePath: string,
+): Promise<string | CsvRefusal | undefined> {
   const folder = vscode.workspace.getWorkspaceFolder(doc.uri);
   const dir = vscode.Uri.joinPath(doc.uri, '..');
   const root = folder ? folder.uri : dir;

@@ -36,6 +36,23 @@ suite('command line', () => {
     assert.strictEqual(r.err, '');
   });
 
+  test('a run that takes over a second writes progress lines on stderr, stdout unchanged; a quick one writes none', () => {
+    const quick = cli('train', 'examples/xor-healthy.net.json', '--steps', '256');
+    assert.strictEqual(quick.err, '');
+    const realNow = Date.now;
+    let clock = 0;
+    Date.now = () => (clock += 700); // every reading of the clock is 0.7 s later
+    try {
+      const slow = cli('train', 'examples/xor-healthy.net.json', '--steps', '256');
+      const lines = slow.err.trimEnd().split('\n');
+      assert.ok(lines.length >= 1 && lines.length < 4, slow.err); // the first after a second, then every 5 s
+      for (const line of lines) assert.match(line, /^examples\/xor-healthy\.net\.json: step \d+ of 256, loss \S+$/);
+      assert.strictEqual(slow.out, quick.out);
+    } finally {
+      Date.now = realNow;
+    }
+  });
+
   test('analyze --json has the documented shape', () => {
     const r = cli('analyze', 'examples/deep-sigmoid-vanishing.net.json', '--json');
     const j = JSON.parse(r.out);

@@ -82,7 +82,7 @@ async function checkGradients({ session, output, analysis }: CommandServices): P
   if (!result) return;
   output.appendLine(
     `Gradient check of ${doc.uri.path.split('/').pop()} (h = ${result.epsilon}, tolerance ${result.tolerance}, ` +
-      `${result.samples} of ${result.samplesInData} samples, at most 200 entries per layer):`,
+      `${result.samples} of ${result.samplesInData} samples, at most ${result.entriesPerLayer} entries per layer):`,
   );
   for (const l of result.layers)
     output.appendLine(

@@ -10,6 +10,7 @@ import { applyFixToDocument, writeParameters, writeParametersToNewFile } from '.
 import { TEMPLATES } from '../templates';
 import { CommandServices, CommandTable } from './services';
 import { activeDocument } from './targets';
+import { LargeFile, activeLargeFile, askNewWeightsFile } from '../training/largeFiles';
 
 /** Handlers of the file commands, by id. */
 export function fileCommands(s: CommandServices): CommandTable {
@@ -56,6 +57,8 @@ async function newFromTemplate({ context, panel }: CommandServices): Promise<voi
  * while training): then a new file, made from the text training started from, is offered instead.
  */
 async function writeWeights({ session, training }: CommandServices): Promise<void> {
+  const large = await activeLargeFile();
+  if (large) return writeLargeFileWeights(training, large);
   const doc = await activeDocument(session);
   const parameters = doc && (await training.parameters(doc.uri));
   if (!doc || !parameters) {
@@ -96,6 +99,15 @@ async function writeWeights({ session, training }: CommandServices): Promise<voi
     void vscode.window.showInformationMessage(
       'Trained weights written into the file (Undo restores the previous ones).',
     );
+}
+
+/** A file over the editor's 50 MB limit cannot be edited through a document: its weights go to a new file. */
+async function writeLargeFileWeights(training: CommandServices['training'], file: LargeFile): Promise<void> {
+  const target = await askNewWeightsFile(file);
+  const refused = target && (await training.writeToNewFile(file, target));
+  if (refused) void vscode.window.showErrorMessage(`Not written: ${refused}.`);
+  else if (target)
+    void vscode.window.showInformationMessage(`Trained weights written to ${target.path.split('/').pop()}.`);
 }
 
 /** Applies the first fix of the warning at the cursor, else one picked from every warning's fixes. */

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { LIMITS } from '../../core/format/spec';
 import { CommandServices, CommandTable } from './services';
 import { activeDocument } from './targets';
+import { activeLargeFile } from '../training/largeFiles';
 
 /** Handlers of the training commands, by id. */
 export function trainingCommands(s: CommandServices): CommandTable {
@@ -23,6 +24,12 @@ export function trainingCommands(s: CommandServices): CommandTable {
 
 /** Trains `steps` steps (asked for, defaulting to the file's, when not given) and shows the panel. */
 async function train({ session, panel, training }: CommandServices, steps: unknown): Promise<void> {
+  const large = await activeLargeFile(); // over 50 MB: no document; the worker reads it from disk
+  if (large) {
+    const n = typeof steps === 'number' ? steps : await askSteps(1000);
+    if (n !== undefined) await training.train(large, n);
+    return;
+  }
   const doc = await activeDocument(session);
   const spec = doc && (session.entry(doc.uri) ?? (await session.analyzeNow(doc))).spec;
   if (!doc || !spec) return;

@@ -12,9 +12,17 @@ import { DecisionSurface } from '../../core/surface';
 import { TrainingView } from '../../shared/protocol';
 import { readSettings } from '../config';
 import { NetworkSession } from '../session';
-import { WorkerClient } from '../worker/workerClient';
+import { WorkerClient, WorkerStoppedError } from '../worker/workerClient';
 import { AnalysisService } from '../worker/analysisService';
+import { CsvRefusal } from '../../core/load';
+import { readCsvFor } from '../documents';
 import { CheckpointStore } from './checkpoints';
+import { LargeFile } from './largeFiles';
+
+/** What is trained: an open document, or a file too large for the editor, read from disk by the worker. */
+export type TrainingTarget = vscode.TextDocument | LargeFile;
+
+const isDocument = (t: TrainingTarget): t is vscode.TextDocument => 'getText' in t;
 
 interface Run {
   readonly worker: WorkerClient;
@@ -26,10 +34,12 @@ interface Run {
   training?: number;
   stepsDone: number;
   target: number;
-  /** Text the worker loaded, so an edited file is reloaded before training continues. */
+  /** Text the worker loaded, so an edited file is reloaded before training continues ('' for a large file). */
   text: string;
-  /** Whether the worker died: its state is gone, the views keep what they had. */
-  lost: boolean;
+  /** The large file the worker read from disk, with its size and time then. */
+  diskFile?: LargeFile;
+  /** Why the worker died, if it did: its state is gone, the views keep what they had. */
+  lost?: string;
 }
 
 /** One training worker per network file: start, pause, reset, parameters and explanations, streamed to the views. */
@@ -56,6 +66,7 @@ export class TrainingController implements vscode.Disposable {
       history: run.history.records(),
       surface: run.surface,
       warnings: run.warnings,
+      ...(run.lost ? { status: lostStatus(run) } : {}),
     };
   }
 
@@ -69,7 +80,7 @@ export class TrainingController implements vscode.Disposable {
   }
 
   /** Trains `steps` more steps of `doc`, with a cancellable progress notification. */
-  async train(doc: vscode.TextDocument, steps: number): Promise<void> {
+  async train(doc: TrainingTarget, steps: number): Promise<void> {
     const run = await this.ensureRun(doc);
     if (!run || run.training !== undefined) return;
     run.target = run.stepsDone + steps;
@@ -97,8 +108,9 @@ export class TrainingController implements vscode.Disposable {
         try {
           const result = await reply;
           run.warnings = result.warnings;
-          void this.verifyTrainingFixes(doc, run);
-          if (result.reason !== 'nonFinite') void this.keepCheckpoint(doc.uri, run);
+          if (isDocument(doc)) void this.verifyTrainingFixes(doc, run);
+          // a large file's text stays in the worker: no checkpoint copy of it
+          if (result.reason !== 'nonFinite' && !run.diskFile) void this.keepCheckpoint(doc.uri, run);
           run.stepsDone = result.stepsDone;
           if (result.reason === 'nonFinite')
             void vscode.window.showWarningMessage(
@@ -106,7 +118,9 @@ export class TrainingController implements vscode.Disposable {
                 'See the warnings in the Gradient panel.',
             );
         } catch (e) {
-          void vscode.window.showErrorMessage(`Training stopped: ${e instanceof Error ? e.message : String(e)}`);
+          // a worker that died is reported once, by lost()
+          if (!(e instanceof WorkerStoppedError))
+            void vscode.window.showErrorMessage(`Training stopped: ${e instanceof Error ? e.message : String(e)}`);
         } finally {
           run.training = undefined;
           this.setContext();
@@ -157,14 +171,25 @@ export class TrainingController implements vscode.Disposable {
     return doc && entry && this.analysis.explain({ text: doc.getText(), csv: entry.csv }, layerIndex, unit, input);
   }
 
-  /** The worker for a document, (re)loaded with its current text; undefined when the file is invalid. */
-  private async ensureRun(doc: vscode.TextDocument): Promise<Run | undefined> {
+  /**
+   * Writes a large file's trained weights into a new file at `target` (in the worker, which holds its
+   * text); returns why nothing was written, or undefined.
+   */
+  async writeToNewFile(file: LargeFile, target: vscode.Uri): Promise<string | undefined> {
+    const run = this.runs.get(file.uri.toString());
+    if (!run || !run.stepsDone || run.lost) return 'there are no trained weights (train first)';
+    const { refused } = await run.worker.request({ type: 'writeParameters', target: target.fsPath }).reply;
+    return refused;
+  }
+
+  /** The worker for a file, (re)loaded with its current contents; undefined when the file is invalid. */
+  private async ensureRun(doc: TrainingTarget): Promise<Run | undefined> {
     const key = doc.uri.toString();
-    const text = doc.getText();
+    const text = isDocument(doc) ? doc.getText() : '';
     const existing = this.runs.get(key);
-    if (existing && existing.text === text && !existing.lost) return existing;
-    const entry = this.session.entry(doc.uri) ?? (await this.session.analyzeNow(doc));
-    if (!entry.spec || entry.state.problems.length) {
+    if (existing && !existing.lost && isCurrent(existing, doc, text)) return existing;
+    const entry = isDocument(doc) ? (this.session.entry(doc.uri) ?? (await this.session.analyzeNow(doc))) : undefined;
+    if (entry && (!entry.spec || entry.state.problems.length)) {
       void vscode.window.showErrorMessage(
         'Fix the errors in the network file before training (see the Problems view).',
       );
@@ -178,16 +203,27 @@ export class TrainingController implements vscode.Disposable {
       stepsDone: 0,
       target: 0,
       text,
-      lost: false,
+      diskFile: isDocument(doc) ? undefined : doc,
     };
     this.runs.set(key, run);
-    const loaded = await run.worker.request({
-      type: 'load',
-      text,
-      csv: entry.csv,
-      thresholds: readSettings().thresholds,
-    }).reply;
-    return loaded.problems.some((p) => p.severity === 'error') ? undefined : run;
+    const { thresholds, maxMemoryMB } = readSettings();
+    const source = isDocument(doc) ? { text } : { diskPath: doc.uri.fsPath };
+    const load = (csv: Record<string, string>, refused: Record<string, CsvRefusal>) =>
+      run.worker.request({ type: 'load', ...source, csv, refused, thresholds, maxMemoryMB }).reply;
+    let loaded = await load(entry?.csv ?? {}, {});
+    if (loaded.csvPath !== undefined) {
+      // a large file's CSV, read here through the workspace's checks, as an open document's is
+      const content = await readCsvFor(doc, loaded.csvPath);
+      if (content !== undefined)
+        loaded = await load(
+          typeof content === 'string' ? { [loaded.csvPath]: content } : {},
+          typeof content === 'string' ? {} : { [loaded.csvPath]: content },
+        );
+    }
+    const errors = loaded.problems.filter((p) => p.severity === 'error');
+    if (errors.length && !entry)
+      void vscode.window.showErrorMessage(`Cannot train ${doc.uri.path.split('/').pop()}: ${errors[0].message}`);
+    return errors.length ? undefined : run;
   }
 
   /** Keeps the state reached as a checkpoint, so a window reload does not lose it. */
@@ -212,7 +248,7 @@ export class TrainingController implements vscode.Disposable {
 
   /** A worker died: say so, keep what the views show, and let the next Train start again. */
   private lost(uri: vscode.Uri, run: Run, why: string): void {
-    run.lost = true;
+    run.lost = why;
     run.training = undefined;
     void vscode.window.showErrorMessage(
       `Training stopped: ${why}. The charts keep the last state received; Train starts again from the file.`,
@@ -235,4 +271,17 @@ export class TrainingController implements vscode.Disposable {
     this.runs.clear();
     this.changed.dispose();
   }
+}
+
+/** Whether a run still holds what the file has: the same text, or the same size and time on disk. */
+function isCurrent(run: Run, doc: TrainingTarget, text: string): boolean {
+  if (isDocument(doc)) return !run.diskFile && run.text === text;
+  return run.diskFile?.size === doc.size && run.diskFile.mtime === doc.mtime;
+}
+
+/** The panel's status line for a run whose worker died: how far it got, why it stopped, what to do. */
+function lostStatus(run: Run): string {
+  const last = run.history.records().pop();
+  const loss = last ? `; loss ${Number(last.loss.toPrecision(4))} then` : '';
+  return `Training stopped at step ${run.stepsDone}${loss}: ${run.lost}. The charts show the last state received; Train starts again from the file.`;
 }

@@ -10,17 +10,37 @@ import { explainWeight } from '../../core/explain';
 import { gradientCheckSteps } from '../../core/gradcheck';
 import { verifyFixesSteps } from '../../core/fixVerification';
 import { LoadOptions, loadNetwork } from '../../core/load';
+import { parseNetworkText } from '../../core/format/parse';
 import { decisionSurface } from '../../core/surface';
 import { StepRecord } from '../../core/diagnosis/report';
+import { ThinnedHistory } from '../../core/diagnosis/thinnedHistory';
 import { TrainingRun } from '../../core/trainingRun';
-import { FileInput, FromWorker, StopReason, ToWorker, WorkerProgress, WorkerRequest, WorkerResults } from './protocol';
+import { DiskFileError, readNetworkFile, writeTrainedFile } from './diskFiles';
+import {
+  FileInput,
+  FromWorker,
+  NetworkSource,
+  StopReason,
+  ToWorker,
+  WorkerProgress,
+  WorkerRequest,
+  WorkerResults,
+} from './protocol';
 
+/** End-to-end tests make the worker die mid-training, as a crash would, once a run passes this step. */
+const EXIT_AT_STEP = Number(process.env.GD_TEST_WORKER_EXIT_AT_STEP) || Infinity;
 /** Milliseconds of work between checks for incoming messages. */
 const SLICE_MS = 20;
+/** Largest share of training time spent redrawing the decision surface while training runs. */
+const SURFACE_SHARE = 0.1;
+/** Step records one training progress report carries at least (evenly thinned past twice this). */
+const POSTED_POINTS = 300;
 /** Gradient-check progress is reported at most this often. */
 const PROGRESS_MS = 100;
 
 let run: TrainingRun | undefined;
+/** The text `run` was loaded from (its trained weights are written into a copy of it). */
+let runText = '';
 /** The id of the training request in progress, if any. */
 let training: number | undefined;
 /** Ids of requests asked to stop. */
@@ -42,9 +62,32 @@ function fileOptions(file: FileInput): LoadOptions {
   };
 }
 
-/** Loads a file's text with the CSV contents it came with. */
-function load(file: FileInput): ReturnType<typeof loadNetwork> {
-  return loadNetwork(file.text, fileOptions(file));
+/** A file's text: the one it came with, or read from disk (files over the editor's 50 MB limit). */
+function textOf(file: NetworkSource): string {
+  return file.diskPath !== undefined ? readNetworkFile(file.diskPath) : file.text;
+}
+
+/** Loads a file with the CSV contents it came with; a file that cannot be read is a problem at its start. */
+function load(file: FileInput): ReturnType<typeof loadNetwork> & { text: string } {
+  let text: string;
+  try {
+    text = textOf(file);
+  } catch (e) {
+    if (!(e instanceof DiskFileError)) throw e;
+    const start = { line: 0, character: 0 };
+    const end = { line: 0, character: 1 };
+    const problem = { path: [], message: e.message, severity: 'error', offset: 0, length: 1, start, end } as const;
+    return { problems: [problem], text: '' };
+  }
+  return { ...loadNetwork(text, fileOptions(file)), text };
+}
+
+/** The CSV path a file names that it came without (neither read nor refused by the host). */
+function missingCsv(text: string, file: FileInput): string | undefined {
+  const data = parseNetworkText(text).spec?.data;
+  return data?.kind === 'csv' && !(data.path in file.csv) && !(data.path in (file.refused ?? {}))
+    ? data.path
+    : undefined;
 }
 
 /** The decision surface of the current network (2-input networks only). */
@@ -62,27 +105,38 @@ async function train(id: number, steps: number, throttleMs: number): Promise<voi
   training = id;
   const target = current.stepsDone + steps;
   let lastPost = 0;
-  let pending: StepRecord[] = [];
+  // the steps since the last post, thinned: however fast it trains, a post carries at most 2·POSTED_POINTS + 1
+  const pending = new ThinnedHistory(POSTED_POINTS);
+  const keep = (r: StepRecord): void => pending.push(r);
+  // the decision surface (a forward pass over a grid) is redrawn while it costs at most SURFACE_SHARE of the time
+  let surfaceDue = 0;
+  const postPending = (last = false): void => {
+    const started = Date.now();
+    const surface = last || started >= surfaceDue ? surfaceOf(current) : undefined;
+    if (surface) surfaceDue = Date.now() + (Date.now() - started) / SURFACE_SHARE;
+    progress(id, 'train', { stepsDone: current.stepsDone, records: pending.records(), surface });
+    pending.clear();
+  };
   let reason: StopReason = 'completed';
   while (training === id && !cancelled.has(id) && current.stepsDone < target) {
     const sliceEnd = Date.now() + SLICE_MS;
-    const { records, nonFinite } = current.advance(target, () => Date.now() >= sliceEnd);
-    pending.push(...records);
+    const { nonFinite } = current.advance(target, () => Date.now() >= sliceEnd, keep);
+    if (current.stepsDone >= EXIT_AT_STEP) process.exit(70);
     if (nonFinite) {
       reason = 'nonFinite';
       break;
     }
     if (Date.now() - lastPost >= throttleMs) {
-      progress(id, 'train', { stepsDone: current.stepsDone, records: pending, surface: surfaceOf(current) });
-      pending = [];
-      lastPost = Date.now();
+      postPending();
+      // on a steady cadence (a slice's overshoot is not added to every interval), never catching up in bursts
+      lastPost = Math.max(lastPost + throttleMs, Date.now() - SLICE_MS);
     }
     await nextTurn(); // lets 'pause' and 'cancel' arrive
   }
   if (reason === 'completed' && current.stepsDone < target) reason = 'paused';
   if (training === id) training = undefined;
   cancelled.delete(id);
-  progress(id, 'train', { stepsDone: current.stepsDone, records: pending, surface: surfaceOf(current) });
+  postPending(true);
   reply(id, 'train', { reason, stepsDone: current.stepsDone, warnings: current.warnings() });
 }
 
@@ -113,9 +167,17 @@ async function handle({ id, request }: ToWorker): Promise<void> {
   switch (request.type) {
     case 'load': {
       training = undefined;
-      const { loaded, problems } = load(request);
+      const { loaded, problems, text } = load(request);
       run = loaded ? new TrainingRun(loaded, request.thresholds) : undefined;
-      return reply(id, 'load', { problems });
+      runText = text;
+      const csvPath = loaded || request.diskPath === undefined ? undefined : missingCsv(text, request);
+      return reply(id, 'load', csvPath !== undefined ? { problems, csvPath } : { problems });
+    }
+    case 'writeParameters': {
+      if (!run?.stepsDone || training !== undefined)
+        return reply(id, 'writeParameters', { written: false, refused: 'there are no trained weights (train first)' });
+      const refused = writeTrainedFile(request.target, runText, run.loaded.network.parameters());
+      return reply(id, 'writeParameters', refused ? { written: false, refused } : { written: true });
     }
     case 'train':
       return train(id, request.steps, request.throttleMs);
@@ -145,7 +207,7 @@ async function handle({ id, request }: ToWorker): Promise<void> {
       return reply(id, 'gradientCheck', { problems, check });
     }
     case 'verifyFixes': {
-      const steps = verifyFixesSteps(request.text, fileOptions(request), request.warnings, {
+      const steps = verifyFixesSteps(textOf(request), fileOptions(request), request.warnings, {
         thresholds: request.thresholds,
       });
       return reply(id, 'verifyFixes', { warnings: await sliced(id, steps, (p) => progress(id, 'verifyFixes', p), 0) });

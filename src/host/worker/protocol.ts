@@ -11,9 +11,18 @@ import type { LayerParameters, SpecProblem } from '../../core/format/spec';
 import type { CsvRefusal } from '../../core/load';
 import type { DecisionSurface } from '../../core/surface';
 
-/** A network file's text with the CSV contents it names, keyed by the path written in the file. */
-export interface FileInput {
-  readonly text: string;
+/**
+ * A network file's text, or its path on disk for the worker to read itself: files over VS Code's 50 MB
+ * limit, which the editor never hands to extensions (and which should not cross the host's thread).
+ */
+export type NetworkSource =
+  { readonly text: string; readonly diskPath?: undefined } | { readonly diskPath: string; readonly text?: undefined };
+
+/** A network file with the CSV contents it names, keyed by the path written in the file. */
+export type FileInput = NetworkSource & FileExtras;
+
+/** What comes with a network file's text: its CSV contents, limits and thresholds. */
+export interface FileExtras {
   readonly csv: Readonly<Record<string, string>>;
   /** CSV files the host refused to read, with the reason (outside the workspace, not a regular file, too large). */
   readonly refused?: Readonly<Record<string, CsvRefusal>>;
@@ -48,6 +57,11 @@ export type WorkerRequest =
   | ({ readonly type: 'gradientCheck'; readonly tolerance?: number } & FileInput)
   /** Apply each warning's candidate fixes to copies of the file, train them briefly, keep the ones that help. */
   | ({ readonly type: 'verifyFixes'; readonly warnings: readonly Warning[] } & FileInput)
+  /**
+   * Write the trained network into a new file at `target` (never an existing one): the text training started
+   * from, with its weights replaced; refused when a value is NaN or infinite.
+   */
+  | { readonly type: 'writeParameters'; readonly target: string }
   /** Stop the request with id `target` (a no-op when it has finished). */
   | { readonly type: 'cancel'; readonly target: number };
 
@@ -56,7 +70,11 @@ export type StopReason = 'completed' | 'paused' | 'nonFinite';
 
 /** The reply to each request type. */
 export interface WorkerResults {
-  readonly load: { readonly problems: readonly SpecProblem[] };
+  /**
+   * `csvPath`: the CSV a file read from disk names but did not come with, so the host can read it (through
+   * the workspace's checks) and load again.
+   */
+  readonly load: { readonly problems: readonly SpecProblem[]; readonly csvPath?: string };
   readonly train: { readonly reason: StopReason; readonly stepsDone: number; readonly warnings: readonly Warning[] };
   readonly pause: Record<string, never>;
   readonly reset: { readonly surface?: DecisionSurface };
@@ -65,6 +83,8 @@ export interface WorkerResults {
   readonly analyze: { readonly problems: readonly SpecProblem[]; readonly report?: AnalysisReport };
   readonly gradientCheck: { readonly problems: readonly SpecProblem[]; readonly check?: GradientCheckResult };
   readonly verifyFixes: { readonly warnings: readonly Warning[] };
+  /** `refused`: why nothing was written (no training yet, non-finite values, the target exists or failed). */
+  readonly writeParameters: { readonly written: boolean; readonly refused?: string };
   readonly cancel: Record<string, never>;
 }
 
@@ -72,6 +92,7 @@ export interface WorkerResults {
 export interface WorkerProgress {
   readonly train: {
     readonly stepsDone: number;
+    /** The steps since the previous report, evenly thinned to at most a few hundred (the latest always kept). */
     readonly records: readonly StepRecord[];
     readonly surface?: DecisionSurface;
   };
