@@ -5,6 +5,7 @@ import { RunController } from './runs/runController';
 import { NetworkSession } from './session';
 import { TrainingController } from './training/trainingController';
 import { handleWebviewMessage, replay } from './viewActions';
+import { stateFor, trainingFor } from './viewPayload';
 import { renderShell, webviewOptions } from './webviewHtml';
 
 /** The panel's webview type (also its serializer's). */
@@ -26,10 +27,15 @@ export class GradientPanel implements vscode.Disposable {
         deserializeWebviewPanel: async (panel) => this.attach(panel),
       }),
       session.onDidChange(() => this.refresh()),
+      session.onDidStartAnalysis((uri) => {
+        // the panel marks itself busy (aria-busy) from the end of the typing pause until the new numbers land
+        if (this.panel && !runs.shown && uri.toString() === session.active?.toString())
+          post(this.panel.webview, { type: 'busy', busy: true });
+      }),
       training.onDidChange((uri) => {
         const view = training.view(uri);
         if (this.panel && view && !runs.shown && uri.toString() === session.active?.toString())
-          post(this.panel.webview, { type: 'training', training: view });
+          post(this.panel.webview, { type: 'training', training: trainingFor('panel', view) });
       }),
       runs.onDidChange(() => {
         if (!this.panel) return;
@@ -89,7 +95,8 @@ export class GradientPanel implements vscode.Disposable {
   private refresh(): void {
     if (!this.panel || this.runs.shown) return; // a run log is shown: the network waits
     this.panel.title = this.title();
-    post(this.panel.webview, { type: 'state', state: this.session.activeState() });
+    post(this.panel.webview, { type: 'busy', busy: false });
+    post(this.panel.webview, { type: 'state', state: stateFor('panel', this.session.activeState()) });
   }
 
   private title(): string {

@@ -33,6 +33,9 @@ export class NetworkSession implements vscode.Disposable {
 
   /** Fires with the URI whose state changed (or the newly active one). */
   readonly onDidChange = this.changed.event;
+  private readonly started = new vscode.EventEmitter<vscode.Uri>();
+  /** Fires with the URI whose analysis starts (the typing pause has ended); onDidChange follows with the result. */
+  readonly onDidStartAnalysis = this.started.event;
 
   constructor(private readonly analysis: AnalysisService) {
     this.disposables.push(
@@ -100,6 +103,7 @@ export class NetworkSession implements vscode.Disposable {
     const settings = readSettings();
     const version = doc.version;
     const key = doc.uri.toString();
+    this.started.fire(doc.uri);
     const { text, spec, csv, refused } = await readDocument(doc);
     const input: FileInput = {
       text,
@@ -189,5 +193,6 @@ export class NetworkSession implements vscode.Disposable {
   dispose(): void {
     for (const t of this.timers.values()) clearTimeout(t);
     for (const d of this.disposables) d.dispose();
+    this.started.dispose();
   }
 }

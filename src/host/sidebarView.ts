@@ -8,6 +8,7 @@ import { RunController } from './runs/runController';
 import { NetworkSession } from './session';
 import { TrainingController } from './training/trainingController';
 import { handleWebviewMessage, replay } from './viewActions';
+import { stateFor, trainingFor } from './viewPayload';
 import { renderShell, webviewOptions } from './webviewHtml';
 
 /** The Summary view's id. */
@@ -26,14 +27,16 @@ export class SummaryViewProvider implements vscode.WebviewViewProvider, vscode.D
   ) {
     this.disposables.push(
       session.onDidChange(() => {
-        if (this.view?.visible && !runs.shown) post(this.view.webview, { type: 'state', state: session.activeState() });
+        if (this.view?.visible && !runs.shown)
+          post(this.view.webview, { type: 'state', state: stateFor('summary', session.activeState()) });
       }),
       training.onDidChange(() => {
         const t = training.view(session.active);
-        if (this.view?.visible && t && !runs.shown) post(this.view.webview, { type: 'training', training: t });
+        if (this.view?.visible && t && !runs.shown)
+          post(this.view.webview, { type: 'training', training: trainingFor('summary', t) });
       }),
       runs.onDidChange(() => {
-        if (this.view?.visible) replay(this.view.webview, session, training, runs);
+        if (this.view?.visible) replay(this.view.webview, session, training, runs, 'summary');
       }),
     );
   }
@@ -44,10 +47,10 @@ export class SummaryViewProvider implements vscode.WebviewViewProvider, vscode.D
     view.webview.html = renderShell(view.webview, this.extensionUri, 'sidebar', 'Gradient summary');
     const subscriptions = [
       view.webview.onDidReceiveMessage((m) =>
-        handleWebviewMessage(m, view.webview, this.session, this.training, this.runs),
+        handleWebviewMessage(m, view.webview, this.session, this.training, this.runs, 'summary'),
       ),
       view.onDidChangeVisibility(() => {
-        if (view.visible) replay(view.webview, this.session, this.training, this.runs);
+        if (view.visible) replay(view.webview, this.session, this.training, this.runs, 'summary');
       }),
     ];
     view.onDidDispose(() => {

@@ -6,24 +6,29 @@ import { WEBVIEW_COMMAND_IDS, isFromWebview, post } from './messaging';
 import { RunController } from './runs/runController';
 import { NetworkSession } from './session';
 import { TrainingController } from './training/trainingController';
+import { ViewKind, stateFor, trainingFor } from './viewPayload';
 import { applyWarningFix } from './warningLookup';
 
-/** Sends a webview everything it shows: the document state and the training view (a run log's when one is shown). */
+/**
+ * Sends a webview everything it shows: the document state and the training view (a run log's when one is
+ * shown), as much of them as that `kind` of view draws.
+ */
 export function replay(
   webview: vscode.Webview,
   session: NetworkSession,
   training: TrainingController,
   runs?: RunController,
+  kind: ViewKind = 'panel',
 ): void {
   if (runs?.shown) {
-    post(webview, { type: 'state', state: runs.state() });
+    post(webview, { type: 'state', state: stateFor(kind, runs.state()) });
     const view = runs.view();
-    if (view) post(webview, { type: 'training', training: view });
+    if (view) post(webview, { type: 'training', training: trainingFor(kind, view) });
     return;
   }
-  post(webview, { type: 'state', state: session.activeState() });
+  post(webview, { type: 'state', state: stateFor(kind, session.activeState()) });
   const t = training.view(session.active);
-  if (t) post(webview, { type: 'training', training: t });
+  if (t) post(webview, { type: 'training', training: trainingFor(kind, t) });
 }
 
 /** Validates and handles one message from a webview. */
@@ -33,13 +38,14 @@ export async function handleWebviewMessage(
   session: NetworkSession,
   training: TrainingController,
   runs?: RunController,
+  kind: ViewKind = 'panel',
 ): Promise<void> {
   if (!isFromWebview(raw)) return; // untrusted: anything else is ignored
   const msg: FromWebview = raw;
   const uri = runs?.shown ? undefined : session.active; // a run log has no layers to reveal or fix in place
   switch (msg.type) {
     case 'ready':
-      replay(webview, session, training, runs);
+      replay(webview, session, training, runs, kind);
       return;
     case 'reveal':
       if (uri) await revealLayer(uri, msg.layerIndex);

@@ -45,7 +45,11 @@ export class VsCode {
     private readonly tmp: string,
   ) {}
 
-  static async start(theme: Theme): Promise<VsCode> {
+  /** Starts VS Code in `theme`; `options` override user settings and the browser's viewport (1600×1000). */
+  static async start(
+    theme: Theme,
+    options: { settings?: Record<string, unknown>; viewport?: { width: number; height: number } } = {},
+  ): Promise<VsCode> {
     for (const f of [NODE24, CODE_SERVER, '/usr/bin/chromium', path.join(ROOT, 'dist', 'extension.js')]) {
       if (!fs.existsSync(f))
         throw new Error(
@@ -60,7 +64,12 @@ export class VsCode {
     fs.writeFileSync(
       path.join(userData, 'User', 'settings.json'),
       JSON.stringify(
-        { ...LAUNCH.settings, 'workbench.colorTheme': theme, 'gradientDebugger.updateDelay': 100 },
+        {
+          ...LAUNCH.settings,
+          'workbench.colorTheme': theme,
+          'gradientDebugger.updateDelay': 100,
+          ...options.settings,
+        },
         null,
         2,
       ),
@@ -115,7 +124,7 @@ export class VsCode {
           '--disable-sync',
         ],
       });
-      const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+      const page = await browser.newPage({ viewport: options.viewport ?? { width: 1600, height: 1000 } });
       if (process.env.E2E_DEBUG) {
         page.on('requestfailed', (r) => console.log(`[e2e] request failed ${r.url()} ${r.failure()?.errorText}`));
         page.on('console', (m) => {

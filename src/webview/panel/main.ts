@@ -6,6 +6,7 @@ import type {
   RunStateView,
   ShapeView,
   TrainingView,
+  WebviewCommand,
   WeightExplanation,
   Wire,
 } from '../../shared/protocol';
@@ -54,33 +55,45 @@ function collapsible(id: string, title: string, ...content: (Node | undefined)[]
   );
 }
 
+/** Disables the toolbar's buttons that would clash with a running training (Pause: only while one runs). */
+function syncToolbar(bar: ParentNode): void {
+  const running = !!training?.running;
+  for (const b of bar.querySelectorAll<HTMLButtonElement>('button[data-command]'))
+    b.disabled = b.dataset.command === 'pause' ? !running : running && b.dataset.clashes === 'true';
+}
+
 /** The action buttons; those that would clash with a running training are disabled. */
 function toolbar(): HTMLElement {
-  const running = !!training?.running;
-  const buttons: [string, Parameters<typeof post>[0], boolean, string][] = [
-    ['Analyze', { type: 'command', command: 'analyze' }, false, 'Run one full-batch forward/backward pass'],
-    [
-      'Gradient check',
-      { type: 'command', command: 'gradientCheck' },
-      false,
-      'Compare analytic gradients with central differences',
-    ],
-    ['Train', { type: 'command', command: 'train' }, running, "Train with the file's settings"],
-    ['Step', { type: 'command', command: 'step' }, running, 'One training step'],
-    ['Pause', { type: 'command', command: 'pause' }, !running, 'Stop training, keeping the weights reached'],
-    ['Reset', { type: 'command', command: 'reset' }, running, "Back to the file's initial weights"],
-    ['Export', { type: 'command', command: 'exportReport' }, false, 'Markdown report with charts, JSON and CSV'],
+  // label, command, whether it clashes with a running training, tooltip
+  const buttons: [string, WebviewCommand, boolean, string][] = [
+    ['Analyze', 'analyze', false, 'Run one full-batch forward/backward pass'],
+    ['Gradient check', 'gradientCheck', false, 'Compare analytic gradients with central differences'],
+    ['Train', 'train', true, "Train with the file's settings"],
+    ['Step', 'step', true, 'One training step'],
+    ['Pause', 'pause', false, 'Stop training, keeping the weights reached'],
+    ['Reset', 'reset', true, "Back to the file's initial weights"],
+    ['Export', 'exportReport', false, 'Markdown report with charts, JSON and CSV'],
   ];
-  return el(
+  const bar = el(
     'nav',
     { class: 'toolbar', 'aria-label': 'actions' },
-    ...buttons.map(([label, msg, disabled, title]) => {
-      const b = el('button', { title, class: label === 'Train' ? undefined : 'secondary' }, label);
-      b.disabled = disabled;
-      b.addEventListener('click', () => post(msg));
+    ...buttons.map(([label, command, clashes, title]) => {
+      const b = el(
+        'button',
+        {
+          title,
+          class: label === 'Train' ? undefined : 'secondary',
+          'data-command': command,
+          'data-clashes': String(clashes),
+        },
+        label,
+      );
+      b.addEventListener('click', () => post({ type: 'command', command }));
       return b;
     }),
   );
+  syncToolbar(bar);
+  return bar;
 }
 
 /** The layer whose details are shown: the one chosen, else where the first warning starts, else the first. */
@@ -204,6 +217,47 @@ function render(): void {
   );
 }
 
+/**
+ * Redraws only what a training update changes: the toolbar's enabled buttons and the training section
+ * (the layer table, diagram and heat strip stay as they are); the whole panel when that section is absent.
+ */
+function renderTraining(): void {
+  const section = document.getElementById('training-section');
+  const bar = app.querySelector('.toolbar');
+  if (!state || state.run || !section || !bar) return render();
+  syncToolbar(bar);
+  const report = state.report;
+  const names = report?.layers.map((l) => l.name) ?? state.shape?.layers.map((l) => l.name) ?? [];
+  section.replaceWith(trainingSection(names, selectedLayer(report, getUiState().selectedLayer)));
+}
+
+/** Whether a training update waits for the next frame. */
+let trainingPending = false;
+
+/** Draws the training update that waited for this frame (one however many arrived since the last frame). */
+function flushTraining(): void {
+  if (!trainingPending) return;
+  trainingPending = false;
+  renderTraining();
+}
+
+/**
+ * Redraws for a message: a new state at once (the live edit's numbers show in the frame they arrive in),
+ * training updates once per frame (at once while the panel is hidden, when frames do not come).
+ */
+function schedule(what: 'all' | 'training'): void {
+  if (what === 'all') {
+    trainingPending = false; // the whole redraw draws the training too
+    render();
+  } else if (document.visibilityState === 'hidden') {
+    trainingPending = true;
+    flushTraining();
+  } else if (!trainingPending) {
+    trainingPending = true;
+    requestAnimationFrame(flushTraining);
+  }
+}
+
 listen(
   {
     state: (next) => {
@@ -222,7 +276,7 @@ listen(
     busy: (busy) => app.setAttribute('aria-busy', String(busy)),
   },
   (msg) => {
-    render();
+    schedule(msg.type === 'training' ? 'training' : 'all');
     if (msg.type === 'explanation')
       document.getElementById('explanation-section')?.scrollIntoView({ block: 'nearest' });
   },

@@ -1,0 +1,62 @@
+/**
+ * What each webview is sent of a state or a training run: no more than it draws, so a message stays
+ * small however long a run is (every post is serialised by the host, relayed by the workbench and
+ * parsed by the webview). Heat strips and chart lines are drawn figures; the summary view shows neither.
+ */
+import { StepRecord } from '../core/diagnosis/report';
+import { DocumentState, TrainingView } from '../shared/protocol';
+
+/** Which webview a payload is for. */
+export type ViewKind = 'panel' | 'summary';
+
+/** Significant digits of a drawn figure (a heat-strip cell, a chart point): its colour, place and hover need no more. */
+const DRAWN_DIGITS = 4;
+
+/** `v` to `DRAWN_DIGITS` significant digits (NaN and ±∞ unchanged). */
+const drawn = (v: number): number => (Number.isFinite(v) ? Number(v.toPrecision(DRAWN_DIGITS)) : v);
+
+/**
+ * The state as `view` draws it: the panel's heat strips (units × samples activations, one canvas
+ * colour per cell) to 4 significant digits; the summary view, which draws none, without them.
+ */
+export function stateFor(view: ViewKind, state: DocumentState | undefined): DocumentState | undefined {
+  const report = state?.report;
+  if (!state || !report || !report.layers.some((l) => l.heat)) return state;
+  const layers = report.layers.map(({ heat, ...layer }) =>
+    heat && view === 'panel' ? { ...layer, heat: { samples: heat.samples, values: heat.values.map(drawn) } } : layer,
+  );
+  return { ...state, report: { ...report, layers } };
+}
+
+/** Steps the panel's training charts draw: about one per 1.5 px of a chart's plotting width. */
+export const PANEL_HISTORY_POINTS = 300;
+
+/** One step for the panel's charts: its per-layer figures to 4 significant digits (step and loss exact). */
+function chartRecord(r: StepRecord): StepRecord {
+  return {
+    ...r,
+    gradNorms: r.gradNorms.map(drawn),
+    updateRatios: r.updateRatios.map(drawn),
+    deadFractions: r.deadFractions.map(drawn),
+    saturatedFractions: r.saturatedFractions.map(drawn),
+    activationPercentiles: r.activationPercentiles.map((p) => p.map(drawn)),
+  };
+}
+
+/** At most `points` of `h`, evenly spaced, the first and the latest always among them. */
+function thinned<T>(h: readonly T[], points: number): readonly T[] {
+  if (h.length <= points) return h;
+  const last = h.length - 1;
+  return Array.from({ length: points }, (_, i) => h[Math.round((i * last) / (points - 1))]);
+}
+
+/**
+ * The training run as `view` draws it: the panel's charts get at most PANEL_HISTORY_POINTS evenly
+ * spaced steps with their per-layer figures to 4 significant digits (the status line's loss exact);
+ * the summary view, which shows only how far training got, the latest step alone.
+ */
+export function trainingFor(view: ViewKind, training: TrainingView): TrainingView {
+  const h = training.history;
+  if (view === 'summary') return { ...training, history: h.slice(-1) };
+  return { ...training, history: thinned(h, PANEL_HISTORY_POINTS).map(chartRecord) };
+}
