@@ -69,7 +69,7 @@ function layerReport(layer: DenseLayer, index: number, n: number, firstStep: num
   for (const g of layer.gradWeights) sumAbs += Math.abs(g);
   let zeros = 0;
   for (let i = 0; i < cells; i++) if (layer.out[i] === 0) zeros++;
-  const derStats = statsOf(layer.der, cells, Math.abs);
+  const derStats = statsOf(layer.der, cells, true);
   return {
     index,
     name: layer.name,
@@ -85,7 +85,7 @@ function layerReport(layer: DenseLayer, index: number, n: number, firstStep: num
       meanAbs: derStats.mean,
       min: derStats.min,
       max: derStats.max,
-      histogram: histogramOf(layer.der, cells, 20, Math.abs),
+      histogram: histogramOf(layer.der, cells, 20, true),
     },
     gradients: {
       weightNorm: gradWeightNorm,
