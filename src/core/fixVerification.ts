@@ -77,39 +77,51 @@ export function* verifyFixesSteps(
   const { spec } = parseNetworkText(text);
   const copyOptions: LoadOptions = { ...options, kernels: spec && kernelsFor(spec, budget.samples ?? COPY_SAMPLES) };
   const trials = new Map<string, Trial | undefined>();
-  const trialOf = (t: string): Trial | undefined => {
-    if (!trials.has(t)) trials.set(t, runTrial(t, copyOptions, budget));
-    return trials.get(t);
+  const patches = new Map<string, string>();
+  const copies: Copies = {
+    text,
+    // one edit per distinct set of actions: candidates recur across warnings, and each edit re-parses the text
+    patch: (fix) => {
+      const key = JSON.stringify(fix.actions);
+      if (!patches.has(key)) patches.set(key, applyFix(text, fix));
+      return patches.get(key)!;
+    },
+    trial: (t) => {
+      if (!trials.has(t)) trials.set(t, runTrial(t, copyOptions, budget));
+      return trials.get(t);
+    },
   };
-  const original = warnings.some((w) => w.fixes.length) ? trialOf(text) : undefined;
+  const original = warnings.some((w) => w.fixes.length) ? copies.trial(text) : undefined;
   const verified: Warning[] = [];
   for (let index = 0; index < warnings.length; index++) {
-    const warning = original ? verifyOne(warnings[index], text, original, trialOf) : warnings[index];
+    const warning = original ? verifyOne(warnings[index], original, copies) : warnings[index];
     verified.push(warning);
     yield { index, warning };
   }
   return verified;
 }
 
+/** The file as given, its patched copies (one edit per distinct fix) and their trials, each made once. */
+interface Copies {
+  readonly text: string;
+  readonly patch: (fix: Fix) => string;
+  readonly trial: (text: string) => Trial | undefined;
+}
+
 /** A warning with its candidates tried: the helpful ones as `fixes` (best first), the rest as `rejectedFixes`. */
-function verifyOne(
-  warning: Warning,
-  text: string,
-  original: Trial,
-  trialOf: (t: string) => Trial | undefined,
-): Warning {
+function verifyOne(warning: Warning, original: Trial, copies: Copies): Warning {
   const seen = new Set<string>();
   const attempt = (fix: Fix): (Fix & { effect: FixEffect })[] => {
-    const patched = applyFix(text, fix);
+    const patched = copies.patch(fix);
     if (seen.has(patched)) return []; // two candidates that make the same edit are one
     seen.add(patched);
-    const trial = patched === text ? undefined : trialOf(patched);
+    const trial = patched === copies.text ? undefined : copies.trial(patched);
     return [{ ...fix, effect: effectOf(warning, original, trial) }];
   };
   const single = warning.fixes.flatMap(attempt);
   const combined = single
     .filter(uncoversProblem)
-    .flatMap((f) => followUps(f, trialOf(applyFix(text, f))?.serious ?? []).flatMap(attempt));
+    .flatMap((f) => followUps(f, copies.trial(copies.patch(f))?.serious ?? []).flatMap(attempt));
   const tried = [...single, ...combined];
   const fixes = tried.filter((f) => f.effect.helps).sort(compareFixes);
   const rejectedFixes = tried.filter((f) => !f.effect.helps);
