@@ -5,28 +5,15 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { VsCode, waitFor } from './harness';
+import { suiteVsCode, waitFor } from './harness';
 
 const FILE = 'xor-healthy.net.json';
 
 suite('Editing a file while it trains (dark theme)', function () {
-  let vs: VsCode;
-
-  suiteSetup(async function () {
-    this.timeout(240_000);
-    vs = await VsCode.start('Default Dark Modern');
-  });
-
-  teardown(async function () {
-    if (this.currentTest?.state === 'failed')
-      await vs?.screenshot('FAILED-edit-during-training').catch(() => undefined);
-  });
-
-  suiteTeardown(async () => {
-    await vs?.close();
-  });
+  const current = suiteVsCode('Default Dark Modern');
 
   test('Write Trained Weights refuses a file whose layer grew during training, says why, and offers a new file', async () => {
+    const vs = current();
     await vs.openFile(FILE);
     await vs.runCommand('Gradient Debugger: Train');
     const input = vs.page.locator('.quick-input-widget input');

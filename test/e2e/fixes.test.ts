@@ -6,7 +6,7 @@ import * as assert from 'assert';
 import { execFileSync } from 'child_process';
 import * as path from 'path';
 import { Frame } from 'playwright-core';
-import { ROOT, VsCode, waitFor } from './harness';
+import { ROOT, VsCode, suiteVsCode, waitFor } from './harness';
 
 /** The shipped examples that have serious warnings at their initial weights. */
 const EXAMPLES = ['dead-relu', 'deep-sigmoid-vanishing', 'exploding-init', 'saturated-tanh'];
@@ -43,24 +43,11 @@ async function verifiedWarnings(vs: VsCode): Promise<{ panel: Frame; kinds: stri
 }
 
 suite('Verified fixes in VS Code', function () {
-  let vs: VsCode;
-
-  suiteSetup(async function () {
-    this.timeout(240_000);
-    vs = await VsCode.start('Default Dark Modern');
-  });
-
-  teardown(async function () {
-    if (this.currentTest?.state === 'failed')
-      await vs?.screenshot(`FAILED-${this.currentTest.title.slice(0, 40).replace(/\W+/g, '-')}`).catch(() => undefined);
-  });
-
-  suiteTeardown(async () => {
-    await vs?.close();
-  });
+  const current = suiteVsCode('Default Dark Modern');
 
   for (const name of EXAMPLES)
     test(`${name}: every fix button shows its effect, and the first fix leaves no new serious warning`, async () => {
+      const vs = current();
       const file = `${name}.net.json`;
       const before = seriousKinds(vs, file);
       await vs.openFile(file);

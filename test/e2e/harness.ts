@@ -297,6 +297,29 @@ export class VsCode {
   }
 }
 
+/**
+ * The VS Code of the current mocha suite: started before its tests (in `theme`, with `options`), a screenshot
+ * taken of any failed test, closed after the suite. Returns a getter: the instance exists once the suite starts.
+ */
+export function suiteVsCode(theme: Theme, options?: Parameters<typeof VsCode.start>[1]): () => VsCode {
+  let vs: VsCode | undefined;
+  suiteSetup(async function () {
+    this.timeout(240_000);
+    vs = await VsCode.start(theme, options);
+  });
+  teardown(async function () {
+    if (this.currentTest?.state === 'failed')
+      await vs?.screenshot(`FAILED-${this.currentTest.title.slice(0, 40).replace(/\W+/g, '-')}`).catch(() => undefined);
+  });
+  suiteTeardown(async () => {
+    await vs?.close();
+  });
+  return () => {
+    if (!vs) throw new Error('VS Code has not started');
+    return vs;
+  };
+}
+
 /** Polls `test` until it returns true or `timeout` ms pass. */
 export async function waitFor(test: () => Promise<boolean> | boolean, timeout: number, message: string): Promise<void> {
   const end = Date.now() + timeout;

@@ -3,7 +3,7 @@ import * as assert from 'assert';
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { ROOT, VsCode, waitFor } from './harness';
+import { ROOT, VsCode, suiteVsCode, waitFor } from './harness';
 
 /** Answers the simple file dialog that is open (titled `title`) with a full path, and waits until it closes. */
 async function answerDialog(vs: VsCode, title: string, file: string): Promise<void> {
@@ -28,23 +28,10 @@ async function answerDialog(vs: VsCode, title: string, file: string): Promise<vo
 }
 
 suite('Import and export models in VS Code', function () {
-  let vs: VsCode;
-
-  suiteSetup(async function () {
-    this.timeout(240_000);
-    vs = await VsCode.start('Default Dark Modern');
-  });
-
-  teardown(async function () {
-    if (this.currentTest?.state === 'failed')
-      await vs?.screenshot(`FAILED-${this.currentTest.title.slice(0, 40).replace(/\W+/g, '-')}`).catch(() => undefined);
-  });
-
-  suiteTeardown(async () => {
-    await vs?.close();
-  });
+  const current = suiteVsCode('Default Dark Modern');
 
   test('import an ONNX model from the palette, see the panel, apply a fix, export it back', async function () {
+    const vs = current();
     this.timeout(180_000);
     // an ONNX model of a badly initialised ReLU stack (our export of the exploding-init example), whose warning has a fix
     const model = path.join(vs.workspace, 'exploding.onnx');
