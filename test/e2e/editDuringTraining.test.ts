@@ -15,11 +15,7 @@ suite('Editing a file while it trains (dark theme)', function () {
   test('Write Trained Weights refuses a file whose layer grew during training, says why, and offers a new file', async () => {
     const vs = current();
     await vs.openFile(FILE);
-    await vs.runCommand('Gradient Debugger: Train');
-    const input = vs.page.locator('.quick-input-widget input');
-    await input.waitFor({ state: 'visible', timeout: 10_000 });
-    await input.fill('300');
-    await vs.page.keyboard.press('Enter');
+    await vs.train(300);
     const panel = await vs.webview('#training');
     await waitFor(
       async () => /^Trained 300 steps/.test(await panel.locator('#training-status').innerText()),

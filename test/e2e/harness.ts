@@ -290,6 +290,15 @@ export class VsCode {
     return file;
   }
 
+  /** Runs "Gradient Debugger: Train" from the palette for `steps` steps on the active file. */
+  async train(steps: number): Promise<void> {
+    await this.runCommand('Gradient Debugger: Train');
+    const input = this.page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible', timeout: 10_000 });
+    await input.fill(String(steps));
+    await this.page.keyboard.press('Enter');
+  }
+
   /** Saves the active editor. */
   async save(): Promise<void> {
     await this.runCommand('File: Save');

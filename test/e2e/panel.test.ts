@@ -220,11 +220,7 @@ suite('Gradient Debugger in VS Code (dark theme)', function () {
 
   test('training runs off the main thread and draws the charts', async () => {
     await vs.openFile('xor-healthy.net.json');
-    await vs.runCommand('Gradient Debugger: Train');
-    const input = vs.page.locator('.quick-input-widget input');
-    await input.waitFor({ state: 'visible', timeout: 10_000 });
-    await input.fill('300');
-    await vs.page.keyboard.press('Enter');
+    await vs.train(300);
     const panel = await vs.webview('#training');
     await waitFor(
       async () => /Trained 300 steps/.test(await panel.locator('#training-status').innerText()),

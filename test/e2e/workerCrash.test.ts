@@ -26,18 +26,9 @@ suite('A training worker that dies mid-training (dark theme)', function () {
     await vs?.close();
   });
 
-  /** Runs Train for `steps` steps through the palette. */
-  async function train(steps: number): Promise<void> {
-    await vs.runCommand('Gradient Debugger: Train');
-    const input = vs.page.locator('.quick-input-widget input');
-    await input.waitFor({ state: 'visible', timeout: 10_000 });
-    await input.fill(String(steps));
-    await vs.page.keyboard.press('Enter');
-  }
-
   test('the panel keeps its charts and says the worker stopped; Train then starts afresh', async () => {
     await vs.openFile('xor-healthy.net.json');
-    await train(1_000_000);
+    await vs.train(1_000_000);
     const panel = await vs.webview('#training');
     const status = (): Promise<string> => panel.locator('#training-status').innerText();
     await waitFor(async () => /Training stopped at step/.test(await status()), 90_000, 'the worker stop reported');
@@ -49,7 +40,7 @@ suite('A training worker that dies mid-training (dark theme)', function () {
     for (const id of ['chart-loss', 'chart-grad-norms', 'chart-update-ratio'])
       assert.strictEqual(await panel.locator(`svg#${id}`).count(), 1, `${id} kept after the worker died`);
     await vs.screenshot('worker-stopped-dark');
-    await train(300);
+    await vs.train(300);
     await waitFor(async () => /^Trained 300 steps/.test(await status()), 60_000, 'a fresh training after the stop');
   });
 });
