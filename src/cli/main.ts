@@ -99,6 +99,7 @@ function runCommand(input: CommandInput): { failed: boolean } {
   const failing = (warnings: readonly Warning[]): boolean => warnings.some((w) => failOn.includes(w.kind));
   const text = (body: string): void =>
     io.out(`${input.many ? '\n' : ''}${paint(io.color, 'bold', display)}\n${body}\n`);
+  sayValidWhenSlow(input);
   switch (args.command) {
     case 'analyze': {
       const analysed = analyze(loaded);
@@ -119,6 +120,18 @@ function runCommand(input: CommandInput): { failed: boolean } {
     default:
       return { failed: false };
   }
+}
+
+/** Multiply-adds of one pass over the data beyond which a command says on stderr that the file is valid first. */
+const SLOW_PASS_WORK = 1e9;
+
+/** "FILE: valid, P parameters on S samples; analysing…" on stderr before a pass that takes about a second or more. */
+function sayValidWhenSlow({ loaded, io, display, args }: CommandInput): void {
+  const parameters = loaded.network.parameterCount();
+  const { samples } = loaded.dataset;
+  if (3 * parameters * samples < SLOW_PASS_WORK) return;
+  const doing = args.command === 'check' ? 'checking gradients' : args.command === 'train' ? 'training' : 'analysing';
+  io.err(`${display}: valid, ${parameters} parameters on ${samples} samples; ${doing}…\n`);
 }
 
 /** Seconds before a run's first progress line on standard error, and between lines: a long run is never silent. */

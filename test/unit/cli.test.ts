@@ -1,6 +1,7 @@
 import * as assert from 'assert';
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { EXIT, runCli } from '../../src/cli/main';
 import { CliIo, nodeIo } from '../../src/cli/io';
@@ -50,6 +51,26 @@ suite('command line', () => {
       assert.strictEqual(slow.out, quick.out);
     } finally {
       Date.now = realNow;
+    }
+  });
+
+  test('a file whose one pass takes about a second says on stderr that it is valid before the work starts', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gd-slow-'));
+    const file = path.join(dir, 'wide.net.json');
+    const layers = [
+      { name: 'h1', units: 310, activation: 'relu' },
+      { name: 'h2', units: 310, activation: 'relu' },
+      { name: 'out', units: 1, activation: 'sigmoid' },
+    ];
+    const spec = { input: 2, layers, loss: 'binary_cross_entropy', data: { generate: 'circle', samples: 4000 } };
+    fs.writeFileSync(file, JSON.stringify({ name: 'wide', seed: 1, ...spec, training: { steps: 1 } }));
+    try {
+      const r = cli('analyze', file);
+      assert.strictEqual(r.code, EXIT.ok);
+      assert.match(r.err, /wide\.net\.json: valid, 97651 parameters on 4000 samples; analysing…\n$/);
+      assert.strictEqual(cli('analyze', 'examples/deep-sigmoid-vanishing.net.json').err, '');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 
