@@ -65,14 +65,15 @@ export function verifyFixes(
 
 /**
  * The same as a generator yielding each warning as soon as its fixes are verified (index into
- * `warnings`), so a worker can show results as they finish and stop between trials.
+ * `warnings`), and undefined every few training steps of a copy, so a worker can show results as they
+ * finish and stop or take another request within milliseconds.
  */
 export function* verifyFixesSteps(
   text: string,
   options: LoadOptions,
   warnings: readonly Warning[],
   budget: VerificationBudget = {},
-): Generator<{ index: number; warning: Warning }, Warning[]> {
+): Generator<{ index: number; warning: Warning } | undefined, Warning[]> {
   // fixes change activations, initialisers, rates and data, never a layer's size: one choice of kernels serves all
   const { spec } = parseNetworkText(text);
   const copyOptions: LoadOptions = { ...options, kernels: spec && kernelsFor(spec, budget.samples ?? COPY_SAMPLES) };
@@ -86,15 +87,15 @@ export function* verifyFixesSteps(
       if (!patches.has(key)) patches.set(key, applyFix(text, fix));
       return patches.get(key)!;
     },
-    trial: (t) => {
-      if (!trials.has(t)) trials.set(t, runTrial(t, copyOptions, budget));
+    trial: function* (t) {
+      if (!trials.has(t)) trials.set(t, yield* runTrial(t, copyOptions, budget));
       return trials.get(t);
     },
   };
-  const original = warnings.some((w) => w.fixes.length) ? copies.trial(text) : undefined;
+  const original = warnings.some((w) => w.fixes.length) ? yield* copies.trial(text) : undefined;
   const verified: Warning[] = [];
   for (let index = 0; index < warnings.length; index++) {
-    const warning = original ? verifyOne(warnings[index], original, copies) : warnings[index];
+    const warning = original ? yield* verifyOne(warnings[index], original, copies) : warnings[index];
     verified.push(warning);
     yield { index, warning };
   }
@@ -105,32 +106,40 @@ export function* verifyFixesSteps(
 interface Copies {
   readonly text: string;
   readonly patch: (fix: Fix) => string;
-  readonly trial: (text: string) => Trial | undefined;
+  readonly trial: (text: string) => Generator<undefined, Trial | undefined>;
 }
 
 /** A warning with its candidates tried: the helpful ones as `fixes` (best first), the rest as `rejectedFixes`. */
-function verifyOne(warning: Warning, original: Trial, copies: Copies): Warning {
+function* verifyOne(warning: Warning, original: Trial, copies: Copies): Generator<undefined, Warning> {
   const seen = new Set<string>();
-  const attempt = (fix: Fix): (Fix & { effect: FixEffect })[] => {
+  const tried: (Fix & { effect: FixEffect })[] = [];
+  function* attempt(fix: Fix): Generator<undefined, void> {
     const patched = copies.patch(fix);
-    if (seen.has(patched)) return []; // two candidates that make the same edit are one
+    if (seen.has(patched)) return; // two candidates that make the same edit are one
     seen.add(patched);
-    const trial = patched === copies.text ? undefined : copies.trial(patched);
-    return [{ ...fix, effect: effectOf(warning, original, trial) }];
-  };
-  const single = warning.fixes.flatMap(attempt);
-  const combined = single
-    .filter(uncoversProblem)
-    .flatMap((f) => followUps(f, copies.trial(copies.patch(f))?.serious ?? []).flatMap(attempt));
-  const tried = [...single, ...combined];
+    const trial = patched === copies.text ? undefined : yield* copies.trial(patched);
+    tried.push({ ...fix, effect: effectOf(warning, original, trial) });
+  }
+  for (const fix of warning.fixes) yield* attempt(fix);
+  for (const f of tried.filter(uncoversProblem)) {
+    const serious = (yield* copies.trial(copies.patch(f)))?.serious ?? [];
+    for (const next of followUps(f, serious)) yield* attempt(next);
+  }
   const fixes = tried.filter((f) => f.effect.helps).sort(compareFixes);
   const rejectedFixes = tried.filter((f) => !f.effect.helps);
   const verified: Warning = { ...warning, fixes, rejectedFixes, fixesVerified: true };
   return tried.length && !tried.some(improves) ? demoteUnconfirmedCause(verified) : verified;
 }
 
-/** Loads, analyses and trains one copy; undefined when the copy does not load. */
-function runTrial(text: string, options: LoadOptions, budget: VerificationBudget): Trial | undefined {
+/** Training steps of a copy between two yields (a few milliseconds for a small network). */
+const STEPS_PER_YIELD = 25;
+
+/** Loads, analyses and trains one copy, yielding every STEPS_PER_YIELD steps; undefined when it does not load. */
+function* runTrial(
+  text: string,
+  options: LoadOptions,
+  budget: VerificationBudget,
+): Generator<undefined, Trial | undefined> {
   const { loaded } = loadNetwork(text, options);
   if (!loaded) return undefined;
   const copies = budget.samples ?? copySamples(loaded.network.parameterCount());
@@ -138,7 +147,10 @@ function runTrial(text: string, options: LoadOptions, budget: VerificationBudget
   const report = analyze(sampled, budget.thresholds);
   const steps = Math.min(loaded.spec.training.steps, budget.steps ?? defaultSteps(sampled));
   const run = new TrainingRun({ ...sampled, network: sampled.network.clone() }, budget.thresholds, true);
-  run.advance(steps);
+  while (run.stepsDone < steps) {
+    if (run.advance(Math.min(steps, run.stepsDone + STEPS_PER_YIELD)).nonFinite) break;
+    yield;
+  }
   const { network, dataset } = run.loaded;
   const loss = network.lossValue(dataset.inputs, dataset.targets, dataset.samples);
   // judged as a training run is: a symptom at the start of a run that ends fitting its data is no fault

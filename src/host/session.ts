@@ -159,7 +159,7 @@ export class NetworkSession implements vscode.Disposable {
       this.changed.fire(doc.uri);
     };
     try {
-      await this.analysis.verifyFixes(input, warnings, update);
+      await this.analysis.verifyFixes(key, input, warnings, update);
     } catch (e) {
       console.error(`Gradient Debugger: verifying fixes failed: ${e instanceof Error ? e.message : String(e)}`);
     }

@@ -6,7 +6,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { analyze } from '../../src/core/analysis';
-import { verifyFixes } from '../../src/core/fixVerification';
+import { verifyFixes, verifyFixesSteps } from '../../src/core/fixVerification';
 import { compareFixes } from '../../src/core/fixJudgement';
 import { loadNetwork } from '../../src/core/load';
 import { orderWarnings, runWarnings } from '../../src/core/diagnosis/warningOrder';
@@ -191,6 +191,18 @@ suite('repairs tried for each warning', function () {
     );
     const small = verified(fs.readFileSync(example, 'utf8'))[0].fixes[0];
     assert.strictEqual(small.effect!.samples, 200); // all of its samples
+  });
+
+  test('verification yields every 25 training steps of a copy, so a worker can take a newer request within milliseconds', () => {
+    const example = path.join(FIXTURES, '..', '..', '..', 'examples', 'deep-sigmoid-vanishing.net.json');
+    const text = fs.readFileSync(example, 'utf8');
+    const steps = verifyFixesSteps(text, {}, analyze(loadNetwork(text).loaded!).warnings);
+    let pauses = 0;
+    let next = steps.next();
+    for (; !next.done; next = steps.next()) if (next.value === undefined) pauses++;
+    const copies = 1 + next.value.flatMap((w) => [...w.fixes, ...(w.rejectedFixes ?? [])]).length; // and the original
+    const trained = next.value[0].fixes[0].effect!.steps; // every copy trains this many steps
+    assert.ok(pauses >= Math.floor(trained / 25) * copies - copies, `${pauses} pauses for ${copies} copies`);
   });
 
   test('a 300-character layer name is cut short in every message and fix title', () => {

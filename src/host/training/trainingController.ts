@@ -238,11 +238,16 @@ export class TrainingController implements vscode.Disposable {
   private async verifyTrainingFixes(doc: vscode.TextDocument, run: Run): Promise<void> {
     const csv = this.session.entry(doc.uri)?.csv ?? {};
     await this.analysis
-      .verifyFixes({ text: run.text, csv, thresholds: readSettings().thresholds }, run.warnings, (index, warning) => {
-        if (run.warnings[index]?.id !== warning.id) return; // a newer run replaced these warnings
-        run.warnings = run.warnings.map((w, i) => (i === index ? warning : w));
-        this.changed.fire(doc.uri);
-      })
+      .verifyFixes(
+        `training ${doc.uri.toString()}`, // the run's text, not the document's: an edit does not cancel it
+        { text: run.text, csv, thresholds: readSettings().thresholds },
+        run.warnings,
+        (index, warning) => {
+          if (run.warnings[index]?.id !== warning.id) return; // a newer run replaced these warnings
+          run.warnings = run.warnings.map((w, i) => (i === index ? warning : w));
+          this.changed.fire(doc.uri);
+        },
+      )
       .catch(() => undefined);
   }
 

@@ -7,7 +7,7 @@
 import * as vscode from 'vscode';
 import { Warning, WeightExplanation } from '../../core/diagnosis/report';
 import { FileInput, WorkerResults } from './protocol';
-import { WorkerClient, WorkerStoppedError } from './workerClient';
+import { CancelledError, WorkerClient, WorkerStoppedError } from './workerClient';
 
 /** The analysis worker and the documents' requests in flight. */
 export class AnalysisService implements vscode.Disposable {
@@ -18,6 +18,8 @@ export class AnalysisService implements vscode.Disposable {
   private readonly inFlight = new Map<number, boolean>();
   /** Gradient checks and explanations in flight: never cut short to make room for an analysis. */
   private others = 0;
+  /** Per document key, the id of its fix verification in flight (cancelled by the next analysis of it). */
+  private readonly verifying = new Map<string, number>();
 
   constructor(workerPath: string) {
     this.worker = new WorkerClient(workerPath, (why) => console.error(`Gradient Debugger analysis worker: ${why}`));
@@ -28,6 +30,8 @@ export class AnalysisService implements vscode.Disposable {
    * document superseded this one.
    */
   async analyze(key: string, input: FileInput): Promise<WorkerResults['analyze'] | undefined> {
+    const verification = this.verifying.get(key);
+    if (verification !== undefined) this.worker.cancel(verification); // its results would be for an old version
     const previous = this.latest.get(key);
     if (previous !== undefined && this.inFlight.has(previous)) {
       this.inFlight.set(previous, true);
@@ -65,25 +69,29 @@ export class AnalysisService implements vscode.Disposable {
   }
 
   /**
-   * Verifies the warnings' fixes on copies of the file, calling `onVerified` as each warning's
-   * result lands; resolves with them all (undefined when the worker was restarted meanwhile).
+   * Verifies the warnings' fixes on copies of document `key`'s file, calling `onVerified` as each
+   * warning's result lands; resolves with them all, or undefined when the worker was restarted or a
+   * newer analysis of the document cancelled it (the worker stops within a few training steps).
    */
   async verifyFixes(
+    key: string,
     input: FileInput,
     warnings: readonly Warning[],
     onVerified: (index: number, warning: Warning) => void,
   ): Promise<readonly Warning[] | undefined> {
-    const { reply } = this.worker.request({ type: 'verifyFixes', ...input, warnings }, (p) =>
+    const { id, reply } = this.worker.request({ type: 'verifyFixes', ...input, warnings }, (p) =>
       onVerified(p.index, p.warning),
     );
+    this.verifying.set(key, id);
     this.others++;
     try {
       return (await reply).warnings;
     } catch (e) {
-      if (e instanceof WorkerStoppedError) return undefined;
+      if (e instanceof WorkerStoppedError || e instanceof CancelledError) return undefined;
       throw e;
     } finally {
       this.others--;
+      if (this.verifying.get(key) === id) this.verifying.delete(key);
     }
   }
 
