@@ -210,7 +210,9 @@ async function handle({ id, request }: ToWorker): Promise<void> {
       const steps = verifyFixesSteps(textOf(request), fileOptions(request), request.warnings, {
         thresholds: request.thresholds,
       });
-      return reply(id, 'verifyFixes', { warnings: await sliced(id, steps, (p) => p && progress(id, 'verifyFixes', p), 0) });
+      return reply(id, 'verifyFixes', {
+        warnings: await sliced(id, steps, (p) => p && progress(id, 'verifyFixes', p), 0),
+      });
     }
     case 'cancel':
       if (training === request.target) training = undefined;
