@@ -143,7 +143,18 @@ suite('First run: npm start at 1280×800', function () {
     for (const width of [1280, 1140]) {
       await page.setViewportSize({ width, height: 800 });
       const panel = await frameWith(page, '#layer-table');
-      const panelWidth = await panel.evaluate(() => window.innerWidth);
+      // the workbench lays the editor groups out again after a resize: wait for the panel's width to settle
+      let panelWidth = await panel.evaluate(() => window.innerWidth);
+      await waitFor(
+        async () => {
+          const now = await panel.evaluate(() => window.innerWidth);
+          const settled = now === panelWidth && (width === 1280 || now <= 440);
+          panelWidth = now;
+          return settled;
+        },
+        5_000,
+        `the panel's width settles (${panelWidth} px)`,
+      ).catch(() => undefined); // the assertion below says what the width was
       assert.deepStrictEqual(await unreachableColumns(panel), [], `panel ${panelWidth} px wide`);
       assert.ok(width === 1280 || panelWidth <= 440, `the narrow case is ${panelWidth} px`);
     }
