@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { analyze } from '../../src/core/analysis';
 import { explainWeight } from '../../src/core/explain';
+import { verifyFixes } from '../../src/core/fixVerification';
 import { gradientCheck } from '../../src/core/gradcheck';
 import { loadNetwork } from '../../src/core/load';
 import { TrainingRun } from '../../src/core/trainingRun';
@@ -49,6 +50,28 @@ suite('core worker thread', function () {
       }
     });
   }
+
+  test("fix verification in the worker posts each warning as it lands, equal to the core's, and stops when cancelled", async () => {
+    const text = example('exploding-init');
+    const warnings = analyze(loadNetwork(text).loaded!).warnings;
+    const expected = verifyFixes(text, {}, warnings);
+    const w = client();
+    try {
+      const posted: number[] = [];
+      const { reply } = w.request({ type: 'verifyFixes', text, csv: {}, warnings }, (p) => posted.push(p.index));
+      const result = await reply;
+      assert.deepStrictEqual(
+        posted,
+        warnings.map((_, i) => i),
+      );
+      assert.deepStrictEqual(JSON.parse(JSON.stringify(result.warnings)), JSON.parse(JSON.stringify(expected)));
+      const second = w.request({ type: 'verifyFixes', text, csv: {}, warnings });
+      w.cancel(second.id);
+      await assert.rejects(second.reply, CancelledError);
+    } finally {
+      w.dispose();
+    }
+  });
 
   test('cancelling a training keeps the state reached; resetting returns to the initial weights', async () => {
     const text = example('spiral-softmax');

@@ -12,7 +12,7 @@ import { verifyFixesSteps } from '../../core/fixVerification';
 import { LoadOptions, loadNetwork } from '../../core/load';
 import { parseNetworkText } from '../../core/format/parse';
 import { decisionSurface } from '../../core/surface';
-import { StepRecord } from '../../core/diagnosis/report';
+import { StepRecord, Warning } from '../../core/diagnosis/report';
 import { ThinnedHistory } from '../../core/diagnosis/thinnedHistory';
 import { TrainingRun } from '../../core/trainingRun';
 import { DiskFileError, readNetworkFile, writeTrainedFile } from './diskFiles';
@@ -163,6 +163,14 @@ async function sliced<P, R>(id: number, steps: Generator<P, R>, report: (p: P) =
   }
 }
 
+/** Verifies a file's warnings' fixes in slices, posting each warning as soon as its fixes are verified. */
+async function verify(id: number, request: Extract<WorkerRequest, { type: 'verifyFixes' }>): Promise<Warning[]> {
+  const steps = verifyFixesSteps(textOf(request), fileOptions(request), request.warnings, {
+    thresholds: request.thresholds,
+  });
+  return sliced(id, steps, (p) => p && progress(id, 'verifyFixes', p), 0);
+}
+
 async function handle({ id, request }: ToWorker): Promise<void> {
   switch (request.type) {
     case 'load': {
@@ -206,14 +214,8 @@ async function handle({ id, request }: ToWorker): Promise<void> {
       const check = loaded && (await sliced(id, gradientCheckSteps(loaded, options), report, PROGRESS_MS));
       return reply(id, 'gradientCheck', { problems, check });
     }
-    case 'verifyFixes': {
-      const steps = verifyFixesSteps(textOf(request), fileOptions(request), request.warnings, {
-        thresholds: request.thresholds,
-      });
-      return reply(id, 'verifyFixes', {
-        warnings: await sliced(id, steps, (p) => p && progress(id, 'verifyFixes', p), 0),
-      });
-    }
+    case 'verifyFixes':
+      return reply(id, 'verifyFixes', { warnings: await verify(id, request) });
     case 'cancel':
       if (training === request.target) training = undefined;
       else cancelled.add(request.target);
