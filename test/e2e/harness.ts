@@ -299,6 +299,30 @@ export class VsCode {
     await this.page.keyboard.press('Enter');
   }
 
+  /**
+   * Answers the simple file dialog that is open (titled `title`) with a full path, pressing its `button`, and
+   * waits until it closes. The dialog writes its starting folder into the box once it has read it: type after that.
+   */
+  async answerFileDialog(title: string, file: string, button = 'OK'): Promise<void> {
+    const widget = this.page.locator('.quick-input-widget', { hasText: title });
+    const input = widget.locator('input');
+    await widget.waitFor({ state: 'visible', timeout: 15_000 });
+    await waitFor(async () => (await input.inputValue()).length > 0, 15_000, `the dialog "${title}" shows a folder`);
+    await waitFor(
+      async () => {
+        if (!(await widget.isVisible())) return true;
+        if ((await input.inputValue()) !== file) await input.fill(file);
+        await sleep(500);
+        if ((await input.inputValue()) === file)
+          await widget.locator('.monaco-button', { hasText: button }).first().click();
+        await sleep(500);
+        return !(await widget.isVisible());
+      },
+      20_000,
+      `the dialog "${title}" accepted ${file}`,
+    );
+  }
+
   /** Saves the active editor. */
   async save(): Promise<void> {
     await this.runCommand('File: Save');

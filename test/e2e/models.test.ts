@@ -3,29 +3,7 @@ import * as assert from 'assert';
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { ROOT, VsCode, suiteVsCode, waitFor } from './harness';
-
-/** Answers the simple file dialog that is open (titled `title`) with a full path, and waits until it closes. */
-async function answerDialog(vs: VsCode, title: string, file: string): Promise<void> {
-  const widget = vs.page.locator('.quick-input-widget', { hasText: title });
-  const input = widget.locator('input');
-  await widget.waitFor({ state: 'visible', timeout: 15_000 });
-  // the dialog writes its starting folder into the box once it has read it; type after that
-  await waitFor(async () => (await input.inputValue()).length > 0, 15_000, `the dialog "${title}" shows a folder`);
-  await waitFor(
-    async () => {
-      if (!(await widget.isVisible())) return true;
-      if ((await input.inputValue()) !== file) await input.fill(file);
-      await new Promise((resolve) => setTimeout(resolve, 500));
-      if ((await input.inputValue()) === file)
-        await widget.locator('.monaco-button', { hasText: 'OK' }).first().click();
-      await new Promise((resolve) => setTimeout(resolve, 500));
-      return !(await widget.isVisible());
-    },
-    20_000,
-    `the dialog "${title}" accepted ${file}`,
-  );
-}
+import { ROOT, suiteVsCode, waitFor } from './harness';
 
 suite('Import and export models in VS Code', function () {
   const current = suiteVsCode('Default Dark Modern');
@@ -46,8 +24,8 @@ suite('Import and export models in VS Code', function () {
     ]);
     await vs.openFile('xor-healthy.net.json');
     await vs.runCommand('Gradient Debugger: Import Model…');
-    await answerDialog(vs, 'Import a dense network', model);
-    await answerDialog(vs, 'Save the imported network as', path.join(vs.workspace, 'imported.net.json'));
+    await vs.answerFileDialog('Import a dense network', model);
+    await vs.answerFileDialog('Save the imported network as', path.join(vs.workspace, 'imported.net.json'));
     const imported = path.join(vs.workspace, 'imported.net.json');
     await waitFor(() => fs.existsSync(imported), 30_000, 'imported.net.json was created');
     const panel = await vs.webview('#layer-table');
@@ -74,7 +52,7 @@ suite('Import and export models in VS Code', function () {
     const exported = path.join(vs.workspace, 'fixed.onnx');
     await vs.runCommand('Gradient Debugger: Export Model…');
     await vs.page.locator('.quick-input-widget .monaco-list-row', { hasText: 'ONNX (float64)' }).click();
-    await answerDialog(vs, 'Export the network to', exported);
+    await vs.answerFileDialog('Export the network to', exported);
     await waitFor(() => fs.existsSync(exported), 30_000, 'fixed.onnx was written');
     const back = path.join(vs.workspace, 'back.net.json');
     execFileSync(process.execPath, [path.join(ROOT, 'dist', 'cli.js'), 'import', exported, '--out', back]);

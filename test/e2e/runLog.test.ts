@@ -121,10 +121,7 @@ suite('Training runs from the PyTorch probe, tailed live (dark theme)', function
     const file = path.join(vs.workspace, 'runs', 'diverging.gd.jsonl');
     fs.copyFileSync(path.join(ROOT, 'test/fixtures/runs/diverging.gd.jsonl'), file);
     await vs.runCommand('Gradient Debugger: Open Training Run…');
-    const input = vs.page.locator('.quick-input-widget input');
-    await input.waitFor({ state: 'visible', timeout: 10_000 });
-    await input.fill(file);
-    await vs.page.keyboard.press('Enter');
+    await vs.answerFileDialog('Open a training run logged by gdprobe', file, 'Open Training Run');
     const panel = await vs.webview('#run-facts');
     await waitFor(
       async () => /diverging\.gd\.jsonl/.test(await panel.locator('h1').innerText()),
