@@ -129,7 +129,7 @@ const SLOW_PASS_WORK = 1e9;
 function sayValidWhenSlow({ loaded, io, display, args }: CommandInput): void {
   const parameters = loaded.network.parameterCount();
   const { samples } = loaded.dataset;
-  if (3 * parameters * samples < SLOW_PASS_WORK) return;
+  if (loaded.network.passWork(samples) < SLOW_PASS_WORK) return;
   const doing = args.command === 'check' ? 'checking gradients' : args.command === 'train' ? 'training' : 'analysing';
   io.err(`${display}: valid, ${parameters} parameters on ${samples} samples; ${doing}…\n`);
 }

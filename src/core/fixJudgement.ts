@@ -5,7 +5,12 @@
  */
 import { FITS_FRACTION } from './diagnosis/passContext';
 import { Warning } from './diagnosis/report';
-import { Fix } from './format/fixEdits';
+import { combinedFix } from './diagnosis/warningParts';
+import { Fix, FixEffect } from './format/fixEdits';
+
+/** The loss reached as a share of the chance level, by the file as it is and by the patched copy. */
+const relativeBefore = (e: FixEffect): number => e.lossBefore / e.chanceBefore;
+const relativeAfter = (e: FixEffect): number => e.lossAfter / e.chanceAfter;
 
 /** Follow-up repairs tried per repair that uncovers a new problem. */
 const FOLLOW_UPS = 3;
@@ -16,7 +21,7 @@ const FOLLOW_UPS = 3;
  */
 export function uncoversProblem(f: Fix): boolean {
   const e = f.effect!;
-  return e.removesWarning && e.newSerious.length > 0 && e.lossAfter / e.chanceAfter < e.lossBefore / e.chanceBefore;
+  return e.removesWarning && e.newSerious.length > 0 && relativeAfter(e) < relativeBefore(e);
 }
 
 /**
@@ -30,11 +35,7 @@ export function followUps(fix: Fix, serious: readonly Warning[]): Fix[] {
     .flatMap((w) => w.fixes.slice(0, 2))
     .filter((f) => f.actions.every((a) => !kinds.has(a.kind)))
     .slice(0, FOLLOW_UPS)
-    .map((f) => ({
-      title: `${fix.title}, and ${f.title.charAt(0).toLowerCase()}${f.title.slice(1)}`,
-      actions: [...fix.actions, ...f.actions],
-      ...(fix.cause ? { cause: fix.cause } : {}),
-    }));
+    .map((f) => combinedFix(fix, f));
 }
 
 /** A repair must lower the loss reached (as loss/chance) by this share to confirm the cause it repairs. */
@@ -43,7 +44,7 @@ const CONFIRMING_GAIN = 0.1;
 /** Whether a tried fix helps and lowers the loss reached clearly (by CONFIRMING_GAIN). */
 export function improves(f: Fix): boolean {
   const e = f.effect!;
-  return e.helps && e.lossAfter / e.chanceAfter <= (1 - CONFIRMING_GAIN) * (e.lossBefore / e.chanceBefore);
+  return e.helps && relativeAfter(e) <= (1 - CONFIRMING_GAIN) * relativeBefore(e);
 }
 
 /** Causes named by a measurement whose cure can be tried: when no repair improves the loss, the cause is doubtful. */
@@ -70,8 +71,7 @@ export function demoteUnconfirmedCause(warning: Warning): Warning {
  * (loss ≤ 10% of chance), a repair of the cause comes before a repair of the symptom.
  */
 export function compareFixes(a: Fix, b: Fix): number {
-  const relative = (f: Fix): number => f.effect!.lossAfter / f.effect!.chanceAfter;
-  const [ra, rb] = [relative(a), relative(b)];
+  const [ra, rb] = [relativeAfter(a.effect!), relativeAfter(b.effect!)];
   if (ra <= FITS_FRACTION && rb <= FITS_FRACTION && !a.cause !== !b.cause) return a.cause ? -1 : 1;
   return ra - rb;
 }

@@ -10,11 +10,12 @@ import { AnalysisReport, Warning } from './diagnosis/report';
 import { runWarnings, warningId } from './diagnosis/warningOrder';
 import { compareFixes, demoteUnconfirmedCause, followUps, improves, uncoversProblem } from './fixJudgement';
 import { Thresholds } from './diagnosis/thresholds';
-import { Fix, FixEffect, applyFix } from './format/fixEdits';
+import { Fix, FixEffect, applyFix, editKey } from './format/fixEdits';
 import { LoadOptions, LoadedNetwork, loadNetwork } from './load';
 import { parseNetworkText } from './format/parse';
 import { NetworkSpec } from './format/spec';
 import { MatmulKernel } from './kernels/workspace';
+import { Network } from './nn/network';
 import { seededSubsample } from './nn/subsample';
 import { TrainingRun } from './trainingRun';
 
@@ -83,7 +84,7 @@ export function* verifyFixesSteps(
     text,
     // one edit per distinct set of actions: candidates recur across warnings, and each edit re-parses the text
     patch: (fix) => {
-      const key = JSON.stringify(fix.actions);
+      const key = editKey(fix);
       if (!patches.has(key)) patches.set(key, applyFix(text, fix));
       return patches.get(key)!;
     },
@@ -142,7 +143,7 @@ function* runTrial(
 ): Generator<undefined, Trial | undefined> {
   const { loaded } = loadNetwork(text, options);
   if (!loaded) return undefined;
-  const copies = budget.samples ?? copySamples(loaded.network.parameterCount());
+  const copies = budget.samples ?? copySamples(loaded.network);
   const sampled: LoadedNetwork = { ...loaded, dataset: seededSubsample(loaded.dataset, copies) };
   const report = analyze(sampled, budget.thresholds);
   const steps = Math.min(loaded.spec.training.steps, budget.steps ?? defaultSteps(sampled));
@@ -187,20 +188,23 @@ const WORK_PER_COPY = 3e8;
 /** Samples per copy by default, and the fewest a large network's copies are trained on. */
 const COPY_SAMPLES = 256;
 const MIN_COPY_SAMPLES = 32;
+/** Steps every copy trains at least, and at most (a small network's). */
+const MIN_COPY_STEPS = 200;
+const MAX_COPY_STEPS = 1000;
 
 /**
- * 256 samples, or fewer (down to 32) for a network so large that 200 steps on 256 would cost over twice
- * WORK_PER_COPY: a 30,000-parameter layer stack would otherwise take seconds per candidate.
+ * 256 samples, or fewer (down to 32) for a network so large that MIN_COPY_STEPS steps on 256 would cost over
+ * twice WORK_PER_COPY: a 30,000-parameter layer stack would otherwise take seconds per candidate.
  */
-function copySamples(parameters: number): number {
-  const affordable = Math.floor((2 * WORK_PER_COPY) / (3 * parameters * 200));
+function copySamples(network: Network): number {
+  const affordable = Math.floor((2 * WORK_PER_COPY) / (network.passWork(1) * MIN_COPY_STEPS));
   return Math.min(COPY_SAMPLES, Math.max(MIN_COPY_SAMPLES, affordable));
 }
 
 /** 200 steps, or up to 1,000 for a network small enough that they cost at most WORK_PER_COPY multiply-adds. */
 function defaultSteps({ network, dataset }: LoadedNetwork): number {
-  const perStep = 3 * network.parameterCount() * dataset.samples; // forward, backward to z, backward to W
-  return Math.max(200, Math.min(1000, Math.floor(WORK_PER_COPY / perStep)));
+  const affordable = Math.floor(WORK_PER_COPY / network.passWork(dataset.samples));
+  return Math.max(MIN_COPY_STEPS, Math.min(MAX_COPY_STEPS, affordable));
 }
 
 /** Whether the trial still shows the warning: the same kind (at the same layer, for the kinds about one layer's units). */

@@ -6,7 +6,7 @@
 import * as path from 'path';
 import { analyze } from '../../core/analysis';
 import { verifyFixes } from '../../core/fixVerification';
-import { Fix, applyFix } from '../../core/format/fixEdits';
+import { Fix, applyFix, editKey } from '../../core/format/fixEdits';
 import { shortName } from '../../core/format/json';
 import { Warning } from '../../core/diagnosis/report';
 import { EXIT } from '../exitCodes';
@@ -17,9 +17,7 @@ import { loadFile } from '../loadFile';
 export function rankedFixes(warnings: readonly Warning[]): { fix: Fix; warning: Warning }[] {
   const seen = new Set<string>();
   return warnings.flatMap((warning) =>
-    warning.fixes
-      .filter((fix) => !seen.has(JSON.stringify(fix.actions)) && seen.add(JSON.stringify(fix.actions)))
-      .map((fix) => ({ fix, warning })),
+    warning.fixes.filter((fix) => !seen.has(editKey(fix)) && seen.add(editKey(fix))).map((fix) => ({ fix, warning })),
   );
 }
 

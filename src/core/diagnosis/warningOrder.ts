@@ -4,7 +4,7 @@
  * explain, and each symptom points to its cause.
  */
 import { FITS_FRACTION } from './passContext';
-import { Fix } from '../format/fixEdits';
+import { Fix, editKey } from '../format/fixEdits';
 import { AnalysisReport, Warning, WarningKind } from './report';
 
 /** Reading order of the kinds: causes first, then what they cause, then symptoms of the run as a whole. */
@@ -59,19 +59,19 @@ export function orderWarnings(warnings: readonly Warning[]): Warning[] {
     const causes = withIds.filter((c) => c !== w && (CAUSES[w.kind] ?? []).includes(c.kind)); // reading order
     if (!causes.length) return w;
     // the causes' repairs are candidates for their symptom too (verification ranks them all), and an own
-    // candidate that makes the same edit as a cause's repair is that repair
-    const repairs = causes.flatMap((c) => c.fixes.map((f) => ({ ...f, cause: c.id })));
+    // candidate that makes the same edit as a cause's repair is that repair (the first cause's, in reading order)
+    const repairs = new Map<string, Fix>();
+    for (const c of causes)
+      for (const f of c.fixes) if (!repairs.has(editKey(f))) repairs.set(editKey(f), { ...f, cause: c.id });
     const own = w.fixes.map((f) => {
-      const same = repairs.find((r) => sameActions(r, f));
-      return same ? { ...f, cause: same.cause } : f;
+      const cause = repairs.get(editKey(f))?.cause;
+      return cause ? { ...f, cause } : f;
     });
-    const inherited = repairs.filter((r) => !own.some((f) => sameActions(f, r)));
-    const unique = inherited.filter((f, k) => inherited.findIndex((g) => sameActions(f, g)) === k);
-    return { ...w, causeId: causes[0].id, fixes: [...own, ...unique] };
+    const ownEdits = new Set(w.fixes.map(editKey));
+    const inherited = [...repairs.values()].filter((r) => !ownEdits.has(editKey(r)));
+    return { ...w, causeId: causes[0].id, fixes: [...own, ...inherited] };
   });
 }
-
-const sameActions = (a: Fix, b: Fix): boolean => JSON.stringify(a.actions) === JSON.stringify(b.actions);
 
 /** Kinds that describe a symptom of the network's state rather than a cause in the file. */
 const SYMPTOMS: readonly WarningKind[] = [

@@ -92,9 +92,18 @@ export function clipFix(): Fix {
   return { title: 'Clip the gradient norm at 1', actions: [{ kind: 'set_clip', norm: 1 }] };
 }
 
+/** Two repairs as one edit ("Use He init in 'h1', and clip the gradient norm at 1"), under `first`'s cause. */
+export function combinedFix(first: Fix, then: Fix): Fix {
+  return {
+    title: `${first.title}, and ${then.title.charAt(0).toLowerCase()}${then.title.slice(1)}`,
+    actions: [...first.actions, ...then.actions],
+    ...(first.cause ? { cause: first.cause } : {}),
+  };
+}
+
 /** `fix` with the gradient norm clipped at 1 as well: a repair that also survives a learning rate on the high side. */
 export function withClip(fix: Fix): Fix {
-  return { title: `${fix.title}, and clip the gradient norm at 1`, actions: [...fix.actions, ...clipFix().actions] };
+  return combinedFix(fix, clipFix());
 }
 
 /** ReLU units with He initialisation in place of `layers`' activations. */

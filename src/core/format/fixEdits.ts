@@ -32,6 +32,11 @@ export interface Fix {
   readonly effect?: FixEffect;
 }
 
+/** A fix's identity as an edit: two fixes with the same actions make the same change, whatever their titles. */
+export function editKey(fix: Fix): string {
+  return JSON.stringify(fix.actions);
+}
+
 /** The measured effect of a fix: a patched copy re-analysed and trained for a short budget beside the original. */
 export interface FixEffect {
   /** Steps each copy trained, and on how many samples. */

@@ -103,6 +103,11 @@ export class Network {
     return this.layers.reduce((sum, l) => sum + l.parameterCount, 0);
   }
 
+  /** Multiply-adds of a forward/backward pass over `samples`: forward, back to z, back to W (3 per parameter). */
+  passWork(samples: number): number {
+    return 3 * this.parameterCount() * samples;
+  }
+
   /** Parameters as nested arrays in the file's layout (weights units × inputs). */
   parameters(): LayerParameters[] {
     return this.layers.map((l) => ({
