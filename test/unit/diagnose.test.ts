@@ -24,6 +24,25 @@ function diagnoseJson(name: string, ...extra: string[]) {
 }
 
 /** The kinds of warnings and the step each began, in order. */
+/**
+ * A log of `steps` steps in `dir`: the healthy fixture's header, then its records repeated with consecutive step
+ * numbers, each changed by `edit(step)`.
+ */
+function longHealthyLog(dir: string, name: string, steps: number, edit: (step: number) => object = () => ({})): string {
+  const lines = fs
+    .readFileSync(path.join(ROOT, RUNS, 'healthy.gd.jsonl'), 'utf8')
+    .trimEnd()
+    .split('\n');
+  const body = lines.slice(1).map((l) => JSON.parse(l) as object);
+  const file = path.join(dir, name);
+  const fd = fs.openSync(file, 'w');
+  fs.writeSync(fd, lines[0] + '\n');
+  for (let k = 0; k < steps; k++)
+    fs.writeSync(fd, JSON.stringify({ ...body[k % body.length], step: k, ...edit(k) }) + '\n');
+  fs.closeSync(fd);
+  return file;
+}
+
 const kinds = (warnings: { kind: string; firstStep?: number; layer: string }[]) =>
   warnings.map((w) => `${w.kind}@${w.firstStep}:${w.layer}`);
 
@@ -137,16 +156,7 @@ suite('diagnose: the over-time rules on runs recorded by the PyTorch probe', () 
   test('a long log is streamed: 20,000 steps give a thinned history and the same warnings', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gd-diagnose-'));
     try {
-      const lines = fs
-        .readFileSync(path.join(ROOT, RUNS, 'healthy.gd.jsonl'), 'utf8')
-        .trimEnd()
-        .split('\n');
-      const body = lines.slice(1).map((l) => JSON.parse(l));
-      const file = path.join(dir, 'long.gd.jsonl');
-      const fd = fs.openSync(file, 'w');
-      fs.writeSync(fd, lines[0] + '\n');
-      for (let k = 0; k < 20000; k++) fs.writeSync(fd, JSON.stringify({ ...body[k % body.length], step: k }) + '\n');
-      fs.closeSync(fd);
+      const file = longHealthyLog(dir, 'long.gd.jsonl', 20000);
       const r = cli('diagnose', file, '--json');
       const json = JSON.parse(r.out);
       assert.strictEqual(json.steps, 20000);
@@ -160,19 +170,7 @@ suite('diagnose: the over-time rules on runs recorded by the PyTorch probe', () 
   test('the rules see every record, not the thinned history: a NaN at one step of 3,000 is caught', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gd-diagnose-'));
     try {
-      const lines = fs
-        .readFileSync(path.join(ROOT, RUNS, 'healthy.gd.jsonl'), 'utf8')
-        .trimEnd()
-        .split('\n');
-      const body = lines.slice(1).map((l) => JSON.parse(l));
-      const file = path.join(dir, 'one-nan.gd.jsonl');
-      const fd = fs.openSync(file, 'w');
-      fs.writeSync(fd, lines[0] + '\n');
-      for (let k = 0; k < 3000; k++) {
-        const record = { ...body[k % body.length], step: k, ...(k === 2001 ? { loss: 'NaN' } : {}) };
-        fs.writeSync(fd, JSON.stringify(record) + '\n');
-      }
-      fs.closeSync(fd);
+      const file = longHealthyLog(dir, 'one-nan.gd.jsonl', 3000, (k) => (k === 2001 ? { loss: 'NaN' } : {}));
       const r = cli('diagnose', file, '--json', '--fail-on', 'non_finite');
       const json = JSON.parse(r.out);
       assert.strictEqual(json.steps, 3000);

@@ -5,13 +5,14 @@ import * as os from 'os';
 import * as path from 'path';
 import { analyze } from '../../src/core/analysis';
 import { runWarnings } from '../../src/core/diagnosis/warningOrder';
-import { StepRecord, Warning } from '../../src/core/diagnosis/report';
+import { Warning } from '../../src/core/diagnosis/report';
 import { diagnoseHistory } from '../../src/core/diagnosis/overTime';
 import { applyFix } from '../../src/core/format/fixEdits';
 import { verifyFixes } from '../../src/core/fixVerification';
 import { LoadOptions, loadNetwork } from '../../src/core/load';
 import { createRng } from '../../src/core/nn/rng';
 import { TrainingRun } from '../../src/core/trainingRun';
+import { quietTwoLayerStep } from './stepRecords';
 
 const ROOT = path.join(__dirname, '..', '..', '..');
 const example = (name: string): string => fs.readFileSync(path.join(ROOT, 'examples', `${name}.net.json`), 'utf8');
@@ -186,18 +187,7 @@ suite('issue 11 findings', function () {
 
   test('8. a 500× jump at step 1 is dated at step 1; a zero-initialised output layer gets no error and no ∞', () => {
     const spec = loadNetwork(example('xor-healthy')).loaded!.spec;
-    const steps: StepRecord[] = [0.2, 100, 100, 100, 100].map((loss, step) => ({
-      step,
-      loss,
-      gradNorms: [0.1, 0.1],
-      updateRatios: [1e-3, 1e-3],
-      deadFractions: [0, 0],
-      saturatedFractions: [0, 0],
-      activationPercentiles: [
-        [0, 0, 0, 0, 0],
-        [0, 0, 0, 0, 0],
-      ],
-    }));
+    const steps = [0.2, 100, 100, 100, 100].map((loss, step) => quietTwoLayerStep(step, loss));
     const d = diagnoseHistory(spec, steps).find((w) => w.kind === 'loss_diverging');
     assert.strictEqual(d?.firstStep, 1);
     const zeroOut = net(

@@ -7,6 +7,7 @@ import { train } from '../../src/core/trainingRun';
 import { Dataset, InitSpec, NetworkSpec, TrainingSpec } from '../../src/core/format/spec';
 import { ActivationName } from '../../src/core/format/activationFacts';
 import { createRng } from '../../src/core/nn/rng';
+import { quietTwoLayerStep } from './stepRecords';
 
 /** Two Gaussian blobs in 2-D, labels 0/1, seeded. */
 function blobs(n: number): Dataset {
@@ -120,18 +121,7 @@ suite('diagnosis over time', () => {
       ...Array.from({ length: 40 }, (_, i) => 1 - (0.9 * i) / 39),
       ...Array.from({ length: 40 }, (_, i) => 0.1 + (0.9 * (i + 1)) / 40),
     ];
-    const history = losses.map((loss, step) => ({
-      step,
-      loss,
-      gradNorms: [0.1, 0.1],
-      updateRatios: [1e-3, 1e-3],
-      deadFractions: [0, 0],
-      saturatedFractions: [0, 0],
-      activationPercentiles: [
-        [0, 0, 0, 0, 0],
-        [0, 0, 0, 0, 0],
-      ],
-    }));
+    const history = losses.map((loss, step) => quietTwoLayerStep(step, loss));
     const warnings = diagnoseHistory(spec, history);
     assert.deepStrictEqual(
       warnings.map((w) => w.kind),
