@@ -76,7 +76,10 @@ export class NetworkSession implements vscode.Disposable {
     this.activeUri = doc.uri;
     void vscode.commands.executeCommand('setContext', 'gradientDebugger.hasNetwork', true);
     if (!this.entries.has(doc.uri.toString())) void this.analyzeNow(doc);
-    else if (changed) this.changed.fire(doc.uri);
+    else if (changed) {
+      this.updateContext(); // hasReport and hasFix describe the active network: the one just switched to
+      this.changed.fire(doc.uri);
+    }
   }
 
   /** Re-analyses after the configured pause in typing (when live update is on). */

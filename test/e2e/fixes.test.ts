@@ -45,6 +45,17 @@ async function verifiedWarnings(vs: VsCode): Promise<{ panel: Frame; kinds: stri
 suite('Verified fixes in VS Code', function () {
   const current = suiteVsCode('Default Dark Modern');
 
+  test('Apply Suggested Fix follows the active file: offered for deep-sigmoid, not for the healthy XOR, and again after switching back', async () => {
+    const vs = current();
+    const apply = 'Gradient Debugger: Apply Suggested Fix';
+    await vs.openFile('deep-sigmoid-vanishing.net.json');
+    await vs.waitForCommand(apply, 30_000);
+    await vs.openFile('xor-healthy.net.json');
+    await waitFor(async () => !(await vs.commandListed(apply)), 30_000, 'no fix offered for the healthy XOR');
+    await vs.openFile('deep-sigmoid-vanishing.net.json'); // analysed already: only the active file changes
+    await waitFor(() => vs.commandListed(apply), 15_000, 'the fix offered again for deep-sigmoid');
+  });
+
   for (const name of EXAMPLES)
     test(`${name}: every fix button shows its effect, and the first fix leaves no new serious warning`, async () => {
       const vs = current();

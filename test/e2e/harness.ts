@@ -168,6 +168,13 @@ export class VsCode {
     }
   }
 
+  /** Whether the palette lists a command now (it closes the palette again). */
+  async commandListed(title: string): Promise<boolean> {
+    const listed = await this.openPalette(title);
+    await this.page.keyboard.press('Escape');
+    return listed;
+  }
+
   /** Waits until a command appears in the palette. */
   async waitForCommand(title: string, timeout = 60_000): Promise<void> {
     await waitFor(() => this.openPalette(title), timeout, `command "${title}" never appeared in the palette`);
