@@ -1,7 +1,10 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { diagnoseHistory } from '../../src/core/diagnosis/overTime';
+import { MovingWindow } from '../../src/core/diagnosis/onlineStats';
+import { OverTimeMonitor, diagnoseHistory } from '../../src/core/diagnosis/overTime';
+import { DEFAULT_THRESHOLDS } from '../../src/core/diagnosis/thresholds';
+import { quietTwoLayerStep } from './stepRecords';
 import { StepRecord } from '../../src/core/diagnosis/report';
 import { NetworkSpec } from '../../src/core/format/spec';
 import { loadNetwork } from '../../src/core/load';
@@ -58,5 +61,35 @@ suite('over-time rules on long runs', () => {
     assert.strictEqual(j.history.length, 3000);
     assert.strictEqual(j.history[2999].step, 2999);
     assert.strictEqual(j.steps, 3000);
+  });
+});
+
+suite('over-time rules after a loss that blows up first', () => {
+  test('the moving average forgets a huge or infinite loss once it leaves the window', () => {
+    const window = new MovingWindow(3);
+    for (const [step, loss] of [1e28, 0.6, 0.6, 0.6].entries()) window.push(loss, step);
+    assert.strictEqual(window.mean(), 0.6); // a running sum left 1e28's rounding error: 0
+    const infinite = new MovingWindow(3);
+    for (const [step, loss] of [Infinity, 0.5, 0.5, 0.5].entries()) infinite.push(loss, step);
+    assert.strictEqual(infinite.mean(), 0.5); // ∞ − ∞ had left NaN for good
+  });
+
+  test('a 200-step run that jumps for 4 steps and then sits at chance is not learning', () => {
+    const chance = Math.log(4);
+    const losses = [170, 29351, 205271, 266.9, ...Array.from({ length: 196 }, () => chance)];
+    const monitor = new OverTimeMonitor(spec, DEFAULT_THRESHOLDS, { chanceLoss: chance, plannedSteps: 200 });
+    losses.forEach((loss, step) => monitor.observe(quietTwoLayerStep(step, loss)));
+    const stuck = monitor.warnings().find((w) => w.kind === 'not_learning');
+    assert.ok(
+      stuck,
+      monitor
+        .warnings()
+        .map((w) => w.kind)
+        .join(),
+    );
+    assert.strictEqual(stuck.firstStep, 13, 'once the 10-step average holds only chance-level losses');
+    const learns = new OverTimeMonitor(spec, DEFAULT_THRESHOLDS, { chanceLoss: chance, plannedSteps: 200 });
+    losses.forEach((loss, step) => learns.observe(quietTwoLayerStep(step, step < 150 ? loss : chance / 2)));
+    assert.ok(!learns.warnings().some((w) => w.kind === 'not_learning'), 'it learned in the end');
   });
 });

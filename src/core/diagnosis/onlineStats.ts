@@ -6,8 +6,6 @@ export class MovingWindow {
   private readonly steps: Float64Array;
   private next = 0;
   private filled = 0;
-  /** Sum of the values in the window. */
-  sum = 0;
 
   constructor(readonly size: number) {
     this.values = new Float64Array(size);
@@ -16,11 +14,9 @@ export class MovingWindow {
 
   /** Adds `value` (seen at `step`), dropping the oldest once full. */
   push(value: number, step: number): void {
-    if (this.filled === this.size) this.sum -= this.values[this.next];
-    else this.filled++;
+    if (this.filled < this.size) this.filled++;
     this.values[this.next] = value;
     this.steps[this.next] = step;
-    this.sum += value;
     this.next = (this.next + 1) % this.size;
   }
 
@@ -42,9 +38,14 @@ export class MovingWindow {
     return this.steps[(this.next - this.filled + k + this.size) % this.size];
   }
 
-  /** Mean of the window. */
+  /**
+   * Mean of the window, summed afresh: a running sum would keep the rounding error of a huge value (or NaN from
+   * ∞ − ∞) long after the value left the window.
+   */
   mean(): number {
-    return this.sum / this.filled;
+    let sum = 0;
+    for (let k = 0; k < this.filled; k++) sum += this.values[k];
+    return sum / this.filled;
   }
 
   /** Median of the window (NaN when empty). */

@@ -182,10 +182,13 @@ export class DivergenceRule implements OnlineRule {
   }
 }
 
+/** The share of a run the loss must sit at chance: a short run whose first steps blow up and land there counts. */
+const SETTLED_SHARE = 0.9;
+
 /**
  * The loss held within `notLearningBand` of its chance level (the loss of the best constant prediction)
- * for min(planned steps, `notLearningSteps`) steps up to now: the network learns nothing. Names the
- * layers whose median update ratio shows they do not move.
+ * for min(90% of the planned steps, `notLearningSteps`) steps up to now: the network learns nothing. Names
+ * the layers whose median update ratio shows they do not move.
  */
 export class NotLearningRule implements OnlineRule {
   private streakStart: number | undefined;
@@ -211,7 +214,7 @@ export class NotLearningRule implements OnlineRule {
   }
 
   warnings(): Warning[] {
-    const need = Math.min(this.plannedSteps, this.t.notLearningSteps);
+    const need = Math.min(Math.ceil(SETTLED_SHARE * this.plannedSteps), this.t.notLearningSteps);
     if (!(this.chance > 0) || this.streakStart === undefined || this.lastStep - this.streakStart + 1 < need) return [];
     const { spec, t } = this;
     const still = this.medians.map((m, l) => ({ l, m: m.median() })).filter(({ m }) => m < t.learningUpdateRatio);

@@ -69,7 +69,7 @@ export interface Thresholds {
   readonly dataScaleLow: number;
   /** Over time: a moving-average loss within this fraction of the chance level is not learning. */
   readonly notLearningBand: number;
-  /** Over time: …for min(steps, this) steps. */
+  /** Over time: …for min(90% of the planned steps, this) steps (a short run may start with a jump). */
   readonly notLearningSteps: number;
   /** Over time: the total gradient norm growing this many times over its early value is exploding (TheDeepChecker: 5 doublings). */
   readonly gradientGrowth: number;
