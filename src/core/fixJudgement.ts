@@ -4,9 +4,9 @@
  * problem and are tried again together with that problem's repair.
  */
 import { FITS_FRACTION } from './diagnosis/passContext';
-import { Warning } from './diagnosis/report';
+import { Warning, WarningKind } from './diagnosis/report';
 import { combinedFix } from './diagnosis/warningParts';
-import { Fix, FixEffect } from './format/fixEdits';
+import { Fix, FixAction, FixEffect } from './format/fixEdits';
 
 /** The loss reached as a share of the chance level, by the file as it is and by the patched copy. */
 const relativeBefore = (e: FixEffect): number => e.lossBefore / e.chanceBefore;
@@ -30,39 +30,61 @@ export function uncoversProblem(f: Fix): boolean {
  */
 export function followUps(fix: Fix, serious: readonly Warning[]): Fix[] {
   const raised = serious.filter((w) => fix.effect!.newSerious.includes(w.kind));
-  const kinds = new Set(fix.actions.map((a) => a.kind));
+  const kinds = new Set(fix.actions.flatMap(settingsTouched));
   return raised
     .flatMap((w) => w.fixes.slice(0, 2))
-    .filter((f) => f.actions.every((a) => !kinds.has(a.kind)))
+    .filter((f) => f.actions.flatMap(settingsTouched).every((k) => !kinds.has(k)))
     .slice(0, FOLLOW_UPS)
     .map((f) => combinedFix(fix, f));
 }
 
-/** A repair must lower the loss reached (as loss/chance) by this share to confirm the cause it repairs. */
-const CONFIRMING_GAIN = 0.1;
-
-/** Whether a tried fix helps and lowers the loss reached clearly (by CONFIRMING_GAIN). */
-export function improves(f: Fix): boolean {
-  const e = f.effect!;
-  return e.helps && relativeAfter(e) <= (1 - CONFIRMING_GAIN) * relativeBefore(e);
+/** The settings an action changes, named by the action that changes only that one. */
+function settingsTouched(a: FixAction): FixAction['kind'][] {
+  return a.kind === 'set_optimizer' ? ['set_optimizer', 'set_learning_rate'] : [a.kind];
 }
 
-/** Causes named by a measurement whose cure can be tried: when no repair improves the loss, the cause is doubtful. */
-const CURABLE_CAUSES: readonly string[] = ['data_scale', 'learning_rate_too_high'];
+/** A repair that uncovers a problem must lower the loss reached (as loss/chance) by this share to be offered. */
+const NEW_PROBLEM_GAIN = 0.1;
+
+/** New problems that say a run is unstable: a repair raising one may blow up on another seed. */
+const UNSTABLE: readonly string[] = ['non_finite', 'loss_diverging'];
 
 /**
- * A curable cause none of whose repairs clearly improves the loss of a copy is reported as information: the
- * measurement holds, but it is not what holds this network back (e.g. Adam coping with raw-scale inputs).
+ * A repair that uncovers a problem is still offered when it lowers the loss reached clearly (by NEW_PROBLEM_GAIN)
+ * below the original's and below every helpful repair that raises nothing (`clean`), and leaves the run stable:
+ * a fix is for training better, e.g. Adam that takes a stuck network halfway to its targets while some tanh units
+ * saturate.
  */
-export function demoteUnconfirmedCause(warning: Warning): Warning {
-  if (!CURABLE_CAUSES.includes(warning.kind) || warning.severity === 'info') return warning;
-  const tried = [...warning.fixes, ...(warning.rejectedFixes ?? [])].map((f) => f.title).join('; ');
+export function outweighsNewProblem(f: Fix, clean: readonly Fix[]): boolean {
+  if (!uncoversProblem(f) || f.effect!.newSerious.some((k) => UNSTABLE.includes(k))) return false;
+  const bar = Math.min(relativeBefore(f.effect!), ...clean.map((c) => relativeAfter(c.effect!)));
+  return relativeAfter(f.effect!) <= (1 - NEW_PROBLEM_GAIN) * bar;
+}
+
+/**
+ * Causes named by a measurement whose cure can be tried, and the share by which one of their repairs must lower
+ * the loss reached (as loss/chance) to confirm them: a tenth for the data's scale; a third for a learning rate
+ * (a tenth of a rate that is too high about halves the loss reached, while a brisk one gains little).
+ */
+const CONFIRMING_GAIN: Partial<Record<WarningKind, number>> = { data_scale: 0.1, learning_rate_too_high: 0.35 };
+
+/**
+ * A curable cause none of whose tried repairs helps and lowers the loss of a copy by its confirming gain is
+ * reported as information: the measurement holds, but it is not what holds this network back (e.g. Adam coping
+ * with raw-scale inputs). Any other warning is returned as it is.
+ */
+export function demoteUnconfirmedCause(warning: Warning, tried: readonly Fix[]): Warning {
+  const gain = CONFIRMING_GAIN[warning.kind];
+  if (gain === undefined || warning.severity === 'info' || !tried.length) return warning;
+  const confirms = (f: Fix): boolean =>
+    f.effect!.helps && relativeAfter(f.effect!) <= (1 - gain) * relativeBefore(f.effect!);
+  if (tried.some(confirms)) return warning;
   return {
     ...warning,
     severity: 'info',
     cause:
-      `${warning.cause} Its repairs were tried on a copy (${tried}) and none lowered the loss reached by ` +
-      `${CONFIRMING_GAIN * 100}%, so it is not what holds this network back.`,
+      `${warning.cause} Its repairs were tried on a copy (${tried.map((f) => f.title).join('; ')}) and none ` +
+      `lowered the loss reached by ${gain * 100}%, so it is not what holds this network back.`,
   };
 }
 

@@ -1,14 +1,15 @@
 /**
  * Fixes verified before they are offered: each candidate is applied to a copy of the file, the
  * copy is re-analysed and trained for a short budget beside the original, and only fixes that
- * remove their warning, raise no new serious one and do not make the loss reached worse are
- * offered, ranked by the loss reached, each with its measured effect.
+ * remove their warning, raise no new serious one (unless they train clearly better: fixJudgement)
+ * and do not make the loss reached worse are offered, ranked by the loss reached, each with its
+ * measured effect. A warning none of whose candidates helps tries the other warnings' verified repairs.
  */
 import { formatNumber as fmt } from '../shared/numbers';
 import { analyze } from './analysis';
 import { AnalysisReport, Warning } from './diagnosis/report';
-import { runWarnings, warningId } from './diagnosis/warningOrder';
-import { compareFixes, demoteUnconfirmedCause, followUps, improves, uncoversProblem } from './fixJudgement';
+import { isCause, runWarnings, warningId } from './diagnosis/warningOrder';
+import { compareFixes, demoteUnconfirmedCause, followUps, outweighsNewProblem, uncoversProblem } from './fixJudgement';
 import { Thresholds } from './diagnosis/thresholds';
 import { Fix, FixEffect, applyFix, editKey } from './format/fixEdits';
 import { LoadOptions, LoadedNetwork, loadNetwork } from './load';
@@ -100,7 +101,42 @@ export function* verifyFixesSteps(
     verified.push(warning);
     yield { index, warning };
   }
+  if (!original) return verified;
+  // a serious warning none of whose own candidates helps may be cured by another warning's verified repair
+  for (let index = 0; index < verified.length; index++) {
+    if (!isSerious(verified[index]) || verified[index].fixes.length) continue;
+    const borrowed = yield* borrowFixes(verified[index], verified, original, copies);
+    if (!borrowed.fixes.length) continue;
+    verified[index] = borrowed;
+    yield { index, warning: borrowed };
+  }
   return verified;
+}
+
+/**
+ * `warning` with the repairs verified for the other warnings tried on it (their copies are already trained:
+ * only the judgement is new), e.g. a diverging loss cured by the re-initialisation offered for a bad init.
+ */
+function* borrowFixes(
+  warning: Warning,
+  all: readonly Warning[],
+  original: Trial,
+  copies: Copies,
+): Generator<undefined, Warning> {
+  const tried = new Set((warning.rejectedFixes ?? []).map((f) => copies.patch(f)));
+  const helpful: (Fix & { effect: FixEffect })[] = [];
+  for (const other of all) {
+    if (other === warning) continue;
+    for (const fix of other.fixes) {
+      const patched = copies.patch(fix);
+      if (tried.has(patched)) continue;
+      tried.add(patched);
+      const effect = effectOf(warning, original, yield* copies.trial(patched));
+      const cause = fix.cause ?? (isCause(other) ? other.id : undefined);
+      if (effect.helps) helpful.push({ ...fix, ...(cause ? { cause } : {}), effect });
+    }
+  }
+  return { ...warning, fixes: helpful.sort(compareFixes) };
 }
 
 /** The file as given, its patched copies (one edit per distinct fix) and their trials, each made once. */
@@ -126,10 +162,12 @@ function* verifyOne(warning: Warning, original: Trial, copies: Copies): Generato
     const serious = (yield* copies.trial(copies.patch(f)))?.serious ?? [];
     for (const next of followUps(f, serious)) yield* attempt(next);
   }
-  const fixes = tried.filter((f) => f.effect.helps).sort(compareFixes);
-  const rejectedFixes = tried.filter((f) => !f.effect.helps);
+  const clean = tried.filter((f) => f.effect.helps);
+  const worthIt = tried.filter((f) => outweighsNewProblem(f, clean));
+  const fixes = [...clean, ...worthIt.map((f) => ({ ...f, effect: { ...f.effect, helps: true } }))].sort(compareFixes);
+  const rejectedFixes = tried.filter((f) => !f.effect.helps && !worthIt.includes(f));
   const verified: Warning = { ...warning, fixes, rejectedFixes, fixesVerified: true };
-  return tried.length && !tried.some(improves) ? demoteUnconfirmedCause(verified) : verified;
+  return demoteUnconfirmedCause(verified, [...fixes, ...rejectedFixes]);
 }
 
 /** Training steps of a copy between two yields (a few milliseconds for a small network). */

@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { analyze } from '../../src/core/analysis';
 import { verifyFixes, verifyFixesSteps } from '../../src/core/fixVerification';
-import { compareFixes } from '../../src/core/fixJudgement';
+import { compareFixes, demoteUnconfirmedCause } from '../../src/core/fixJudgement';
 import { loadNetwork } from '../../src/core/load';
 import { orderWarnings, runWarnings } from '../../src/core/diagnosis/warningOrder';
 import { TrainingRun } from '../../src/core/trainingRun';
@@ -70,7 +70,7 @@ suite('repairs tried for each warning', function () {
     assert.ok(Number.isFinite(first.effect!.lossAfter) && first.effect!.lossAfter < 0.5, first.effect!.summary);
   });
 
-  test('all-zero weights under SGD at 0.5: re-initialising uncovers a rate too high, so both are offered as one edit', () => {
+  test('all-zero weights under SGD at 0.5: re-initialising uncovers a rate too high, so it is offered with a tamer step', () => {
     const file = path.join(FIXTURES, '..', '..', '..', 'eval', 'cases', 'stuck-all-zeros-4.net.json');
     const text = fs.readFileSync(file, 'utf8');
     const loaded = loadNetwork(text).loaded!;
@@ -83,18 +83,27 @@ suite('repairs tried for each warning', function () {
     assert.deepStrictEqual(alone?.effect?.newSerious.includes('learning_rate_too_high'), true);
     const [first] = init.fixes;
     assert.ok(first, JSON.stringify(init.rejectedFixes!.map((f) => f.effect!.summary)));
-    assert.deepStrictEqual(
-      first.actions.map((a) => a.kind),
-      ['set_init', 'set_learning_rate'],
-    );
+    assert.deepStrictEqual(first.actions[0], alone!.actions[0]);
+    assert.match(first.actions[1].kind, /^set_(learning_rate|clip)$/);
+    assert.ok(!first.effect!.newSerious.includes('loss_diverging'), first.effect!.summary);
     assert.ok(first.effect!.lossAfter < 0.6 * first.effect!.lossBefore, first.effect!.summary);
   });
 
-  test('a learning rate 10,000× below the usual start: the usual rate and 10× it are both tried', () => {
+  test('a learning rate 10,000× below the usual start: the usual rate and 10× it are tried, and Adam at both', () => {
     const spec = { training: { optimizer: 'momentum', learningRate: 1e-6 } } as NetworkSpec;
     assert.deepStrictEqual(
       usualLearningRateFixes(spec).map((f) => f.actions),
-      [[{ kind: 'set_learning_rate', learningRate: 0.01 }], [{ kind: 'set_learning_rate', learningRate: 0.1 }]],
+      [
+        [{ kind: 'set_learning_rate', learningRate: 0.01 }],
+        [{ kind: 'set_learning_rate', learningRate: 0.1 }],
+        [{ kind: 'set_optimizer', optimizer: 'adam', learningRate: 0.001 }],
+        [{ kind: 'set_optimizer', optimizer: 'adam', learningRate: 0.01 }],
+      ],
+    );
+    const slowAdam = { training: { optimizer: 'adam', learningRate: 1e-6 } } as NetworkSpec;
+    assert.deepStrictEqual(
+      usualLearningRateFixes(slowAdam).map((f) => f.title),
+      ['Raise the learning rate to 0.001 (the usual start for adam)', 'Raise the learning rate to 0.01'],
     );
     const adam = { training: { optimizer: 'adam', learningRate: 5 } } as NetworkSpec;
     assert.deepStrictEqual(
@@ -143,6 +152,30 @@ suite('repairs tried for each warning', function () {
       [unfit, slow, symptom].sort(compareFixes).map((f) => f.title),
       ['leaky', 'normalise', 'lr'],
     );
+  });
+
+  test('a learning rate too high is confirmed by a repair gaining a third, the data scale by one gaining a tenth', () => {
+    const tried = (lossAfter: number): Fix[] => [
+      {
+        title: 'lower',
+        actions: [],
+        effect: { lossBefore: 1, chanceBefore: 1, lossAfter, chanceAfter: 1, helps: true } as FixEffect,
+      },
+    ];
+    const base = { layer: 'net', layerIndex: -1, units: [], message: '', cause: 'Updates too large.', fix: '' };
+    const warning = (kind: 'learning_rate_too_high' | 'data_scale'): Warning =>
+      ({ ...base, kind, severity: 'warning', fixes: [] }) as Warning;
+    const lr = warning('learning_rate_too_high');
+    assert.strictEqual(demoteUnconfirmedCause(lr, tried(0.6)).severity, 'warning');
+    const doubtful = demoteUnconfirmedCause(lr, tried(0.75));
+    assert.strictEqual(doubtful.severity, 'info');
+    assert.match(
+      doubtful.cause,
+      /^Updates too large\. Its repairs were tried on a copy \(lower\) and none lowered .* by 35%/,
+    );
+    assert.strictEqual(demoteUnconfirmedCause(warning('data_scale'), tried(0.75)).severity, 'warning');
+    assert.strictEqual(demoteUnconfirmedCause(warning('data_scale'), tried(0.95)).severity, 'info');
+    assert.strictEqual(demoteUnconfirmedCause(lr, []).severity, 'warning', 'nothing tried, nothing concluded');
   });
 
   test('raw-scale house prices under Adam: data_scale is information when standardising does not lower the loss', () => {

@@ -7,12 +7,17 @@ import { FITS_FRACTION } from './passContext';
 import { Fix, editKey } from '../format/fixEdits';
 import { AnalysisReport, Warning, WarningKind } from './report';
 
+/** Kinds that name a cause in the file (an initialisation, the data's scale, the output, the learning rate). */
+const CAUSE_KINDS: readonly WarningKind[] = ['bad_init', 'data_scale', 'output_mismatch', 'learning_rate_too_high'];
+
+/** Whether a warning names a cause in the file rather than a symptom of the network's state. */
+export function isCause(w: Warning): boolean {
+  return CAUSE_KINDS.includes(w.kind);
+}
+
 /** Reading order of the kinds: causes first, then what they cause, then symptoms of the run as a whole. */
 const ORDER: readonly WarningKind[] = [
-  'bad_init',
-  'data_scale',
-  'output_mismatch',
-  'learning_rate_too_high',
+  ...CAUSE_KINDS,
   'non_finite',
   'exploding_gradient',
   'vanishing_gradient',

@@ -4,7 +4,7 @@
  */
 import { RecommendedInit, activationFacts } from '../format/activationFacts';
 import { Fix } from '../format/fixEdits';
-import { NetworkSpec } from '../format/spec';
+import { NetworkSpec, OptimizerName } from '../format/spec';
 import { QUOTED_NAME_LENGTH, shortName } from '../format/json';
 import { Severity, Warning, WarningKind } from './report';
 
@@ -66,25 +66,35 @@ export function normalizeFix(kind: 'standard' | 'minmax' = 'standard'): Fix {
 }
 
 /** Usual starting learning rates: 0.01 for SGD and momentum, 1e-3 for Adam (torch.optim's Adam default). */
-export function usualLearningRate(spec: NetworkSpec): number {
-  return spec.training.optimizer === 'adam' ? 1e-3 : 0.01;
+export function usualLearningRate(optimizer: OptimizerName): number {
+  return optimizer === 'adam' ? 1e-3 : 0.01;
 }
 
 /**
  * For a rate more than 10× off the usual start: the usual rate, and, when raising, also 10× it (a short
- * budget may need the upper end of the usual range); verification keeps the ones that help. Empty otherwise.
+ * budget may need the upper end of the usual range), and, under SGD, Adam at its usual rate and 10× it;
+ * verification keeps the ones that help. Empty otherwise.
  */
 export function usualLearningRateFixes(spec: NetworkSpec): Fix[] {
-  const usual = usualLearningRate(spec);
+  const usual = usualLearningRate(spec.training.optimizer);
   const lr = spec.training.learningRate;
   if (lr >= usual / 10 && lr <= usual * 10) return [];
   const rates = lr < usual ? [usual, usual * 10] : [usual];
-  return rates.map((rate) => ({
-    title: `${lr < rate ? 'Raise' : 'Lower'} the learning rate to ${rate}${
-      rate === usual ? ` (the usual start for ${spec.training.optimizer})` : ''
-    }`,
-    actions: [{ kind: 'set_learning_rate', learningRate: rate }],
-  }));
+  const adam = usualLearningRate('adam');
+  // steps far too small under SGD: Adam's steps are about lr whatever the gradient's scale
+  const switches = lr < usual && spec.training.optimizer !== 'adam' ? [adam, adam * 10] : [];
+  return [
+    ...rates.map((rate): Fix => ({
+      title: `${lr < rate ? 'Raise' : 'Lower'} the learning rate to ${rate}${
+        rate === usual ? ` (the usual start for ${spec.training.optimizer})` : ''
+      }`,
+      actions: [{ kind: 'set_learning_rate', learningRate: rate }],
+    })),
+    ...switches.map((rate): Fix => ({
+      title: `Use Adam with learning rate ${rate}`,
+      actions: [{ kind: 'set_optimizer', optimizer: 'adam', learningRate: rate }],
+    })),
+  ];
 }
 
 /** The total gradient norm clipped at 1 (torch.nn.utils.clip_grad_norm_). */

@@ -17,6 +17,8 @@ export type FixAction =
   | { readonly kind: 'set_init'; readonly layers: readonly number[]; readonly init: string }
   | { readonly kind: 'set_clip'; readonly norm: number }
   | { readonly kind: 'set_learning_rate'; readonly learningRate: number }
+  /** Another optimizer with its own learning rate (both set: a rate suits one optimizer, not another). */
+  | { readonly kind: 'set_optimizer'; readonly optimizer: string; readonly learningRate: number }
   | { readonly kind: 'set_loss'; readonly loss: string }
   /** Normalise the inputs over the training data (format v1.1). */
   | { readonly kind: 'set_normalize'; readonly normalize: 'standard' | 'minmax' };
@@ -53,7 +55,10 @@ export interface FixEffect {
   readonly removesWarning: boolean;
   /** Serious warning kinds the patched copy has that the original had not. */
   readonly newSerious: readonly string[];
-  /** Offered: removes the warning, raises no new serious one, and does not make the loss reached worse. */
+  /**
+   * Offered: removes the warning, does not make the loss reached worse, and raises no new serious one, unless it
+   * lowers the loss clearly below every repair that raises none.
+   */
   readonly helps: boolean;
   /** One line with the numbers, e.g. "loss after 200 steps 0.69 → 0.02; ‖∇W‖ at 'h1' 1e-9 → 3e-3". */
   readonly summary: string;
@@ -132,6 +137,10 @@ function applyAction(action: FixAction, editor: JsonEditor): void {
       set(['training', 'clip'], { norm: action.norm });
       return;
     case 'set_learning_rate':
+      set(['training', 'learningRate'], action.learningRate);
+      return;
+    case 'set_optimizer':
+      set(['training', 'optimizer'], action.optimizer);
       set(['training', 'learningRate'], action.learningRate);
       return;
     case 'set_loss':
