@@ -60,6 +60,26 @@ suite('fixes as edits of the file', () => {
     assert.match(clipped, /\n {4}"training": \{\n {8}"clip"/); // the file's 4-space indentation
   });
 
+  test('switching the optimizer sets it with its own learning rate, keeping the other training keys', () => {
+    const text =
+      '{\n  "training": { "optimizer": "momentum", "momentum": 0.8, "learningRate": 1e-6, "steps": 300 }\n}\n';
+    const switched = applyFix(text, {
+      title: 'adam',
+      actions: [{ kind: 'set_optimizer', optimizer: 'adam', learningRate: 0.01 }],
+    });
+    assert.deepStrictEqual(JSON.parse(switched).training, {
+      optimizer: 'adam',
+      momentum: 0.8,
+      learningRate: 0.01,
+      steps: 300,
+    });
+    const edit = fixToEdit(text, {
+      title: 'adam',
+      actions: [{ kind: 'set_optimizer', optimizer: 'adam', learningRate: 0.01 }],
+    });
+    assert.ok(edit && edit.offset + edit.length <= text.indexOf('"steps"'), JSON.stringify(edit)); // one edit
+  });
+
   test('setting an init removes explicit weights that would override it', () => {
     const text = JSON.stringify(
       {
