@@ -6,7 +6,7 @@
 import { FITS_FRACTION } from './diagnosis/passContext';
 import { Warning, WarningKind } from './diagnosis/report';
 import { combinedFix } from './diagnosis/warningParts';
-import { Fix, FixAction, FixEffect } from './format/fixEdits';
+import { Fix, FixAction, FixEffect, editKey } from './format/fixEdits';
 
 /** The loss reached as a share of the chance level, by the file as it is and by the patched copy. */
 const relativeBefore = (e: FixEffect): number => e.lossBefore / e.chanceBefore;
@@ -51,14 +51,26 @@ const UNSTABLE: readonly string[] = ['non_finite', 'loss_diverging'];
 
 /**
  * A repair that uncovers a problem is still offered when it lowers the loss reached clearly (by NEW_PROBLEM_GAIN)
- * below the original's and below every helpful repair that raises nothing (`clean`), and leaves the run stable:
+ * below the original's and below every other helpful repair that raises nothing (`clean`), and below its own
+ * follow-ups at all, and leaves the run stable:
  * a fix is for training better, e.g. Adam that takes a stuck network halfway to its targets while some tanh units
  * saturate.
  */
 export function outweighsNewProblem(f: Fix, clean: readonly Fix[]): boolean {
   if (!uncoversProblem(f) || f.effect!.newSerious.some((k) => UNSTABLE.includes(k))) return false;
-  const bar = Math.min(relativeBefore(f.effect!), ...clean.map((c) => relativeAfter(c.effect!)));
-  return relativeAfter(f.effect!) <= (1 - NEW_PROBLEM_GAIN) * bar;
+  const [own, others] = [clean.filter((c) => extendsFix(c, f)), clean.filter((c) => !extendsFix(c, f))];
+  const bar = Math.min(relativeBefore(f.effect!), ...others.map((c) => relativeAfter(c.effect!)));
+  // its own follow-ups exist to cure what it uncovered: if that cure costs loss, the repair alone is better
+  const after = relativeAfter(f.effect!);
+  return after <= (1 - NEW_PROBLEM_GAIN) * bar && own.every((c) => after < relativeAfter(c.effect!));
+}
+
+/** Whether `c` is `f` followed by more actions (a follow-up made by combinedFix). */
+function extendsFix(c: Fix, f: Fix): boolean {
+  return (
+    c.actions.length > f.actions.length &&
+    editKey({ ...c, actions: c.actions.slice(0, f.actions.length) }) === editKey(f)
+  );
 }
 
 /**

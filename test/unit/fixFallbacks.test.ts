@@ -72,7 +72,7 @@ suite('repairs beyond a warning’s own candidates', function () {
     assert.deepStrictEqual([edited.optimizer, edited.learningRate], ['adam', 0.01]);
   });
 
-  test('a repair that uncovers a problem is kept only when stable and 10% better than the original and every clean repair', () => {
+  test('a repair that uncovers a problem is kept when stable, 10% better than the original and other clean repairs, and better than its follow-ups', () => {
     const effect = (lossAfter: number, newSerious: string[] = []): FixEffect =>
       ({
         lossBefore: 1,
@@ -95,5 +95,12 @@ suite('repairs beyond a warning’s own candidates', function () {
     assert.strictEqual(outweighsNewProblem(fix(0.95, ['dead_relu']), []), false, 'within 10% of the original');
     assert.strictEqual(outweighsNewProblem(fix(0.3), []), false, 'raises nothing: an ordinary helpful fix');
     assert.strictEqual(outweighsNewProblem(fix(0.1, ['loss_diverging']), []), false, 'an unstable run');
+    const adam: Fix = { ...raises, actions: [{ kind: 'set_optimizer', optimizer: 'adam', learningRate: 0.01 }] };
+    const followUp = (lossAfter: number): Fix => ({
+      ...fix(lossAfter),
+      actions: [...adam.actions, { kind: 'set_activation', layers: [1], activation: 'relu', init: 'he' }],
+    });
+    assert.strictEqual(outweighsNewProblem(adam, [followUp(0.52)]), true, 'curing what it uncovered costs loss');
+    assert.strictEqual(outweighsNewProblem(adam, [followUp(0.48)]), false, 'its follow-up is better');
   });
 });
