@@ -6,7 +6,7 @@ import { DenseLayer } from './nn/dense';
 import { deadUnits, saturatedUnits } from './diagnosis/layerHealth';
 import { LoadedNetwork } from './load';
 import { AnalysisReport, LayerReport } from './diagnosis/report';
-import { hasNonFinite, histogramOf, statsOf, unitMeans } from './diagnosis/stats';
+import { ArraySummary, hasNonFinite, summarize } from './diagnosis/stats';
 import { staticWarnings } from './diagnosis/staticChecks';
 import { DEFAULT_THRESHOLDS, Thresholds } from './diagnosis/thresholds';
 import { relativeUpdate } from './nn/init';
@@ -31,11 +31,12 @@ export function analyze(loaded: LoadedNetwork, thresholds: Partial<Thresholds> =
   const n = dataset.samples;
   const loss = network.lossAndGradients(dataset.inputs, dataset.targets, n);
   const steps = firstStepNorms(network, spec.training);
-  const layers = network.layers.map((layer, index) => layerReport(layer, index, n, steps[index], t));
+  const summaries = network.layers.map((l) => layerSummaries(l, n));
+  const layers = network.layers.map((layer, index) => layerReport(layer, index, n, steps[index], t, summaries[index]));
   const nonFinite = {
     // z as well as f(z): tanh(∞) = 1 hides an overflow; the weights too, which the forward pass may not show
     activations: network.layers.map(
-      (l) => hasNonFinite(l.out, n * l.units) || hasNonFinite(l.pre, n * l.units) || hasNonFinite(l.weights),
+      (l, i) => summaries[i].out.nonFinite || summaries[i].pre.nonFinite || hasNonFinite(l.weights),
     ),
     gradients: network.layers.map((l) => hasNonFinite(l.gradWeights) || hasNonFinite(l.gradBias)),
   };
@@ -60,32 +61,54 @@ export function analyze(loaded: LoadedNetwork, thresholds: Partial<Thresholds> =
   };
 }
 
+/** What the report reads of a layer's activations a, pre-activations z and derivatives |f'(z)| over `n` samples. */
+interface LayerSummaries {
+  readonly out: ArraySummary;
+  readonly pre: ArraySummary;
+  readonly der: ArraySummary;
+}
+
+/** Each of the layer's per-sample arrays summarised in two passes (z needs neither histogram nor unit means). */
+function layerSummaries(layer: DenseLayer, n: number): LayerSummaries {
+  return {
+    out: summarize(layer.out, n, layer.units),
+    pre: summarize(layer.pre, n * layer.units, 1, false, 0),
+    der: summarize(layer.der, n, layer.units, true),
+  };
+}
+
 /** The figures of one layer after the pass. */
-function layerReport(layer: DenseLayer, index: number, n: number, firstStep: number, t: Thresholds): LayerReport {
+function layerReport(
+  layer: DenseLayer,
+  index: number,
+  n: number,
+  firstStep: number,
+  t: Thresholds,
+  summary: LayerSummaries,
+): LayerReport {
   const cells = n * layer.units;
   const weightNorm = norm(layer.weights);
   const gradWeightNorm = norm(layer.gradWeights);
   let sumAbs = 0;
   for (const g of layer.gradWeights) sumAbs += Math.abs(g);
-  let zeros = 0;
-  for (let i = 0; i < cells; i++) if (layer.out[i] === 0) zeros++;
-  const derStats = statsOf(layer.der, cells, true);
+  const { out, pre, der } = summary;
+  const derStats = der.stats;
   return {
     index,
     name: layer.name,
     units: layer.units,
     activation: layer.activation.id,
     activations: {
-      ...statsOf(layer.out, cells),
-      histogram: histogramOf(layer.out, cells),
-      fractionZero: cells ? zeros / cells : 0,
+      ...out.stats,
+      histogram: out.histogram,
+      fractionZero: cells ? out.zeros / cells : 0,
     },
-    preactivations: statsOf(layer.pre, cells),
+    preactivations: pre.stats,
     derivatives: {
       meanAbs: derStats.mean,
       min: derStats.min,
       max: derStats.max,
-      histogram: histogramOf(layer.der, cells, 20, true),
+      histogram: der.histogram,
     },
     gradients: {
       weightNorm: gradWeightNorm,
@@ -98,8 +121,8 @@ function layerReport(layer: DenseLayer, index: number, n: number, firstStep: num
     weightNorm,
     deadUnits: deadUnits(layer, n),
     saturatedUnits: saturatedUnits(layer, n, t.saturationDerivative, t.saturationSamples),
-    unitMeanActivation: unitMeans(layer.out, n, layer.units),
-    unitMeanDerivative: unitMeans(layer.der, n, layer.units, true),
+    unitMeanActivation: out.unitMeans,
+    unitMeanDerivative: der.unitMeans,
     ...(cells <= HEAT_CELLS ? { heat: { samples: n, values: heatValues(layer, n) } } : {}),
   };
 }

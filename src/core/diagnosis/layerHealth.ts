@@ -36,12 +36,11 @@ export function saturatedUnits(
   if (layer.activation.family !== 'saturating' || batch === 0) return [];
   const { units, der } = layer;
   const limit = relativeThreshold * peakDerivative(layer);
+  // counted sample by sample (rows are contiguous), not unit by unit (a stride of a row per read)
+  const flat = new Int32Array(units);
+  for (let s = 0, i = 0; s < batch; s++) for (let j = 0; j < units; j++, i++) if (Math.abs(der[i]) < limit) flat[j]++;
   const result: number[] = [];
-  for (let j = 0; j < units; j++) {
-    let flat = 0;
-    for (let s = 0; s < batch; s++) if (Math.abs(der[s * units + j]) < limit) flat++;
-    if (flat >= sampleFraction * batch) result.push(j);
-  }
+  for (let j = 0; j < units; j++) if (flat[j] >= sampleFraction * batch) result.push(j);
   return result;
 }
 
