@@ -8,7 +8,9 @@
 //    updates per second while it runs, and the CLI's time for the same file and steps (its process
 //    start, timed on `--version`, excluded).
 //   npm run build && flock /tmp/e2e.lock node bench/panelSpeed.mjs [--quick] [--edits N] [--only deep|wide] [--no-cli]
-// Results are appended to bench/panel-speed.json.
+//     [--no-training] [--label TEXT]
+// Results are appended to bench/panel-speed.json (with the label, when given). Each live edit is also broken down
+// along its path from the extension's timing marks (src/host/panelTiming.ts, on while this benchmark runs).
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
@@ -22,6 +24,8 @@ const quick = process.argv.includes('--quick');
 const editsArg = process.argv.indexOf('--edits');
 const onlyArg = process.argv.indexOf('--only');
 const ONLY = onlyArg > 0 ? process.argv[onlyArg + 1] : undefined;
+const labelArg = process.argv.indexOf('--label');
+const LABEL = labelArg > 0 ? process.argv[labelArg + 1] : undefined;
 const EDITS = editsArg > 0 ? Number(process.argv[editsArg + 1]) : quick ? 3 : 7;
 const DEBOUNCE_MS = 300;
 /** Trainings timed after the first, in the panel and of the CLI's loop (the medians are compared). */
@@ -127,12 +131,45 @@ async function selectSeed(vs) {
   await page.keyboard.press('Shift+ArrowLeft');
 }
 
+/** Where the extension writes its timing marks (src/host/panelTiming.ts), read after each edit. */
+const MARKS = path.join(os.tmpdir(), `gd-panel-timing-${process.pid}.jsonl`);
+process.env.GD_PANEL_TIMING = MARKS; // inherited by code-server, its extension host and the analysis worker
+
+/** Marks written since the last call, by label (the latest of each at or before `until`). */
+function takeMarks(until) {
+  const lines = fs.existsSync(MARKS) ? fs.readFileSync(MARKS, 'utf8').split('\n').filter(Boolean) : [];
+  fs.writeFileSync(MARKS, '');
+  const marks = {};
+  for (const { label, at } of lines.map((l) => JSON.parse(l))) if (at <= until) marks[label] = at;
+  return marks;
+}
+
+/**
+ * The live edit's path in steps (ms), from the host's marks and the webview's clock: reading the document, the
+ * trip to the worker, loading, analysing, the reply's trip back, the host's own work until the post, the relay to
+ * the webview, and the webview's parsing, drawing and painting.
+ */
+function breakdown(m, state, drawn) {
+  const step = (a, b) => (a !== undefined && b !== undefined ? b - a : undefined);
+  return {
+    read: step(m['host: analysis starts'], m['host: document read']),
+    toWorker: step(m['host: document read'], m['worker: request arrived']),
+    load: step(m['worker: request arrived'], m['worker: loaded']),
+    analyse: step(m['worker: loaded'], m['worker: analysed']),
+    reply: step(m['worker: analysed'], m['host: worker replied']),
+    host: step(m['host: worker replied'], m['host: state posted']),
+    relay: step(m['host: state posted'], state?.created),
+    webview: step(state?.created, drawn.painted),
+  };
+}
+
 /** One live edit: retypes the seed, then times the panel's first frame with different layer figures. */
 async function timeEdit(vs, frame, seed) {
   const before = await frame.evaluate(() => document.getElementById('layer-table')?.textContent ?? '');
   await selectSeed(vs);
   await records(frame);
   await frame.evaluate(() => void (window.__gdMessages.length = 0));
+  takeMarks(Infinity);
   await vs.page.keyboard.type(String(seed));
   const keyAt = Date.now();
   const seen = [];
@@ -150,6 +187,7 @@ async function timeEdit(vs, frame, seed) {
         hostMs: busy && state ? state.created - busy.at : undefined,
         webviewMs: state ? drawn.painted - state.created : undefined,
         stateBytes: state?.bytes,
+        steps: breakdown(takeMarks(drawn.painted), state, drawn),
       };
     }
   }
@@ -247,6 +285,7 @@ async function main() {
     cores: os.cpus().length,
     load: os.loadavg()[0].toFixed(1),
     cases: [],
+    ...(LABEL ? { label: LABEL } : {}),
   };
   try {
     fs.writeFileSync(path.join(vs.workspace, 'wide-100k.net.json'), WIDE);
@@ -275,7 +314,14 @@ async function main() {
         const xs = edits.map((e) => e[key]).filter((x) => x !== undefined);
         return xs.length ? round(median(xs)) : undefined;
       };
+      const steps = Object.keys(edits[0].steps);
       const edit = {
+        medianSteps: Object.fromEntries(
+          steps.map((k) => {
+            const xs = edits.map((e) => e.steps[k]).filter((x) => x !== undefined);
+            return [k, xs.length ? Math.round(median(xs) * 10) / 10 : undefined];
+          }),
+        ),
         medianHostMs: part('hostMs'),
         medianWebviewMs: part('webviewMs'),
         stateBytes: edits.at(-1).stateBytes,
@@ -286,6 +332,10 @@ async function main() {
           : {}),
       };
       console.log(`${file}: live edit ${JSON.stringify(edit)} (all from key: ${fromKey.map(round).join(', ')})`);
+      if (process.argv.includes('--no-training')) {
+        results.cases.push({ file, edit });
+        continue;
+      }
       // the first Train also starts the file's training worker and loads the network into it; the second reuses it
       const cold = await timeTraining(vs, frame, steps);
       const warm = [];

@@ -7,6 +7,7 @@ import { TrainingController } from './training/trainingController';
 import { handleWebviewMessage, replay } from './viewActions';
 import { stateFor, trainingFor } from './viewPayload';
 import { renderShell, webviewOptions } from './webviewHtml';
+import { panelMark } from './panelTiming';
 
 /** The panel's webview type (also its serializer's). */
 export const PANEL_VIEW_TYPE = 'gradientDebugger.panel';
@@ -97,6 +98,7 @@ export class GradientPanel implements vscode.Disposable {
     this.panel.title = this.title();
     post(this.panel.webview, { type: 'busy', busy: false });
     post(this.panel.webview, { type: 'state', state: stateFor('panel', this.session.activeState()) });
+    panelMark('host: state posted');
   }
 
   private title(): string {

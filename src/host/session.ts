@@ -12,6 +12,7 @@ import { internalErrorProblem, isNetworkDocument, readDocument } from './documen
 import { problemView, shapeView } from './stateViews';
 import { AnalysisService } from './worker/analysisService';
 import { FileInput } from './worker/protocol';
+import { panelMark } from './panelTiming';
 
 /** What the session knows about one network file. */
 export interface Analysed {
@@ -107,7 +108,9 @@ export class NetworkSession implements vscode.Disposable {
     const version = doc.version;
     const key = doc.uri.toString();
     this.started.fire(doc.uri);
+    panelMark('host: analysis starts');
     const { text, spec, csv, refused } = await readDocument(doc);
+    panelMark('host: document read');
     const input: FileInput = {
       text,
       csv,
@@ -122,6 +125,7 @@ export class NetworkSession implements vscode.Disposable {
     } catch (e) {
       result = { problems: [internalErrorProblem(e)] }; // shown at the top of the file, never swallowed
     }
+    panelMark('host: worker replied');
     const previous = this.entries.get(key);
     const fileName = doc.uri.path.split('/').pop() ?? key;
     // superseded by a newer analysis of the same file: that one will land
@@ -143,6 +147,7 @@ export class NetworkSession implements vscode.Disposable {
     this.rawProblems.set(key, problems);
     this.updateContext();
     this.changed.fire(doc.uri);
+    panelMark('host: views told');
     if (fresh) void this.verifyFixes(doc, entry, { ...input, maxSamples: undefined });
     return entry;
   }

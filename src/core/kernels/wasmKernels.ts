@@ -16,6 +16,8 @@ export interface GemmExports {
    * SIMD float64 rate with no memory traffic, 28 flops a round.
    */
   peak(iterations: number): number;
+  /** Sets `bytes` bytes from address `at` to 0 (one bulk fill). */
+  zero(at: number, bytes: number): void;
 }
 
 /** Pages (64 KiB) a workspace memory may grow to: the 4 GiB a 32-bit address reaches. */
@@ -55,6 +57,11 @@ function module(): WebAssembly.Module | null {
     compiled = null;
   }
   return compiled;
+}
+
+/** The compiled kernels' module (to instantiate on another thread over the same memory), or null without SIMD. */
+export function gemmModule(): WebAssembly.Module | null {
+  return module();
 }
 
 /** A shared memory of `pages` pages that can grow to MAX_PAGES without detaching its views. */

@@ -23,6 +23,42 @@ export function setMatmulKernel(kind: MatmulKernel): MatmulKernel {
 }
 
 /**
+ * Another thread that multiplies over a workspace's shared memory alongside the calling one. The host supplies
+ * it (the core starts no threads); without one every product runs on the calling thread.
+ */
+export interface ProductHelper {
+  /**
+   * C (m×n) = A (m×k) · Bᵀ over `memory` (byte addresses, as `gemm` takes them), by `gemm` on the calling thread
+   * and the same kernels on the helper's, in blocks of whole 4-row groups (each output the same dot product as
+   * one call gives, to the bit); returns once C is written.
+   */
+  abt(
+    memory: WebAssembly.Memory,
+    gemm: GemmExports,
+    a: number,
+    b: number,
+    c: number,
+    m: number,
+    n: number,
+    k: number,
+  ): void;
+}
+let helper: ProductHelper | undefined;
+
+/** The memory a released workspace gave back, for the next one (a cache of address space: zeroed before reuse). */
+let spare: { memory: WebAssembly.Memory; gemm: GemmExports; used: number } | undefined;
+
+/** Shares large products with `next` from now on (undefined: none); returns the previous helper. */
+export function setProductHelper(next: ProductHelper | undefined): ProductHelper | undefined {
+  const previous = helper;
+  helper = next;
+  return previous;
+}
+
+/** Multiply-adds from which a product is shared with the helper thread (handing it over costs tens of µs). */
+export const PARALLEL_MIN_WORK = 1 << 22;
+
+/**
  * Largest B (k×n doubles, 256 KB) that C = A·B multiplies in place: the kernel streams all of B for every 4 rows
  * of C, so B must stay in the L2 cache. Larger products transpose into scratch buffers and use the A·Bᵀ kernel,
  * whose rows stream contiguously (the copy is O(k·n) against O(m·n·k) multiply-adds).
@@ -42,17 +78,34 @@ export class Workspace {
    */
   private readonly views = new WeakSet<Float64Array>();
   private used = 0;
+  /** Bytes from the start written by a previous owner of the memory (zeroed as `alloc` hands them out). */
+  private dirty = 0;
   /** Scratch for transposed operands of large products, grown on demand. */
   private scratchA: Float64Array = new Float64Array(0);
   private scratchB: Float64Array = new Float64Array(0);
 
   private constructor(simd: boolean) {
     if (!simd) return;
-    const memory = newSharedMemory(1);
-    const gemm = instantiateGemm(memory);
+    const reused = spare;
+    spare = undefined;
+    const memory = reused?.memory ?? newSharedMemory(1);
+    const gemm = reused?.gemm ?? instantiateGemm(memory);
+    this.dirty = reused?.used ?? 0;
     if (!gemm) return;
     this.memory = memory;
     this.gemm = gemm;
+  }
+
+  /**
+   * Gives the memory back for the next workspace to reuse (only when none of the buffers this one handed out will
+   * be read or written again): a large network's memory is tens of MB, which a fresh one would fault in page by
+   * page, and which otherwise lives until a garbage collection happens to run.
+   */
+  release(): void {
+    if (!this.memory || !this.gemm || this.used < 0) return;
+    if (!spare || spare.memory.buffer.byteLength < this.memory.buffer.byteLength)
+      spare = { memory: this.memory, gemm: this.gemm, used: this.used };
+    this.used = -1; // a released workspace allocates nothing more
   }
 
   /** A workspace with the preferred kernels, or with `kernels` when given. */
@@ -66,12 +119,14 @@ export class Workspace {
   }
 
   /**
-   * A zeroed buffer of `length` doubles (a plain one if the memory cannot grow that far: it then
-   * multiplies in TypeScript).
+   * A zeroed buffer of `length` doubles (a plain one if the memory cannot grow that far: it then multiplies in
+   * TypeScript). `zeroed: false` skips clearing what a previous owner of a reused memory wrote there, for buffers
+   * the caller writes before it reads them (a layer's per-batch buffers).
    */
-  alloc(length: number): Float64Array {
+  alloc(length: number, zeroed = true): Float64Array {
     const memory = this.memory;
     if (!memory) return new Float64Array(length);
+    if (this.used < 0) throw new Error('a released workspace cannot allocate (its memory is reused)');
     const start = Math.ceil(this.used / ALIGN) * ALIGN;
     const end = start + length * 8;
     const have = memory.buffer.byteLength;
@@ -82,6 +137,7 @@ export class Workspace {
       memory.grow(Math.min(MAX_PAGES, Math.max(needed, 2 * pages)) - pages);
     }
     this.used = end;
+    if (zeroed && start < this.dirty) this.gemm!.zero(start, Math.min(end, this.dirty) - start);
     const view = new Float64Array(memory.buffer, start, length); // fresh memory is zero and never handed out twice
     this.views.add(view);
     return view;
@@ -119,8 +175,9 @@ export class Workspace {
     bAt = this.address(b),
     cAt = this.address(c),
   ): void {
-    if (aAt >= 0 && bAt >= 0 && cAt >= 0) this.gemm!.abt(aAt, bAt, cAt, m, n, k);
-    else matmulABt(a, b, c, m, n, k);
+    if (aAt < 0 || bAt < 0 || cAt < 0) matmulABt(a, b, c, m, n, k);
+    else if (!helper || m < 8 || m * n * k < PARALLEL_MIN_WORK) this.gemm!.abt(aAt, bAt, cAt, m, n, k);
+    else helper.abt(this.memory!, this.gemm!, aAt, bAt, cAt, m, n, k);
   }
 
   /** C (m×n) = A (m×k) · B (k×n); addresses as for `abt`. */
@@ -190,7 +247,7 @@ export class Workspace {
   private scratch(slot: 'A' | 'B', length: number): Float64Array {
     const have = slot === 'A' ? this.scratchA : this.scratchB;
     if (have.length >= length) return have;
-    const fresh = this.alloc(length);
+    const fresh = this.alloc(length, false); // written by a transpose before each product reads it
     if (slot === 'A') this.scratchA = fresh;
     else this.scratchB = fresh;
     return fresh;

@@ -65,11 +65,12 @@ export class DenseLayer {
     if (batch <= this.capacity) return;
     const n = batch * this.units;
     const ws = this.workspace;
-    this.pre = ws.alloc(n);
-    this.out = ws.alloc(n);
-    this.der = ws.alloc(n);
-    this.gradOut = ws.alloc(n);
-    this.gradPre = ws.alloc(n);
+    // each pass writes these before reading them: a reused memory need not be cleared under them
+    this.pre = ws.alloc(n, false);
+    this.out = ws.alloc(n, false);
+    this.der = ws.alloc(n, false);
+    this.gradOut = ws.alloc(n, false);
+    this.gradPre = ws.alloc(n, false);
     this.at.pre = ws.address(this.pre);
     this.at.gradPre = ws.address(this.gradPre);
     this.capacity = batch;
@@ -81,7 +82,7 @@ export class DenseLayer {
     let at = ws.address(x);
     if (at < 0 && ws.simd) {
       const n = batch * this.inSize;
-      if (this.staged.length < n) this.staged = ws.alloc(this.capacity * this.inSize);
+      if (this.staged.length < n) this.staged = ws.alloc(this.capacity * this.inSize, false);
       this.staged.set(x.length === n ? x : x.subarray(0, n));
       x = this.staged;
       at = ws.address(x);
@@ -117,11 +118,9 @@ export class DenseLayer {
   backwardParameters(batch: number, gradInput?: Float64Array): void {
     const { units, inSize, gradPre, gradBias, workspace, at } = this;
     workspace.atb(gradPre, this.input, this.gradWeights, units, inSize, batch, at.gradPre, at.input, at.gradWeights);
-    for (let j = 0; j < units; j++) {
-      let sum = 0;
-      for (let s = 0; s < batch; s++) sum += gradPre[s * units + j];
-      gradBias[j] = sum;
-    }
+    // summed sample by sample (rows are contiguous): each unit's sum still adds its samples in order
+    gradBias.fill(0);
+    for (let s = 0, i = 0; s < batch; s++) for (let j = 0; j < units; j++, i++) gradBias[j] += gradPre[i];
     if (!gradInput) return;
     if (gradInput !== this.gradInputSeen) {
       this.gradInputSeen = gradInput;

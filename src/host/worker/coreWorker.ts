@@ -16,6 +16,9 @@ import { StepRecord, Warning } from '../../core/diagnosis/report';
 import { ThinnedHistory } from '../../core/diagnosis/thinnedHistory';
 import { TrainingRun } from '../../core/trainingRun';
 import { DiskFileError, readNetworkFile, writeTrainedFile } from './diskFiles';
+import { panelMark } from '../panelTiming';
+import { createProductHelper } from './productHelper';
+import { setProductHelper } from '../../core/kernels/workspace';
 import {
   FileInput,
   FromWorker,
@@ -37,6 +40,10 @@ const SURFACE_SHARE = 0.1;
 const POSTED_POINTS = 300;
 /** Gradient-check progress is reported at most this often. */
 const PROGRESS_MS = 100;
+
+// large products run on two threads (this one and a helper) where there are two cores; GD_PRODUCT_HELPER=0 turns
+// the helper off (the panel-speed benchmark compares both)
+if (process.env.GD_PRODUCT_HELPER !== '0') setProductHelper(createProductHelper());
 
 let run: TrainingRun | undefined;
 /** The text `run` was loaded from (its trained weights are written into a copy of it). */
@@ -171,6 +178,17 @@ async function verify(id: number, request: Extract<WorkerRequest, { type: 'verif
   return sliced(id, steps, (p) => p && progress(id, 'verifyFixes', p), 0);
 }
 
+/** Loads and analyses a file, then gives its network's memory back for the next analysis (live edits come often). */
+function analyzeFile(id: number, request: Extract<WorkerRequest, { type: 'analyze' }>): void {
+  panelMark('worker: request arrived');
+  const { loaded, problems } = load(request);
+  panelMark('worker: loaded');
+  const report = loaded && analyze(loaded, request.thresholds);
+  panelMark('worker: analysed');
+  reply(id, 'analyze', { problems, report });
+  loaded?.network.workspace.release(); // the report is posted (copied): its buffers are no longer read
+}
+
 async function handle({ id, request }: ToWorker): Promise<void> {
   switch (request.type) {
     case 'load': {
@@ -203,10 +221,8 @@ async function handle({ id, request }: ToWorker): Promise<void> {
       const explanation = loaded && explainWeight(loaded, request.layerIndex, request.unit, request.input);
       return reply(id, 'explain', { explanation });
     }
-    case 'analyze': {
-      const { loaded, problems } = load(request);
-      return reply(id, 'analyze', { problems, report: loaded && analyze(loaded, request.thresholds) });
-    }
+    case 'analyze':
+      return analyzeFile(id, request);
     case 'gradientCheck': {
       const { loaded, problems } = load(request);
       const options = request.tolerance !== undefined ? { tolerance: request.tolerance } : {};

@@ -1,0 +1,69 @@
+// Where one analysis of the live-edit benchmark's 100k-parameter network spends its time (issue 13), in one Node
+// process without VS Code: load, the forward/backward pass, the optimizer's first step, the per-layer statistics,
+// the whole analyze(), and the report's structured clone and JSON (what the worker and webview messages cost).
+//   node bench/analysisParts.mjs [--runs N] [--typescript] [--worker]
+// Prints the median of each part over N runs (after one warm-up run). --worker analyses as the extension's analysis
+// worker does: large products shared with a helper thread (src/host/worker/productHelper.ts), and each network's
+// memory given back for the next one.
+import { bundleCore } from './bundleCore.mjs';
+
+const runsArg = process.argv.indexOf('--runs');
+const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 15;
+
+/** The 2-310-310-1 sigmoid network of bench/panelSpeed.mjs (97,651 parameters) on 2,000 samples. */
+const WIDE = JSON.stringify({
+  name: 'Wide sigmoid (97,651 parameters)',
+  seed: 7,
+  input: 2,
+  layers: [
+    { name: 'h1', units: 310, activation: 'sigmoid', init: 'xavier' },
+    { name: 'h2', units: 310, activation: 'sigmoid', init: 'xavier' },
+    { name: 'out', units: 1, activation: 'sigmoid', init: 'xavier' },
+  ],
+  loss: 'binary_cross_entropy',
+  data: { generate: 'circle', samples: 2000, noise: 0.05 },
+  training: { optimizer: 'sgd', learningRate: 0.1, steps: 20 },
+});
+
+const core = bundleCore('analysis-parts', {
+  loadNetwork: 'src/core/load.ts',
+  analyze: 'src/core/analysis.ts',
+  firstStepNorms: 'src/core/nn/firstStep.ts',
+  setMatmulKernel: 'src/core/kernels/workspace.ts',
+  setProductHelper: 'src/core/kernels/workspace.ts',
+  createProductHelper: 'src/host/worker/productHelper.ts',
+});
+if (process.argv.includes('--typescript')) core.setMatmulKernel('typescript');
+const WORKER = process.argv.includes('--worker');
+if (WORKER) core.setProductHelper(core.createProductHelper());
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
+const parts = {};
+const time = (name, f) => {
+  const t0 = performance.now();
+  const result = f();
+  (parts[name] ??= []).push(performance.now() - t0);
+  return result;
+};
+
+for (let r = 0; r <= RUNS; r++) {
+  const { loaded } = time('load', () => core.loadNetwork(WIDE, {}));
+  const { network, dataset, spec } = loaded;
+  time('forward', () => network.forward(dataset.inputs, dataset.samples));
+  time('forward+backward', () => network.lossAndGradients(dataset.inputs, dataset.targets, dataset.samples));
+  time('firstStepNorms', () => core.firstStepNorms(network, spec.training));
+  if (WORKER) network.workspace.release();
+  const fresh = time('load again', () => core.loadNetwork(WIDE, {}).loaded);
+  const report = time('analyze (whole)', () => core.analyze(fresh));
+  if (WORKER) fresh.network.workspace.release();
+  time('structuredClone(report)', () => structuredClone(report));
+  const json = time('JSON.stringify(report)', () => JSON.stringify(report));
+  (parts['report JSON bytes'] ??= []).push(json.length);
+  if (r === 0) for (const k of Object.keys(parts)) parts[k] = []; // warm-up run
+}
+const rows = Object.entries(parts).map(([k, xs]) => `${k.padEnd(26)} ${median(xs).toFixed(1).padStart(9)}`);
+const kernels = process.argv.includes('--typescript') ? 'TypeScript' : 'default';
+console.log(
+  `median of ${RUNS} runs (ms; bytes for the JSON), ${kernels} kernels${WORKER ? ', as the worker runs' : ''}`,
+);
+console.log(rows.join('\n'));
