@@ -5,25 +5,14 @@
 // Prints the median of each part over N runs (after one warm-up run). --worker analyses as the extension's analysis
 // worker does: large products shared with a helper thread (src/host/worker/productHelper.ts), and each network's
 // memory given back for the next one.
+import fs from 'node:fs';
 import { bundleCore } from './bundleCore.mjs';
 
 const runsArg = process.argv.indexOf('--runs');
 const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 15;
 
 /** The 2-310-310-1 sigmoid network of bench/panelSpeed.mjs (97,651 parameters) on 2,000 samples. */
-const WIDE = JSON.stringify({
-  name: 'Wide sigmoid (97,651 parameters)',
-  seed: 7,
-  input: 2,
-  layers: [
-    { name: 'h1', units: 310, activation: 'sigmoid', init: 'xavier' },
-    { name: 'h2', units: 310, activation: 'sigmoid', init: 'xavier' },
-    { name: 'out', units: 1, activation: 'sigmoid', init: 'xavier' },
-  ],
-  loss: 'binary_cross_entropy',
-  data: { generate: 'circle', samples: 2000, noise: 0.05 },
-  training: { optimizer: 'sgd', learningRate: 0.1, steps: 20 },
-});
+const WIDE = fs.readFileSync(new URL('wide-100k.net.json', import.meta.url), 'utf8');
 
 const core = bundleCore('analysis-parts', {
   loadNetwork: 'src/core/load.ts',
