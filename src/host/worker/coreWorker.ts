@@ -17,6 +17,7 @@ import { ThinnedHistory } from '../../core/diagnosis/thinnedHistory';
 import { TrainingRun } from '../../core/trainingRun';
 import { DiskFileError, readNetworkFile, writeTrainedFile } from './diskFiles';
 import { panelMark } from '../panelTiming';
+import { PostCadence } from './postCadence';
 import { createProductHelper } from './productHelper';
 import { setProductHelper } from '../../core/kernels/workspace';
 import {
@@ -111,7 +112,7 @@ async function train(id: number, steps: number, throttleMs: number): Promise<voi
   }
   training = id;
   const target = current.stepsDone + steps;
-  let lastPost = 0;
+  const cadence = new PostCadence(throttleMs);
   // the steps since the last post, thinned: however fast it trains, a post carries at most 2·POSTED_POINTS + 1
   const pending = new ThinnedHistory(POSTED_POINTS);
   const keep = (r: StepRecord): void => pending.push(r);
@@ -126,18 +127,15 @@ async function train(id: number, steps: number, throttleMs: number): Promise<voi
   };
   let reason: StopReason = 'completed';
   while (training === id && !cancelled.has(id) && current.stepsDone < target) {
-    const sliceEnd = Date.now() + SLICE_MS;
+    const sliceStart = Date.now();
+    const sliceEnd = sliceStart + SLICE_MS;
     const { nonFinite } = current.advance(target, () => Date.now() >= sliceEnd, keep);
     if (current.stepsDone >= EXIT_AT_STEP) process.exit(70);
     if (nonFinite) {
       reason = 'nonFinite';
       break;
     }
-    if (Date.now() - lastPost >= throttleMs) {
-      postPending();
-      // on a steady cadence (a slice's overshoot is not added to every interval), never catching up in bursts
-      lastPost = Math.max(lastPost + throttleMs, Date.now() - SLICE_MS);
-    }
+    if (cadence.due(Date.now(), Date.now() - sliceStart)) postPending();
     await nextTurn(); // lets 'pause' and 'cancel' arrive
   }
   if (reason === 'completed' && current.stepsDone < target) reason = 'paused';
