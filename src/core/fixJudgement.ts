@@ -43,6 +43,11 @@ function settingsTouched(a: FixAction): FixAction['kind'][] {
   return a.kind === 'set_optimizer' ? ['set_optimizer', 'set_learning_rate'] : [a.kind];
 }
 
+/** Whether a verified fix makes the network learn something: a loss reached below the chance level. */
+export function learnsSomething(f: Fix): boolean {
+  return relativeAfter(f.effect!) < 1;
+}
+
 /** A repair that uncovers a problem must lower the loss reached (as loss/chance) by this share to be offered. */
 const NEW_PROBLEM_GAIN = 0.1;
 

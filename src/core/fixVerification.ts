@@ -9,7 +9,14 @@ import { formatNumber as fmt } from '../shared/numbers';
 import { analyze } from './analysis';
 import { AnalysisReport, Warning } from './diagnosis/report';
 import { isCause, runWarnings, warningId } from './diagnosis/warningOrder';
-import { compareFixes, demoteUnconfirmedCause, followUps, outweighsNewProblem, uncoversProblem } from './fixJudgement';
+import {
+  compareFixes,
+  demoteUnconfirmedCause,
+  followUps,
+  learnsSomething,
+  outweighsNewProblem,
+  uncoversProblem,
+} from './fixJudgement';
 import { Thresholds } from './diagnosis/thresholds';
 import { Fix, FixEffect, applyFix, editKey } from './format/fixEdits';
 import { LoadOptions, LoadedNetwork, loadNetwork } from './load';
@@ -102,11 +109,13 @@ export function* verifyFixesSteps(
     yield { index, warning };
   }
   if (!original) return verified;
-  // a serious warning none of whose own candidates helps may be cured by another warning's verified repair
+  // a serious warning none of whose own repairs makes the network learn anything (a loss below chance) may be
+  // cured by another warning's verified repair
+  const repairs = verified.map((w) => w.fixes);
   for (let index = 0; index < verified.length; index++) {
-    if (!isSerious(verified[index]) || verified[index].fixes.length) continue;
-    const borrowed = yield* borrowFixes(verified[index], verified, original, copies);
-    if (!borrowed.fixes.length) continue;
+    if (!isSerious(verified[index]) || verified[index].fixes.some(learnsSomething)) continue;
+    const borrowed = yield* borrowFixes(verified[index], verified, repairs, original, copies);
+    if (borrowed.fixes.length === verified[index].fixes.length) continue;
     verified[index] = borrowed;
     yield { index, warning: borrowed };
   }
@@ -114,20 +123,23 @@ export function* verifyFixesSteps(
 }
 
 /**
- * `warning` with the repairs verified for the other warnings tried on it (their copies are already trained:
- * only the judgement is new), e.g. a diverging loss cured by the re-initialisation offered for a bad init.
+ * `warning` with the repairs verified for the other warnings (`repairs`, as first verified) tried on it too, all
+ * ranked together (their copies are already trained: only the judgement is new), e.g. a diverging loss cured by
+ * the re-initialisation offered for a bad init, or a rate too high in a network whose weights explode, where
+ * re-initialising reaches 0.03 and the lowest rate 1.6e6.
  */
 function* borrowFixes(
   warning: Warning,
   all: readonly Warning[],
+  repairs: readonly (readonly Fix[])[],
   original: Trial,
   copies: Copies,
 ): Generator<undefined, Warning> {
-  const tried = new Set((warning.rejectedFixes ?? []).map((f) => copies.patch(f)));
-  const helpful: (Fix & { effect: FixEffect })[] = [];
-  for (const other of all) {
+  const tried = new Set([...warning.fixes, ...(warning.rejectedFixes ?? [])].map((f) => copies.patch(f)));
+  const helpful: Fix[] = [...warning.fixes];
+  for (const [k, other] of all.entries()) {
     if (other === warning) continue;
-    for (const fix of other.fixes) {
+    for (const fix of repairs[k]) {
       const patched = copies.patch(fix);
       if (tried.has(patched)) continue;
       tried.add(patched);

@@ -9,12 +9,13 @@ import { analyze } from '../../src/core/analysis';
 import { runWarnings } from '../../src/core/diagnosis/warningOrder';
 import { verifyFixes } from '../../src/core/fixVerification';
 import { outweighsNewProblem } from '../../src/core/fixJudgement';
-import { Fix, FixEffect, applyFix } from '../../src/core/format/fixEdits';
+import { Fix, FixEffect, applyFix, withParameters } from '../../src/core/format/fixEdits';
 import { Warning } from '../../src/core/diagnosis/report';
 import { loadNetwork } from '../../src/core/load';
 import { TrainingRun } from '../../src/core/trainingRun';
 
 const EVAL_CASES = path.join(__dirname, '..', '..', '..', 'eval', 'cases');
+const EXAMPLES = path.join(__dirname, '..', '..', '..', 'examples');
 
 /** The warnings of a full training run of `text`, with their fixes verified (as `train` reports them). */
 function runVerified(text: string): Warning[] {
@@ -55,6 +56,19 @@ suite('repairs beyond a warning’s own candidates', function () {
     // the borrowed repair really cures it: the patched file trains without a diverging loss
     const after = runVerified(applyFix(deepReluStd3(), first));
     assert.ok(!after.some((w) => w.kind === 'loss_diverging' && w.severity !== 'info'));
+  });
+
+  test('exploding-init with its weights written out (an imported model): the rate warning is offered re-initialising first', () => {
+    const example = fs.readFileSync(path.join(EXAMPLES, 'exploding-init.net.json'), 'utf8');
+    const explicit = withParameters(example, loadNetwork(example).loaded!.network.parameters());
+    const warnings = verifyFixes(explicit, {}, analyze(loadNetwork(explicit).loaded!).warnings);
+    assert.ok(!warnings.some((w) => w.kind === 'bad_init'), 'no initialiser to blame: the weights are explicit');
+    const rate = warnings.find((w) => w.kind === 'learning_rate_too_high')!;
+    const lowered = rate.fixes.find((f) => f.actions[0].kind === 'set_learning_rate');
+    assert.ok(lowered && lowered.effect!.lossAfter > 1e3, 'its own best repair leaves a loss in the millions');
+    const [first] = rate.fixes;
+    assert.strictEqual(first.actions[0].kind, 'set_init', first.title);
+    assert.ok(first.effect!.lossAfter < 0.1, first.effect!.summary);
   });
 
   test('momentum at 1e-6 on a tanh spiral: Adam at 0.01 comes first, though tanh units then saturate', () => {
