@@ -1,6 +1,7 @@
 /** Command-line entry point (dist/cli.js): `gradient-debugger analyze|train|check FILE [options]`. */
 import { EXIT, runCli } from './cli/main';
 import { nodeIo } from './cli/io';
+import { installProductHelper } from './host/worker/productHelper';
 
 declare const PACKAGE_VERSION: string | undefined;
 
@@ -10,6 +11,8 @@ process.on('uncaughtException', (e: Error) => {
   process.stderr.write(`gradient-debugger: internal error: ${e.message}${stack}\n`);
   process.exit(EXIT.internal);
 });
+
+installProductHelper(); // large products on two threads, as in the editor's worker
 
 process.exitCode = runCli(
   process.argv.slice(2),

@@ -18,8 +18,7 @@ import { TrainingRun } from '../../core/trainingRun';
 import { DiskFileError, readNetworkFile, writeTrainedFile } from './diskFiles';
 import { panelMark } from '../panelTiming';
 import { PostCadence } from './postCadence';
-import { createProductHelper } from './productHelper';
-import { setProductHelper } from '../../core/kernels/workspace';
+import { installProductHelper } from './productHelper';
 import {
   FileInput,
   FromWorker,
@@ -42,9 +41,7 @@ const POSTED_POINTS = 300;
 /** Gradient-check progress is reported at most this often. */
 const PROGRESS_MS = 100;
 
-// large products run on two threads (this one and a helper) where there are two cores; GD_PRODUCT_HELPER=0 turns
-// the helper off (the panel-speed benchmark compares both)
-if (process.env.GD_PRODUCT_HELPER !== '0') setProductHelper(createProductHelper());
+installProductHelper();
 
 let run: TrainingRun | undefined;
 /** The text `run` was loaded from (its trained weights are written into a copy of it). */

@@ -9,7 +9,7 @@
 import * as os from 'os';
 import { MessageChannel, Worker } from 'worker_threads';
 import { GemmExports, gemmModule } from '../../core/kernels/wasmKernels';
-import { ProductHelper } from '../../core/kernels/workspace';
+import { ProductHelper, setProductHelper } from '../../core/kernels/workspace';
 
 /**
  * Slots of the control block both threads share: the state word, the memory's id, then a, b, c, m, n, k, the rows
@@ -87,6 +87,14 @@ export function createProductHelper(): ProductHelper | undefined {
   const module = gemmModule();
   const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
   return module && cores >= 2 ? new HelperThread(module) : undefined;
+}
+
+/**
+ * Shares this thread's large products with a helper thread from now on, where there are two cores, unless
+ * GD_PRODUCT_HELPER=0 (the panel-speed benchmark compares both): the editor's worker and the CLI call it.
+ */
+export function installProductHelper(): void {
+  if (process.env.GD_PRODUCT_HELPER !== '0') setProductHelper(createProductHelper());
 }
 
 /** The calling thread's side of the helper: the shared control block, the thread, the memories handed over. */
