@@ -3,7 +3,8 @@
  * copy is re-analysed and trained for a short budget beside the original, and only fixes that
  * remove their warning, raise no new serious one (unless they train clearly better: fixJudgement)
  * and do not make the loss reached worse are offered, ranked by the loss reached, each with its
- * measured effect. A warning none of whose candidates helps tries the other warnings' verified repairs.
+ * measured effect. A serious warning none of whose repairs makes the network learn anything (a loss below
+ * chance) also tries the other warnings' verified repairs.
  */
 import { formatNumber as fmt } from '../shared/numbers';
 import { analyze } from './analysis';

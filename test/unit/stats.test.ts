@@ -1,6 +1,13 @@
 import * as assert from 'assert';
-import { hasNonFinite, histogramOf, statsOf, summarize, unitMeans } from '../../src/core/diagnosis/stats';
+import { hasNonFinite, summarize } from '../../src/core/diagnosis/stats';
 import { createRng } from '../../src/core/nn/rng';
+
+/** One figure of `summarize` at a time, over the first `n` values of a flat array (or of their magnitudes). */
+const statsOf = (values: Float64Array, n = values.length, abs = false) => summarize(values, n, 1, abs, 0).stats;
+const histogramOf = (values: Float64Array, n = values.length, bins = 20, abs = false) =>
+  summarize(values, n, 1, abs, bins).histogram;
+const unitMeans = (values: Float64Array, batch: number, units: number, abs = false) =>
+  summarize(values, batch, units, abs, 0).unitMeans;
 
 /** The statistics written the plain way, one pass per figure, as the reference the fused passes must equal bit for bit. */
 const reference = {

@@ -1,7 +1,7 @@
 /**
  * Summary statistics and histograms over flat arrays, skipping nothing: NaN and ±∞ propagate into the result.
  * One home, `summarize`, computes them all in two passes over an array (these run over every activation,
- * pre-activation and derivative of every layer on each analysis); the single-figure functions are views of it.
+ * pre-activation and derivative of every layer on each analysis).
  */
 import { Histogram, Stats } from './report';
 
@@ -97,21 +97,6 @@ function deviationsAndCounts(
   let scaled = 0;
   for (let i = 0; i < n; i++) scaled += (((abs ? Math.abs(values[i]) : values[i]) - mean) / largest) ** 2;
   return largest * Math.sqrt(scaled / n);
-}
-
-/** Mean, population std, min and max of the first `n` values, or of their magnitudes with `abs`. */
-export function statsOf(values: Float64Array, n = values.length, abs = false): Stats {
-  return summarize(values, n, 1, abs, 0).stats;
-}
-
-/** Equal-width histogram of the finite values among the first `n` (or their magnitudes), over their own [min, max]. */
-export function histogramOf(values: Float64Array, n = values.length, bins = 20, abs = false): Histogram {
-  return summarize(values, n, 1, abs, bins).histogram;
-}
-
-/** Per-unit mean over samples of a batch × units block (optionally of |v|). */
-export function unitMeans(values: Float64Array, batch: number, units: number, abs = false): number[] {
-  return summarize(values, batch, units, abs, 0).unitMeans;
 }
 
 /** Whether any of the first `n` values is NaN or ±∞. */

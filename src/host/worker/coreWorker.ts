@@ -132,7 +132,8 @@ async function train(id: number, steps: number, throttleMs: number): Promise<voi
       reason = 'nonFinite';
       break;
     }
-    if (cadence.due(Date.now(), Date.now() - sliceStart)) postPending();
+    const now = Date.now();
+    if (cadence.due(now, now - sliceStart)) postPending();
     await nextTurn(); // lets 'pause' and 'cancel' arrive
   }
   if (reason === 'completed' && current.stepsDone < target) reason = 'paused';
