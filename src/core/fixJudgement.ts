@@ -86,21 +86,23 @@ function extendsFix(c: Fix, f: Fix): boolean {
 const CONFIRMING_GAIN: Partial<Record<WarningKind, number>> = { data_scale: 0.1, learning_rate_too_high: 0.35 };
 
 /**
- * A curable cause none of whose tried repairs helps and lowers the loss of a copy by its confirming gain is
+ * A curable cause none of whose own tried repairs helps and lowers the loss of a copy by its confirming gain is
  * reported as information: the measurement holds, but it is not what holds this network back (e.g. Adam coping
  * with raw-scale inputs). Any other warning is returned as it is.
  */
 export function demoteUnconfirmedCause(warning: Warning, tried: readonly Fix[]): Warning {
   const gain = CONFIRMING_GAIN[warning.kind];
-  if (gain === undefined || warning.severity === 'info' || !tried.length) return warning;
+  // another cause's repair (one carrying `cause`) confirms that cause, not this one
+  const own = tried.filter((f) => !f.cause);
+  if (gain === undefined || warning.severity === 'info' || !own.length) return warning;
   const confirms = (f: Fix): boolean =>
     f.effect!.helps && relativeAfter(f.effect!) <= (1 - gain) * relativeBefore(f.effect!);
-  if (tried.some(confirms)) return warning;
+  if (own.some(confirms)) return warning;
   return {
     ...warning,
     severity: 'info',
     cause:
-      `${warning.cause} Its repairs were tried on a copy (${tried.map((f) => f.title).join('; ')}) and none ` +
+      `${warning.cause} Its repairs were tried on a copy (${own.map((f) => f.title).join('; ')}) and none ` +
       `lowered the loss reached by ${gain * 100}%, so it is not what holds this network back.`,
   };
 }

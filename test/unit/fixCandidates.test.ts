@@ -178,6 +178,35 @@ suite('repairs tried for each warning', function () {
     assert.strictEqual(demoteUnconfirmedCause(lr, []).severity, 'warning', 'nothing tried, nothing concluded');
   });
 
+  test("another cause's repair does not confirm a learning rate too high (inputs of 1e-4 under Adam at 0.05)", () => {
+    const fix = (title: string, lossAfter: number, cause?: string): Fix => ({
+      title,
+      actions: [],
+      ...(cause ? { cause } : {}),
+      effect: { lossBefore: 0.686, chanceBefore: 0.686, lossAfter, chanceAfter: 0.686, helps: true } as FixEffect,
+    });
+    const lr = {
+      ...{ layer: 'h', layerIndex: 0, units: [], message: '', cause: 'Updates too large.', fix: '' },
+      kind: 'learning_rate_too_high',
+      severity: 'warning',
+      fixes: [],
+    } as Warning;
+    // seen in a seed variant of the eval's scale-raw-13: standardising reaches 0.108, a tenth of the rate 0.686
+    const tried = [
+      fix('Standardise the inputs', 0.108, 'data_scale@network'),
+      fix('Lower the learning rate to 0.005', 0.686),
+    ];
+    const demoted = demoteUnconfirmedCause(lr, tried);
+    assert.strictEqual(demoted.severity, 'info');
+    assert.match(demoted.cause, /tried on a copy \(Lower the learning rate to 0\.005\) and none lowered/);
+    const own = [
+      fix('Standardise the inputs', 0.108, 'data_scale@network'),
+      fix('Lower the learning rate to 0.005', 0.2),
+    ];
+    assert.strictEqual(demoteUnconfirmedCause(lr, own).severity, 'warning');
+    assert.strictEqual(demoteUnconfirmedCause(lr, tried.slice(0, 1)).severity, 'warning', 'none of its own tried');
+  });
+
   test('raw-scale house prices under Adam: data_scale is information when standardising does not lower the loss', () => {
     const text = fs.readFileSync(path.join(FIXTURES, 'houses-adam.net.json'), 'utf8');
     const readCsv = (p: string): string => fs.readFileSync(path.join(FIXTURES, p), 'utf8');
