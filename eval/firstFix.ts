@@ -3,8 +3,7 @@
  * trained for its full step count on 3 seeds, and the fix counts when every seed reaches the case's target
  * loss or half the unfixed loss.
  */
-import { applyEdits, modify } from 'jsonc-parser';
-import { Fix, applyFix } from '../src/core/format/fixEdits';
+import { Fix, applyFix, withSeed } from '../src/core/format/fixEdits';
 import { loadText, runFacts } from './measure';
 
 /** A warning as the CLI's JSON prints it (only what the evaluation reads). */
@@ -18,11 +17,6 @@ export interface CliWarning {
 export function firstFixText(text: string, warning: CliWarning): string | undefined {
   const fix = warning.fixes?.[0];
   return fix ? applyFix(text, fix) : undefined;
-}
-
-/** The file text with `seed` set. */
-export function withSeed(text: string, seed: number): string {
-  return applyEdits(text, modify(text, ['seed'], seed, { formattingOptions: { insertSpaces: true, tabSize: 2 } }));
 }
 
 /** Full-data loss after the file's own step count (∞ when it turns non-finite or the file does not load). */

@@ -19,14 +19,12 @@ import {
   uncoversProblem,
 } from './fixJudgement';
 import { Thresholds } from './diagnosis/thresholds';
-import { Fix, FixEffect, applyFix, editKey } from './format/fixEdits';
+import { Fix, FixEffect, applyFix, editKey, withSeed } from './format/fixEdits';
 import { LoadOptions, LoadedNetwork, loadNetwork } from './load';
 import { parseNetworkText } from './format/parse';
-import { NetworkSpec } from './format/spec';
-import { MatmulKernel } from './kernels/workspace';
-import { Network } from './nn/network';
 import { seededSubsample } from './nn/subsample';
 import { TrainingRun } from './trainingRun';
+import { COPY_SAMPLES, copySamples, defaultSteps, kernelsFor } from './verificationBudget';
 
 /** How much each candidate is trained and on how many samples. */
 export interface VerificationBudget {
@@ -120,7 +118,58 @@ export function* verifyFixesSteps(
     verified[index] = borrowed;
     yield { index, warning: borrowed };
   }
+  const second = yield* copies.trial(withSeed(text, secondSeed(text)));
+  for (let index = 0; index < verified.length; index++) {
+    if (!second || verified[index].fixes.length < 2) continue;
+    const confirmed = yield* confirmOnSecondSeed(verified[index], second, copies);
+    if (confirmed === verified[index]) continue;
+    verified[index] = confirmed;
+    yield { index, warning: confirmed };
+  }
   return verified;
+}
+
+/** Fixes per warning tried on a second seed, best first, until one helps there too. */
+const SECOND_SEED_TRIES = 3;
+
+/** The seed after the file's own (the parser's default seed is 0). */
+function secondSeed(text: string): number {
+  return (parseNetworkText(text).spec?.seed ?? 0) + 1;
+}
+
+/**
+ * `warning` with its ranking checked on the next seed (other initial weights, other generated data): the first of
+ * its best SECOND_SEED_TRIES fixes that helps there too comes first, and those before it that do not go last,
+ * saying so. A repair at the edge of stability, e.g. the largest learning rate that trains, can blow up on the
+ * next seed, where a slightly worse one holds. Unchanged when no fix tried holds on the second seed.
+ */
+function* confirmOnSecondSeed(warning: Warning, second: Trial, copies: Copies): Generator<undefined, Warning> {
+  const seed = secondSeed(copies.text);
+  const failed: { fix: Fix; trial: Trial | undefined }[] = [];
+  const noted = (fix: Fix, verdict: string, trial: Trial | undefined): Fix => ({
+    ...fix,
+    effect: {
+      ...fix.effect!,
+      summary: `${fix.effect!.summary}; ${verdict} on seed ${seed} (${fmt(second.lossReached)} → ${fmt(trial?.lossReached ?? NaN)})`,
+    },
+  });
+  for (const fix of warning.fixes.slice(0, SECOND_SEED_TRIES)) {
+    const trial = yield* copies.trial(withSeed(copies.patch(fix), seed));
+    const holds =
+      trial !== undefined &&
+      !stillShows(warning, trial) &&
+      reachesNoWorse(warning, second, trial) &&
+      newSeriousKinds(warning, second, trial).every((k) => fix.effect!.newSerious.includes(k));
+    if (!holds) {
+      failed.push({ fix, trial });
+      continue;
+    }
+    if (!failed.length) return warning;
+    const rest = warning.fixes.filter((f) => f !== fix && !failed.some((x) => x.fix === f));
+    const last = failed.map((x) => noted(x.fix, 'does not hold', x.trial));
+    return { ...warning, fixes: [noted(fix, 'holds', trial), ...rest, ...last] };
+  }
+  return warning;
 }
 
 /**
@@ -215,49 +264,6 @@ function* runTrial(
 /** Kinds about one layer's units: a fix for one layer is judged on that layer only. */
 const PER_LAYER: readonly string[] = ['dead_relu', 'saturated_activation'];
 
-/** Buffers of a copy above this many bytes go in TypeScript arrays rather than a WebAssembly memory. */
-const WASM_COPY_BYTES = 8 * 2 ** 20;
-
-/**
- * Large copies use TypeScript kernels: their buffers are reclaimed as soon as they are dropped, a WebAssembly
- * memory only when a garbage collection happens to run (which a small JS heap rarely asks for). Small ones keep
- * the faster WebAssembly kernels. The size counts a batch's z, f(z), f'(z) and gradients, and W four times.
- */
-function kernelsFor(spec: NetworkSpec, samples: number): MatmulKernel {
-  let bytes = 0;
-  let fanIn = spec.input;
-  for (const l of spec.layers) {
-    bytes += 8 * (5 * samples * l.units + 4 * l.units * (fanIn + 1));
-    fanIn = l.units;
-  }
-  return bytes > WASM_COPY_BYTES ? 'typescript' : 'auto';
-}
-
-/** Multiply-adds one copy's training may take by default (about 0.3 s here). */
-const WORK_PER_COPY = 3e8;
-
-/** Samples per copy by default, and the fewest a large network's copies are trained on. */
-const COPY_SAMPLES = 256;
-const MIN_COPY_SAMPLES = 32;
-/** Steps every copy trains at least, and at most (a small network's). */
-const MIN_COPY_STEPS = 200;
-const MAX_COPY_STEPS = 1000;
-
-/**
- * 256 samples, or fewer (down to 32) for a network so large that MIN_COPY_STEPS steps on 256 would cost over
- * twice WORK_PER_COPY: a 30,000-parameter layer stack would otherwise take seconds per candidate.
- */
-function copySamples(network: Network): number {
-  const affordable = Math.floor((2 * WORK_PER_COPY) / (network.passWork(1) * MIN_COPY_STEPS));
-  return Math.min(COPY_SAMPLES, Math.max(MIN_COPY_SAMPLES, affordable));
-}
-
-/** 200 steps, or up to 1,000 for a network small enough that they cost at most WORK_PER_COPY multiply-adds. */
-function defaultSteps({ network, dataset }: LoadedNetwork): number {
-  const affordable = Math.floor(WORK_PER_COPY / network.passWork(dataset.samples));
-  return Math.max(MIN_COPY_STEPS, Math.min(MAX_COPY_STEPS, affordable));
-}
-
 /** Whether the trial still shows the warning: the same kind (at the same layer, for the kinds about one layer's units). */
 function stillShows(warning: Warning, trial: Trial): boolean {
   const sameLayer = (w: Warning): boolean => !PER_LAYER.includes(w.kind) || w.layerIndex === warning.layerIndex;
@@ -271,6 +277,31 @@ function stillShows(warning: Warning, trial: Trial): boolean {
 function sameRun(original: Trial, trial: Trial): boolean {
   const kinds = (t: Trial): string => t.serious.map((w) => warningId(w)).join();
   return Object.is(original.lossReached, trial.lossReached) && kinds(original) === kinds(trial);
+}
+
+/**
+ * Whether the copy's loss reached is finite and within NOT_WORSE_MARGIN of the original's. A run that blew up
+ * anyway is no repair, even of one that blew up sooner; a fix that changes the loss function is compared by
+ * loss/chance; an output that cannot fit its targets has a loss that says nothing (a one-unit softmax's
+ * cross-entropy is always 0), so only its removal counts there.
+ */
+function reachesNoWorse(warning: Warning, original: Trial, trial: Trial): boolean {
+  const sameLoss = trial.lossFunction === original.lossFunction;
+  const [before, after] = sameLoss
+    ? [original.lossReached, trial.lossReached]
+    : [original.lossReached / original.chance, trial.lossReached / trial.chance];
+  return (
+    Number.isFinite(trial.lossReached) &&
+    (warning.kind === 'output_mismatch' || after <= before * (1 + NOT_WORSE_MARGIN) + 1e-12)
+  );
+}
+
+/** Serious kinds the copy has that the original had not (a network NaN from the start hides all but non_finite). */
+function newSeriousKinds(warning: Warning, original: Trial, trial: Trial): string[] {
+  const known = new Set(original.serious.map((w) => w.kind));
+  const blind = original.report.warnings.some((w) => w.kind === 'non_finite');
+  const kinds = trial.serious.map((w) => w.kind);
+  return [...new Set(kinds.filter((k) => k !== warning.kind && !known.has(k) && (!blind || k === 'non_finite')))];
 }
 
 /** The measured effect of one fix (a copy that did not change or did not load never helps). */
@@ -291,27 +322,9 @@ function effectOf(warning: Warning, original: Trial, trial: Trial | undefined): 
       helps: false,
       summary: 'changes nothing',
     };
-  // a network that is NaN from the start hides every other warning: only non-finite values count as new there
-  const known = new Set(original.serious.map((w) => w.kind));
-  const blind = original.report.warnings.some((w) => w.kind === 'non_finite');
-  const newSerious = [
-    ...new Set(
-      trial.serious
-        .map((w) => w.kind)
-        .filter((k) => k !== warning.kind && !known.has(k) && (!blind || k === 'non_finite')),
-    ),
-  ];
+  const newSerious = newSeriousKinds(warning, original, trial);
   const removesWarning = !stillShows(warning, trial);
-  // a run that blew up anyway is no repair, even of one that blew up sooner;
-  // a fix that changes the loss function is compared by loss/chance; an output that cannot fit its targets has a
-  // loss that says nothing (a one-unit softmax's cross-entropy is always 0), so only its removal counts there
-  const sameLoss = trial.lossFunction === original.lossFunction;
-  const [before, after] = sameLoss
-    ? [original.lossReached, trial.lossReached]
-    : [original.lossReached / original.chance, trial.lossReached / trial.chance];
-  const notWorse =
-    Number.isFinite(trial.lossReached) &&
-    (warning.kind === 'output_mismatch' || after <= before * (1 + NOT_WORSE_MARGIN) + 1e-12);
+  const notWorse = reachesNoWorse(warning, original, trial);
   const helps = removesWarning && newSerious.length === 0 && notWorse;
   const loss = `loss after ${original.steps} steps ${fmt(original.lossReached)} → ${fmt(trial.lossReached)}`;
   const figure = layerFigure(warning, original.report, trial.report);

@@ -68,6 +68,11 @@ function nonFiniteWarning(spec: NetworkSpec, loss: number, nf: NonFiniteMap): Wa
   };
 }
 
+/** Root mean square of `xs` (0 for none). */
+function rms(xs: readonly number[]): number {
+  return xs.length ? Math.sqrt(xs.reduce((s, x) => s + x * x, 0) / xs.length) : 0;
+}
+
 /**
  * Exploding: gradients that grow on their way back (AutoTrainer's ‖∇W_first‖/‖∇W_last‖ > 70), an
  * absolute mean gradient beyond 1e6, or, for SGD and momentum in a network that does not fit yet, a
@@ -75,7 +80,10 @@ function nonFiniteWarning(spec: NetworkSpec, loss: number, nf: NonFiniteMap): Wa
  */
 function exploding(spec: NetworkSpec, layers: readonly LayerReport[], c: PassContext, t: Thresholds): Warning[] {
   const last = layers[layers.length - 1].gradients.weightNorm;
-  const ratio = layers.length > 1 ? layers[0].gradients.weightNorm / last : 1;
+  // ∂E/∂W₁ = δ₁·xᵀ grows with the inputs' scale: raw-scale inputs are data_scale's to report, not a growing signal
+  const inputScale = Math.max(1, rms(c.featureScales));
+  const growth = (l: LayerReport): number => l.gradients.weightNorm / (l.index === 0 ? inputScale : 1) / last;
+  const ratio = layers.length > 1 ? growth(layers[0]) : 1;
   // Adam's steps are bounded by lr whatever the gradient: only gradients that grow on their way back explode there
   const stepsTooBig = spec.training.optimizer !== 'adam' && !fits(c);
   const byUpdate = layers
@@ -88,7 +96,7 @@ function exploding(spec: NetworkSpec, layers: readonly LayerReport[], c: PassCon
   // a zero-initialised layer makes the ratio meaningless (its symmetry is bad_init's to report)
   const byRatio =
     ratio > t.explodingRatio && last > 0 && layers.every((l) => l.weightNorm > 0)
-      ? layers.filter((l) => l.gradients.weightNorm / last > t.explodingRatio).map((l) => l.index)
+      ? layers.filter((l) => growth(l) > t.explodingRatio).map((l) => l.index)
       : [];
   const affected = [...new Set([...byUpdate, ...byRatio])].sort((a, b) => a - b);
   if (!affected.length) return [];
@@ -99,8 +107,9 @@ function exploding(spec: NetworkSpec, layers: readonly LayerReport[], c: PassCon
       return `'${layers[l].name}' ‖∇W‖ ${fmt(weightNorm)}, update ratio ${fmt(updateRatio)}`;
     })
     .join('; ');
-  const growth = byRatio.length
-    ? ` ‖∇W_first‖/‖∇W_last‖ = ${fmt(ratio)} (above ${t.explodingRatio}: gradients grow on their way back).`
+  const scaled = inputScale > 1 ? `, the first divided by the inputs' scale ${fmt(inputScale)},` : '';
+  const grows = byRatio.length
+    ? ` ‖∇W_first‖/‖∇W_last‖${scaled} = ${fmt(ratio)} (above ${t.explodingRatio}: gradients grow on their way back).`
     : '';
   const big = affected.reduce((m, l) => Math.max(m, layers[l].gradients.updateRatio), 0);
   return [
@@ -111,7 +120,7 @@ function exploding(spec: NetworkSpec, layers: readonly LayerReport[], c: PassCon
         `Gradients explode in ${layerSpan(spec, affected)}: ` +
         `the first ${spec.training.optimizer} step would change the weights by ${fmt(big)}× their size.`,
       cause:
-        `${evidence} (healthy update ratio ≈ 1e-3, at most ${t.explodingUpdateRatio}).${growth} ` +
+        `${evidence} (healthy update ratio ≈ 1e-3, at most ${t.explodingUpdateRatio}).${grows} ` +
         'Large weights or inputs multiply the backward signal at every layer.',
       fix: 'Use He (ReLU) or Xavier (tanh/sigmoid) initialisation, normalise the inputs, clip the gradient norm, or lower the learning rate.',
       fixes: [initFix(spec, affected), normalizeFix(), clipFix(), learningRateFix(spec, 0.1)],

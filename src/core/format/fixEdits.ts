@@ -177,6 +177,11 @@ export function setValues(text: string, changes: readonly { path: (string | numb
   return current;
 }
 
+/** The file text with its top-level `seed` set (initial weights, generated data and shuffling follow it). */
+export function withSeed(text: string, seed: number): string {
+  return setValues(text, [{ path: ['seed'], value: seed }]);
+}
+
 /**
  * The file text with each layer's explicit `weights` and `bias` set to `parameters` (12 significant
  * digits; formatting kept).

@@ -1,0 +1,51 @@
+/**
+ * How much training a fix's copy gets: steps and samples sized to the network, so that verifying every
+ * candidate stays within about a second, and the kernels its buffers use.
+ */
+import { LoadedNetwork } from './load';
+import { NetworkSpec } from './format/spec';
+import { MatmulKernel } from './kernels/workspace';
+import { Network } from './nn/network';
+
+/** Buffers of a copy above this many bytes go in TypeScript arrays rather than a WebAssembly memory. */
+const WASM_COPY_BYTES = 8 * 2 ** 20;
+
+/**
+ * Large copies use TypeScript kernels: their buffers are reclaimed as soon as they are dropped, a WebAssembly
+ * memory only when a garbage collection happens to run (which a small JS heap rarely asks for). Small ones keep
+ * the faster WebAssembly kernels. The size counts a batch's z, f(z), f'(z) and gradients, and W four times.
+ */
+export function kernelsFor(spec: NetworkSpec, samples: number): MatmulKernel {
+  let bytes = 0;
+  let fanIn = spec.input;
+  for (const l of spec.layers) {
+    bytes += 8 * (5 * samples * l.units + 4 * l.units * (fanIn + 1));
+    fanIn = l.units;
+  }
+  return bytes > WASM_COPY_BYTES ? 'typescript' : 'auto';
+}
+
+/** Multiply-adds one copy's training may take by default (about 0.3 s here). */
+const WORK_PER_COPY = 3e8;
+
+/** Samples per copy by default, and the fewest a large network's copies are trained on. */
+export const COPY_SAMPLES = 256;
+const MIN_COPY_SAMPLES = 32;
+/** Steps every copy trains at least, and at most (a small network's). */
+const MIN_COPY_STEPS = 200;
+const MAX_COPY_STEPS = 1000;
+
+/**
+ * 256 samples, or fewer (down to 32) for a network so large that MIN_COPY_STEPS steps on 256 would cost over
+ * twice WORK_PER_COPY: a 30,000-parameter layer stack would otherwise take seconds per candidate.
+ */
+export function copySamples(network: Network): number {
+  const affordable = Math.floor((2 * WORK_PER_COPY) / (network.passWork(1) * MIN_COPY_STEPS));
+  return Math.min(COPY_SAMPLES, Math.max(MIN_COPY_SAMPLES, affordable));
+}
+
+/** 200 steps, or up to 1,000 for a network small enough that they cost at most WORK_PER_COPY multiply-adds. */
+export function defaultSteps({ network, dataset }: LoadedNetwork): number {
+  const affordable = Math.floor(WORK_PER_COPY / network.passWork(dataset.samples));
+  return Math.max(MIN_COPY_STEPS, Math.min(MAX_COPY_STEPS, affordable));
+}
