@@ -2,10 +2,23 @@
  * How much training a fix's copy gets: steps and samples sized to the network, so that verifying every
  * candidate stays within about a second, and the kernels its buffers use.
  */
+import { Thresholds } from './diagnosis/thresholds';
 import { LoadedNetwork } from './load';
 import { NetworkSpec } from './format/spec';
 import { MatmulKernel } from './kernels/workspace';
 import { Network } from './nn/network';
+
+/** How much each candidate is trained and on how many samples. */
+export interface VerificationBudget {
+  /**
+   * Steps per copy: min(the file's steps, this); by default 200, or more for a small network, as many as
+   * `WORK_PER_COPY` multiply-adds allow (up to 1,000), so a fix that needs a few hundred steps shows it.
+   */
+  readonly steps?: number;
+  /** Samples per copy, a seeded subsample beyond it (default 256, fewer for a large network: see copySamples). */
+  readonly samples?: number;
+  readonly thresholds?: Partial<Thresholds>;
+}
 
 /** Buffers of a copy above this many bytes go in TypeScript arrays rather than a WebAssembly memory. */
 const WASM_COPY_BYTES = 8 * 2 ** 20;
