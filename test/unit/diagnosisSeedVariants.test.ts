@@ -75,28 +75,29 @@ suite('diagnosis on seed variants of the tune cases', function () {
     assert.match(exploding.cause, /the first divided by the inputs' scale/);
   });
 
-  test("a fix that works on the file's seed but not the next one is ranked after one that holds on the next ones", () => {
-    // stuck-deep-tanh-3 on seed 1173: ReLU with He init reaches 0.66 there but stays at chance on seed 1174
+  test("a fix that works on the file's seed but not the next one is ranked by its worst loss over three seeds", () => {
+    // stuck-deep-tanh-3 on seed 1173: ReLU with He init reaches 0.66 there but stays at chance on seed 1174;
+    // Xavier init reaches 0.92 there and 0.87 on seed 1174
     const stuck = runVerified(tuneCase('stuck-deep-tanh-3', 1173)).find((w) => w.kind === 'not_learning')!;
-    const titles = stuck.fixes.map((f) => f.title);
-    assert.ok(titles.length >= 2, titles.join('; '));
-    assert.match(stuck.fixes[0].effect!.summary, /; holds on seeds 1174 and 1175$/);
+    const [first] = stuck.fixes;
+    assert.strictEqual(first.title, "Use Xavier init in 'h1'–'h6'");
+    assert.match(first.effect!.summary, /; on seeds 1174 and 1175: 1\.08 → 0\.871, 1\.1 → 0\.957$/);
     const fragile = stuck.fixes[stuck.fixes.length - 1];
-    assert.match(fragile.title, /ReLU with He init/);
-    assert.match(fragile.effect!.summary, /; does not hold on seed 1174 \(/);
-    assert.ok(fragile.effect!.lossAfter < stuck.fixes[0].effect!.lossAfter, 'it was first by its own seed');
+    assert.strictEqual(fragile.title, "Use ReLU with He init in 'h1'–'h6'");
+    assert.match(fragile.effect!.summary, /; on seeds 1174 and 1175: 1\.08 → 1\.1, 1\.1 → 0\.316$/);
+    assert.ok(fragile.effect!.lossAfter < first.effect!.lossAfter, 'it was first by its own seed');
   });
 
   test('a re-initialisation that blows up on a later seed is combined with that seed’s repair of the blow-up', () => {
     // nan-deep-init-4 on seed 3524: He init in a 5×32 ReLU stack at SGD 0.1 trains on 2 seeds in 3, and still
-    // overflows on seed 3526; clipping as well holds on all three
+    // overflows on seed 3526; clipping as well trains on all three
     const warnings = runVerified(tuneCase('nan-deep-init-4', 3524));
     const init = warnings.find((w) => w.kind === 'bad_init')!;
     assert.match(init.fixes[0].title, /^Use He\/Xavier init in 'h1'–'out', and clip the gradient norm at 1$/);
-    assert.match(init.fixes[0].effect!.summary, /; holds on seeds 3525 and 3526$/);
+    assert.match(init.fixes[0].effect!.summary, /; on seeds 3525 and 3526: Infinity → [\d.e-]+, [^,]+ → [\d.e-]+$/);
     const plain = init.fixes.find((f) => f.title === "Use He/Xavier init in 'h1'–'out'")!;
-    assert.strictEqual(init.fixes.indexOf(plain), init.fixes.length - 1);
-    assert.match(plain.effect!.summary, /; does not hold on seed 3526 \(Infinity → Infinity\)$/);
+    assert.ok(init.fixes.indexOf(plain) > 0);
+    assert.match(plain.effect!.summary, /; on seeds 3525 and 3526: .*, \S+ → Infinity$/);
     assert.ok(plain.effect!.lossAfter < init.fixes[0].effect!.lossAfter, 'it was first on the file’s own seed');
   });
 
@@ -104,6 +105,6 @@ suite('diagnosis on seed variants of the tune cases', function () {
     // the same case on its own seed: its first fix also holds on seed 174
     const stuck = runVerified(tuneCase('stuck-deep-tanh-3', 173)).find((w) => w.kind === 'not_learning')!;
     assert.ok(stuck.fixes.length >= 1);
-    assert.doesNotMatch(stuck.fixes[0].effect!.summary, /hold on seed/);
+    assert.doesNotMatch(stuck.fixes[0].effect!.summary, /on seeds? \d/);
   });
 });
