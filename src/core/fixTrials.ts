@@ -4,6 +4,7 @@
  */
 import { formatNumber as fmt } from '../shared/numbers';
 import { analyze } from './analysis';
+import { FITS_FRACTION } from './diagnosis/passContext';
 import { AnalysisReport, Warning } from './diagnosis/report';
 import { runWarnings, warningId } from './diagnosis/warningOrder';
 import { Fix, FixEffect } from './format/fixEdits';
@@ -60,9 +61,13 @@ export function* runTrial(
   }
   const { network, dataset } = run.loaded;
   const loss = network.lossValue(dataset.inputs, dataset.targets, dataset.samples);
-  // judged as a training run is: a symptom at the start of a run that ends fitting its data is no fault
-  const serious = runWarnings(run.warnings(), report, analyze(run.loaded, budget.thresholds)).filter(isSerious);
   const lossReached = Number.isFinite(loss) ? loss : Infinity;
+  // judged as a training run is: a symptom at the start of a run that ends fitting its data is no fault; nor, in
+  // a copy, is a loss that rose for a few steps on the way (a repaired network may overshoot once, then fit)
+  const fitsData = lossReached <= FITS_FRACTION * report.chanceLoss;
+  const serious = runWarnings(run.warnings(), report, analyze(run.loaded, budget.thresholds)).filter(
+    (w) => isSerious(w) && !(fitsData && w.kind === 'loss_diverging'),
+  );
   const { samples } = dataset;
   return { report, serious, lossReached, lossFunction: loaded.spec.loss, chance: report.chanceLoss, steps, samples };
 }

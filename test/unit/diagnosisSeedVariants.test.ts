@@ -101,6 +101,14 @@ suite('diagnosis on seed variants of the tune cases', function () {
     assert.ok(plain.effect!.lossAfter < init.fixes[0].effect!.lossAfter, 'it was first on the file’s own seed');
   });
 
+  test('a repair whose copy overshoots once and then fits its data cures a diverging loss', () => {
+    // nan-deep-init-6 on seed 4526: He init with clipping reaches 0.0018 after a rise in its first steps; the
+    // diverging loss had offered only clipping (loss 1.75e7)
+    const diverging = runVerified(tuneCase('nan-deep-init-6', 4526)).find((w) => w.kind === 'loss_diverging')!;
+    assert.match(diverging.fixes[0].title, /^Use He\/Xavier init in 'h1'–'out', and clip the gradient norm at 1$/);
+    assert.ok(diverging.fixes[0].effect!.lossAfter < 0.1 * diverging.fixes[0].effect!.chanceAfter);
+  });
+
   test('a top fix that holds on the next seeds is left first, with no note', () => {
     // the same case on its own seed: its first fix also holds on seed 174
     const stuck = runVerified(tuneCase('stuck-deep-tanh-3', 173)).find((w) => w.kind === 'not_learning')!;
