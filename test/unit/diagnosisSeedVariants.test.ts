@@ -109,6 +109,16 @@ suite('diagnosis on seed variants of the tune cases', function () {
     assert.ok(diverging.fixes[0].effect!.lossAfter < 0.1 * diverging.fixes[0].effect!.chanceAfter);
   });
 
+  test('a run that blew up is measured from where it started: ending at 2e78 is no repair', () => {
+    // nan-deep-init-4 on seed 3524 starts at a loss of about 1e12 and overflows; leaky ReLU in 'h1' ends at 2.4e78
+    const warnings = runVerified(tuneCase('nan-deep-init-4', 3524));
+    const dead = warnings.find((w) => w.kind === 'dead_relu' && w.layer === 'h1')!;
+    assert.ok(!dead.fixes.some((f) => /leaky ReLU/.test(f.title)), dead.fixes.map((f) => f.title).join('; '));
+    const leaky = dead.rejectedFixes!.find((f) => /leaky ReLU/.test(f.title))!;
+    assert.ok(leaky.effect!.lossAfter > 1e70 && Number.isFinite(leaky.effect!.lossAfter));
+    assert.match(leaky.effect!.summary, /the loss is worse/);
+  });
+
   test('a top fix that holds on the next seeds is left first, with no note', () => {
     // the same case on its own seed: its first fix also holds on seed 174
     const stuck = runVerified(tuneCase('stuck-deep-tanh-3', 173)).find((w) => w.kind === 'not_learning')!;
