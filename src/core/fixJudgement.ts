@@ -9,8 +9,8 @@ import { combinedFix } from './diagnosis/warningParts';
 import { Fix, FixAction, FixEffect, editKey } from './format/fixEdits';
 
 /** The loss reached as a share of the chance level, by the file as it is and by the patched copy. */
-const relativeBefore = (e: FixEffect): number => e.lossBefore / e.chanceBefore;
-const relativeAfter = (e: FixEffect): number => e.lossAfter / e.chanceAfter;
+export const relativeBefore = (e: FixEffect): number => e.lossBefore / e.chanceBefore;
+export const relativeAfter = (e: FixEffect): number => e.lossAfter / e.chanceAfter;
 
 /** Follow-up repairs tried per repair that uncovers a new problem. */
 const FOLLOW_UPS = 3;
@@ -52,7 +52,7 @@ export function learnsSomething(f: Fix): boolean {
 const NEW_PROBLEM_GAIN = 0.1;
 
 /** New problems that say a run is unstable: a repair raising one may blow up on another seed. */
-const UNSTABLE: readonly string[] = ['non_finite', 'loss_diverging'];
+export const UNSTABLE: readonly string[] = ['non_finite', 'loss_diverging'];
 
 /**
  * A repair that uncovers a problem is still offered when it lowers the loss reached clearly (by NEW_PROBLEM_GAIN)

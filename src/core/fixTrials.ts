@@ -72,6 +72,11 @@ export function* runTrial(
   return { report, serious, lossReached, lossFunction: loaded.spec.loss, chance: report.chanceLoss, steps, samples };
 }
 
+/** The loss a trial reached as a share of its chance level (∞ when its run blew up). */
+export function relativeReached(t: Trial): number {
+  return t.lossReached / t.chance;
+}
+
 /** Kinds about one layer's units: a fix for one layer is judged on that layer only. */
 const PER_LAYER: readonly string[] = ['dead_relu', 'saturated_activation'];
 
@@ -91,19 +96,17 @@ function sameRun(original: Trial, trial: Trial): boolean {
 }
 
 /**
- * Whether the copy's loss reached is finite and within NOT_WORSE_MARGIN of the original's (of its loss at the start,
- * when its run blew up). A run that blew up anyway is no repair, even of one that blew up sooner; a fix that changes the loss function is compared by
- * loss/chance; an output that cannot fit its targets has a loss that says nothing (a one-unit softmax's
- * cross-entropy is always 0), so only its removal counts there.
+ * Whether the copy's loss reached is finite and within NOT_WORSE_MARGIN of the original's (of its loss at the
+ * start, when its run blew up). A run that blew up anyway is no repair, even of one that blew up sooner; a fix
+ * that changes the loss function is compared by loss/chance; an output that cannot fit its targets has a loss that
+ * says nothing (a one-unit softmax's cross-entropy is always 0), so only its removal counts there.
  */
 export function reachesNoWorse(warning: Warning, original: Trial, trial: Trial): boolean {
   const sameLoss = trial.lossFunction === original.lossFunction;
   // a run that blew up is measured from where it started: a repair must end below that (not merely below ∞)
   const start = Number.isFinite(original.report.loss) ? original.report.loss : Infinity;
   const reached = Number.isFinite(original.lossReached) ? original.lossReached : start;
-  const [before, after] = sameLoss
-    ? [reached, trial.lossReached]
-    : [reached / original.chance, trial.lossReached / trial.chance];
+  const [before, after] = sameLoss ? [reached, trial.lossReached] : [reached / original.chance, relativeReached(trial)];
   return (
     Number.isFinite(trial.lossReached) &&
     (warning.kind === 'output_mismatch' || after <= before * (1 + NOT_WORSE_MARGIN) + 1e-12)

@@ -88,7 +88,8 @@ export function* verifyFixesSteps(
   // the first fixes must hold on the next seeds too (trained once, for the first warning that needs them)
   const unsure = verified.map((w) => needsOtherSeeds(w, original));
   const seeds: SeedOriginal[] = [];
-  for (const seed of unsure.some(Boolean) ? otherSeeds(text) : []) {
+  // the parser's default seed is 0
+  for (const seed of unsure.some(Boolean) ? otherSeeds(spec?.seed ?? 0) : []) {
     const trial = yield* copies.trial(withSeed(text, seed));
     if (trial) seeds.push({ seed, original: trial });
   }

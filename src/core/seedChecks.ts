@@ -7,10 +7,9 @@
 import { formatNumber as fmt } from '../shared/numbers';
 import { FITS_FRACTION } from './diagnosis/passContext';
 import { Warning } from './diagnosis/report';
-import { followUps } from './fixJudgement';
-import { Copies, Trial, effectOf, newSeriousKinds, reachesNoWorse, stillShows } from './fixTrials';
+import { UNSTABLE, followUps, relativeAfter, relativeBefore } from './fixJudgement';
+import { Copies, Trial, effectOf, newSeriousKinds, reachesNoWorse, relativeReached, stillShows } from './fixTrials';
 import { Fix, withSeed } from './format/fixEdits';
-import { parseNetworkText } from './format/parse';
 
 /** Seeds after the file's own on which the first fix must also hold. */
 const OTHER_SEEDS = 2;
@@ -36,9 +35,8 @@ export function needsOtherSeeds(warning: Warning, original: Trial): boolean {
   return !fitsData || blewUp(original);
 }
 
-/** The seeds after the file's own (the parser's default seed is 0). */
-export function otherSeeds(text: string): number[] {
-  const seed = parseNetworkText(text).spec?.seed ?? 0;
+/** The seeds after the file's own `seed`. */
+export function otherSeeds(seed: number): number[] {
   return Array.from({ length: OTHER_SEEDS }, (_, k) => seed + 1 + k);
 }
 
@@ -58,8 +56,8 @@ function* checkOnSeed(warning: Warning, fix: Fix, at: SeedOriginal, copies: Copi
   const trial = yield* copies.trial(withSeed(copies.patch(fix), at.seed));
   if (!trial) return { ...at, trial, holds: false };
   const e = fix.effect!;
-  const [before, after] = [e.lossBefore / e.chanceBefore, e.lossAfter / e.chanceAfter];
-  const [beforeHere, afterHere] = [at.original.lossReached / at.original.chance, trial.lossReached / trial.chance];
+  const [before, after] = [relativeBefore(e), relativeAfter(e)];
+  const [beforeHere, afterHere] = [relativeReached(at.original), relativeReached(trial)];
   const repeats = beforeHere - afterHere >= (before - after) / 2 || afterHere <= 2 * after;
   const holds =
     !stillShows(warning, trial) &&
@@ -84,18 +82,17 @@ function* checkEverywhere(
 ): Generator<undefined, Checked> {
   const checks: SeedCheck[] = [];
   for (const at of seeds) checks.push(yield* checkOnSeed(warning, fix, at, copies));
-  const relative = (t: Trial | undefined): number =>
-    t && Number.isFinite(t.lossReached) ? t.lossReached / t.chance : Infinity;
-  const worst = Math.max(fix.effect!.lossAfter / fix.effect!.chanceAfter, ...checks.map((c) => relative(c.trial)));
+  const worst = Math.max(
+    relativeAfter(fix.effect!),
+    ...checks.map((c) => (c.trial ? relativeReached(c.trial) : Infinity)),
+  );
   return { fix, checks, worst };
 }
 
 /** Whether a trial blew up: a non-finite loss or a serious non_finite or loss_diverging warning. */
 function blewUp(trial: Trial | undefined): trial is Trial {
   return (
-    trial !== undefined &&
-    (!Number.isFinite(trial.lossReached) ||
-      trial.serious.some((w) => w.kind === 'non_finite' || w.kind === 'loss_diverging'))
+    trial !== undefined && (!Number.isFinite(trial.lossReached) || trial.serious.some((w) => UNSTABLE.includes(w.kind)))
   );
 }
 
