@@ -125,8 +125,12 @@ process.env.GD_PANEL_TIMING = MARKS; // inherited by code-server, its extension 
 function takeMarks(until) {
   const lines = fs.existsSync(MARKS) ? fs.readFileSync(MARKS, 'utf8').split('\n').filter(Boolean) : [];
   fs.writeFileSync(MARKS, '');
-  const marks = {};
-  for (const { label, at } of lines.map((l) => JSON.parse(l))) if (at <= until) marks[label] = at;
+  const marks = { all: [] };
+  for (const { label, at } of lines.map((l) => JSON.parse(l)))
+    if (at <= until) {
+      marks[label] = at;
+      marks.all.push({ label, at });
+    }
   return marks;
 }
 
@@ -190,7 +194,11 @@ async function timeTraining(vs, frame, steps) {
   await input.waitFor({ state: 'visible', timeout: 10_000 });
   await input.fill(String(steps));
   await records(frame);
-  await frame.evaluate(() => void (window.__gdMessages.length = 0));
+  await frame.evaluate(() => {
+    window.__gdMessages.length = 0;
+    performance.clearMeasures('gd: training drawn');
+  });
+  takeMarks(Infinity);
   await vs.page.keyboard.press('Enter');
   const startAt = Date.now();
   const updates = [];
@@ -201,15 +209,37 @@ async function timeTraining(vs, frame, steps) {
     if (last && done.test(last.status)) {
       const seconds = (last.painted - startAt) / 1000;
       const running = updates.filter((u) => u.status.startsWith('Training: step'));
-      const messages = (await takeMessages(frame)).filter((m) => m.type === 'training');
       const span = running.length > 1 ? (running.at(-1).painted - running[0].painted) / 1000 : 0;
+      const m = takeMarks(last.painted);
+      const messages = (await takeMessages(frame)).filter((x) => x.type?.startsWith('training') && x.created <= last.painted);
+      const step = (a, b) => (a !== undefined && b !== undefined ? Math.round(b - a) : undefined);
       return {
         seconds,
+        // where the wall time goes (ms): to the host's command, to the worker's first step, the worker's steps,
+        // the reply's trip back, and from there to the panel's "Trained" frame
+        parts: {
+          command: step(startAt, m['host: train command']),
+          toWorker: step(m['host: train command'], m['worker: training starts']),
+          worker: step(m['worker: training starts'], m['worker: training ends']),
+          reply: step(m['worker: training ends'], m['host: training replied']),
+          host: step(m['host: training replied'], m['host: training view posted']),
+          relay: step(m['host: training view posted'], messages.at(-1)?.created),
+          webview: step(messages.at(-1)?.created, last.painted),
+        },
+        // each training post's trip from the host to the webview (ms), in order
+        relays: m.all
+          .filter((x) => x.label.startsWith('host: training') && x.label.endsWith('posted'))
+          .map((x, i) => step(x.at, messages[i]?.created)),
         updates: running.length,
         updatesPerSecond: span ? (running.length - 1) / span : undefined,
-        // the training messages the webview received, and the largest one's size
+        // the training messages the webview received (whole views and progress), and the largest one's size
         messages: messages.length,
         largestMessageBytes: Math.max(0, ...messages.map((m) => m.bytes)),
+        // how long the panel took to draw each training update (ms, its own User Timing measure)
+        drawMs: (
+          await frame.evaluate(() => performance.getEntriesByName('gd: training drawn').map((e) => e.duration))
+        ).map(Math.round),
+        messageBytes: messages.map((m) => `${m.type === 'training' ? 'whole' : 'progress'} ${m.bytes}`),
       };
     }
   }

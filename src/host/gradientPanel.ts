@@ -5,7 +5,8 @@ import { RunController } from './runs/runController';
 import { NetworkSession } from './session';
 import { TrainingController } from './training/trainingController';
 import { handleWebviewMessage, replay } from './viewActions';
-import { stateFor, trainingFor } from './viewPayload';
+import { stateFor } from './viewPayload';
+import { TrainingFeed } from './trainingFeed';
 import { renderShell, webviewOptions } from './webviewHtml';
 import { panelMark } from './panelTiming';
 
@@ -15,6 +16,10 @@ export const PANEL_VIEW_TYPE = 'gradientDebugger.panel';
 /** The Gradient panel beside the editor: created on demand, restored after a reload, following the session. */
 export class GradientPanel implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
+  /** The panel's training messages: whole views, then only what is new. */
+  private readonly feed = new TrainingFeed();
+  /** The document whose state the panel was last sent (the webview drops a training view on another one). */
+  private shownUri: string | undefined;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
@@ -35,13 +40,15 @@ export class GradientPanel implements vscode.Disposable {
       }),
       training.onDidChange((uri) => {
         const view = training.view(uri);
-        if (this.panel && view && !runs.shown && uri.toString() === session.active?.toString())
-          post(this.panel.webview, { type: 'training', training: trainingFor('panel', view) });
+        if (this.panel && view && !runs.shown && uri.toString() === session.active?.toString()) {
+          post(this.panel.webview, this.feed.next(view));
+          panelMark(view.running ? 'host: training progress posted' : 'host: training view posted');
+        }
       }),
       runs.onDidChange(() => {
         if (!this.panel) return;
         this.panel.title = this.title();
-        replay(this.panel.webview, session, training, runs);
+        replay(this.panel.webview, session, training, runs, 'panel', this.feed);
       }),
     );
   }
@@ -81,10 +88,10 @@ export class GradientPanel implements vscode.Disposable {
     panel.webview.html = renderShell(panel.webview, this.extensionUri, 'panel', panel.title);
     const subscriptions = [
       panel.webview.onDidReceiveMessage((m) =>
-        handleWebviewMessage(m, panel.webview, this.session, this.training, this.runs),
+        handleWebviewMessage(m, panel.webview, this.session, this.training, this.runs, 'panel', this.feed),
       ),
       panel.onDidChangeViewState(() => {
-        if (panel.visible) replay(panel.webview, this.session, this.training, this.runs);
+        if (panel.visible) replay(panel.webview, this.session, this.training, this.runs, 'panel', this.feed);
       }),
     ];
     panel.onDidDispose(() => {
@@ -96,6 +103,9 @@ export class GradientPanel implements vscode.Disposable {
   private refresh(): void {
     if (!this.panel || this.runs.shown) return; // a run log is shown: the network waits
     this.panel.title = this.title();
+    const uri = this.session.active?.toString();
+    if (uri !== this.shownUri) this.feed.reset();
+    this.shownUri = uri;
     post(this.panel.webview, { type: 'busy', busy: false });
     post(this.panel.webview, { type: 'state', state: stateFor('panel', this.session.activeState()) });
     panelMark('host: state posted');

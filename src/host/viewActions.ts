@@ -8,10 +8,11 @@ import { NetworkSession } from './session';
 import { TrainingController } from './training/trainingController';
 import { ViewKind, stateFor, trainingFor } from './viewPayload';
 import { applyWarningFix } from './warningLookup';
+import { TrainingFeed } from './trainingFeed';
 
 /**
  * Sends a webview everything it shows: the document state and the training view (a run log's when one is
- * shown), as much of them as that `kind` of view draws.
+ * shown), as much of them as that `kind` of view draws; the panel's `feed` then sends training progress from there.
  */
 export function replay(
   webview: vscode.Webview,
@@ -19,7 +20,9 @@ export function replay(
   training: TrainingController,
   runs?: RunController,
   kind: ViewKind = 'panel',
+  feed?: TrainingFeed,
 ): void {
+  feed?.reset();
   if (runs?.shown) {
     post(webview, { type: 'state', state: stateFor(kind, runs.state()) });
     const view = runs.view();
@@ -28,7 +31,7 @@ export function replay(
   }
   post(webview, { type: 'state', state: stateFor(kind, session.activeState()) });
   const t = training.view(session.active);
-  if (t) post(webview, { type: 'training', training: trainingFor(kind, t) });
+  if (t) post(webview, feed ? feed.whole(t) : { type: 'training', training: trainingFor(kind, t) });
 }
 
 /** Validates and handles one message from a webview. */
@@ -39,13 +42,14 @@ export async function handleWebviewMessage(
   training: TrainingController,
   runs?: RunController,
   kind: ViewKind = 'panel',
+  feed?: TrainingFeed,
 ): Promise<void> {
   if (!isFromWebview(raw)) return; // untrusted: anything else is ignored
   const msg: FromWebview = raw;
   const uri = runs?.shown ? undefined : session.active; // a run log has no layers to reveal or fix in place
   switch (msg.type) {
     case 'ready':
-      replay(webview, session, training, runs, kind);
+      replay(webview, session, training, runs, kind, feed);
       return;
     case 'reveal':
       if (uri) await revealLayer(uri, msg.layerIndex);

@@ -5,6 +5,7 @@
  */
 import { StepRecord } from '../core/diagnosis/report';
 import { DocumentState, TrainingView } from '../shared/protocol';
+import { bucketFirsts, chartBucket } from '../shared/chartHistory';
 
 /** Which webview a payload is for. */
 export type ViewKind = 'panel' | 'summary';
@@ -28,9 +29,6 @@ export function stateFor(view: ViewKind, state: DocumentState | undefined): Docu
   return { ...state, report: { ...report, layers } };
 }
 
-/** Steps the panel's training charts draw: about one per 1.5 px of a chart's plotting width. */
-export const PANEL_HISTORY_POINTS = 300;
-
 /** One step for the panel's charts: its per-layer figures to 4 significant digits (step and loss exact). */
 function chartRecord(r: StepRecord): StepRecord {
   return {
@@ -43,20 +41,29 @@ function chartRecord(r: StepRecord): StepRecord {
   };
 }
 
-/** At most `points` of `h`, evenly spaced, the first and the latest always among them. */
-function thinned<T>(h: readonly T[], points: number): readonly T[] {
-  if (h.length <= points) return h;
-  const last = h.length - 1;
-  return Array.from({ length: points }, (_, i) => h[Math.round((i * last) / (points - 1))]);
+/**
+ * Steps per chart bucket for a run's panel charts: its records from the first step to the planned last one (or the
+ * latest, past it). Planned, not reached: a run's progress messages then carry at most its share of the points
+ * (a 500-step run every second step), not every step while the run is still short.
+ */
+export function panelBucket(training: TrainingView): number {
+  const h = training.history;
+  return h.length ? chartBucket(Math.max(training.stepsTotal, h[h.length - 1].step) - h[0].step) : 1;
 }
 
 /**
- * The training run as `view` draws it: the panel's charts get at most PANEL_HISTORY_POINTS evenly
- * spaced steps with their per-layer figures to 4 significant digits (the status line's loss exact);
- * the summary view, which shows only how far training got, the latest step alone.
+ * The training run as `view` draws it: the panel's charts get the first step of each of at most
+ * PANEL_HISTORY_POINTS buckets and the latest (src/shared/chartHistory.ts), their per-layer figures and the
+ * decision surface to 4 significant digits (the status line's loss exact); the summary view, which shows only
+ * how far training got, the latest step alone.
  */
 export function trainingFor(view: ViewKind, training: TrainingView): TrainingView {
   const h = training.history;
   if (view === 'summary') return { ...training, history: h.slice(-1) };
-  return { ...training, history: thinned(h, PANEL_HISTORY_POINTS).map(chartRecord) };
+  const { surface } = training;
+  return {
+    ...training,
+    history: bucketFirsts(h, panelBucket(training)).map(chartRecord),
+    ...(surface ? { surface: { ...surface, values: surface.values.map(drawn) } } : {}),
+  };
 }

@@ -65,6 +65,8 @@ export interface TrainingView {
   readonly stepsDone: number;
   readonly stepsTotal: number;
   readonly history: readonly StepRecord[];
+  /** Which training run the history is of (a new one after Reset or an edit): progress applies to the same run only. */
+  readonly runId?: number;
   /** A status line in place of the training progress (a run read from its log says how far it got). */
   readonly status?: string;
   /** Over-time warnings of the run so far (each with the step it first held). */
@@ -81,10 +83,24 @@ export interface TrainingView {
   };
 }
 
+/**
+ * What a training run added since the last message to the same webview, applied to the view it holds: the
+ * records after step `since`, selected in chart buckets of `bucket` steps (src/shared/chartHistory.ts), the
+ * surface only when it was redrawn, and the rest of the view as it is now.
+ */
+export interface TrainingProgressView extends Omit<TrainingView, 'history' | 'runId'> {
+  readonly runId: number;
+  /** The step of the last record the webview was sent (-1 for none): the records follow on from it. */
+  readonly since: number;
+  readonly bucket: number;
+  readonly records: readonly StepRecord[];
+}
+
 /** Host → webview as the host builds it, with plain numbers; `post` (src/host/messaging.ts) encodes it. */
 export type HostMessage =
   | { readonly type: 'state'; readonly state: DocumentState | undefined }
   | { readonly type: 'training'; readonly training: TrainingView }
+  | { readonly type: 'trainingProgress'; readonly progress: TrainingProgressView }
   | { readonly type: 'explanation'; readonly explanation: WeightExplanation }
   | { readonly type: 'busy'; readonly busy: boolean; readonly label?: string };
 

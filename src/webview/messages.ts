@@ -2,12 +2,21 @@
  * Receives host messages for a webview: one exhaustive switch over the protocol, each kind to its
  * handler, then a render.
  */
-import type { DocumentState, ToWebview, TrainingView, WeightExplanation, Wire } from '../shared/protocol';
+import type {
+  DocumentState,
+  ToWebview,
+  TrainingProgressView,
+  TrainingView,
+  WeightExplanation,
+  Wire,
+} from '../shared/protocol';
 
 /** One handler per kind of host message; every number in what they receive may be a wire string. */
 export interface HostMessageHandlers {
   state(state: Wire<DocumentState> | undefined): void;
   training(training: Wire<TrainingView>): void;
+  /** Absent in views that are only ever sent whole training views (the message is then ignored). */
+  trainingProgress?(progress: Wire<TrainingProgressView>): void;
   /** Absent in views that do not show explanations (the message is then ignored). */
   explanation?(explanation: Wire<WeightExplanation>): void;
   busy?(busy: boolean): void;
@@ -23,6 +32,10 @@ export function listen(h: HostMessageHandlers, render: (msg: ToWebview) => void)
         break;
       case 'training':
         h.training(msg.training);
+        break;
+      case 'trainingProgress':
+        if (!h.trainingProgress) return;
+        h.trainingProgress(msg.progress);
         break;
       case 'explanation':
         if (!h.explanation) return;

@@ -1,6 +1,7 @@
 import * as assert from 'assert';
 import { LayerReport, StepRecord } from '../../src/core/diagnosis/report';
-import { PANEL_HISTORY_POINTS, stateFor, trainingFor } from '../../src/host/viewPayload';
+import { stateFor, trainingFor } from '../../src/host/viewPayload';
+import { PANEL_HISTORY_POINTS } from '../../src/shared/chartHistory';
 import { DocumentState, TrainingView } from '../../src/shared/protocol';
 
 /** A step record whose per-layer figures carry more digits than a chart draws. */
@@ -27,15 +28,27 @@ function view(steps: number): TrainingView {
 }
 
 suite('what each webview is sent', () => {
-  test('the panel gets at most PANEL_HISTORY_POINTS evenly spaced steps, the first and the latest exact', () => {
+  test('the panel gets the first step of each power-of-2 chart bucket and the latest, at most PANEL_HISTORY_POINTS', () => {
     const sent = trainingFor('panel', view(1201)).history;
-    assert.strictEqual(sent.length, PANEL_HISTORY_POINTS);
+    assert.ok(sent.length <= PANEL_HISTORY_POINTS && sent.length >= PANEL_HISTORY_POINTS / 2, `${sent.length}`);
     assert.strictEqual(sent[0].step, 1);
     assert.strictEqual(sent[sent.length - 1].step, 1201);
     assert.strictEqual(sent[sent.length - 1].loss, 0.69314718055994 + 1201e-9); // the status line's loss, exact
-    const gaps = sent.slice(1).map((r, i) => r.step - sent[i].step);
-    assert.ok(Math.min(...gaps) >= 4 && Math.max(...gaps) <= 5, `gaps ${Math.min(...gaps)}..${Math.max(...gaps)}`);
-    assert.strictEqual(trainingFor('panel', view(40)).history.length, 40); // a short run is sent whole
+    // buckets of 8 steps (1200 / 4 would leave more than 300): steps 1, 8, 16, …, 1200, then the latest
+    assert.deepStrictEqual(
+      sent.slice(0, 4).map((r) => r.step),
+      [1, 8, 16, 24],
+    );
+    assert.deepStrictEqual(
+      sent.slice(-2).map((r) => r.step),
+      [1200, 1201],
+    );
+    // 40 steps of a run planned for 1000: buckets of 4 steps from the start (its messages stay small)
+    assert.deepStrictEqual(
+      trainingFor('panel', view(40)).history.map((r) => r.step),
+      [1, 4, 8, 12, 16, 20, 24, 28, 32, 36, 40],
+    );
+    assert.strictEqual(trainingFor('panel', { ...view(40), stepsTotal: 40 }).history.length, 40); // a short run, whole
   });
 
   test("the panel's chart figures are rounded to 4 significant digits, NaN and infinities kept", () => {

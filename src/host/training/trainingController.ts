@@ -18,6 +18,7 @@ import { CsvRefusal } from '../../core/load';
 import { readCsvFor } from '../documents';
 import { CheckpointStore } from './checkpoints';
 import { LargeFile } from './largeFiles';
+import { panelMark } from '../panelTiming';
 
 /** What is trained: an open document, or a file too large for the editor, read from disk by the worker. */
 export type TrainingTarget = vscode.TextDocument | LargeFile;
@@ -28,6 +29,8 @@ interface Run {
   readonly worker: WorkerClient;
   /** The host's copy of the steps, thinned like the worker's (bounded however long it trains). */
   readonly history: ThinnedHistory;
+  /** Which history this is: a new id when the history starts again (a new worker, Reset). */
+  id: number;
   surface?: DecisionSurface;
   warnings: readonly Warning[];
   /** The id of the training request in flight. */
@@ -46,6 +49,8 @@ interface Run {
 export class TrainingController implements vscode.Disposable {
   private readonly runs = new Map<string, Run>();
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+  /** The id the next run history gets. */
+  private nextRunId = 1;
   readonly onDidChange = this.changed.event;
 
   constructor(
@@ -64,6 +69,7 @@ export class TrainingController implements vscode.Disposable {
       stepsDone: run.stepsDone,
       stepsTotal: run.target,
       history: run.history.records(),
+      runId: run.id,
       surface: run.surface,
       warnings: run.warnings,
       ...(run.lost ? { status: lostStatus(run) } : {}),
@@ -81,6 +87,7 @@ export class TrainingController implements vscode.Disposable {
 
   /** Trains `steps` more steps of `doc`, with a cancellable progress notification. */
   async train(doc: TrainingTarget, steps: number): Promise<void> {
+    panelMark('host: train command');
     const run = await this.ensureRun(doc);
     if (!run || run.training !== undefined) return;
     run.target = run.stepsDone + steps;
@@ -107,6 +114,7 @@ export class TrainingController implements vscode.Disposable {
         this.changed.fire(doc.uri);
         try {
           const result = await reply;
+          panelMark('host: training replied');
           run.warnings = result.warnings;
           if (isDocument(doc)) void this.verifyTrainingFixes(doc, run);
           // a large file's text stays in the worker: no checkpoint copy of it
@@ -140,6 +148,7 @@ export class TrainingController implements vscode.Disposable {
     const run = this.runs.get(doc.uri.toString());
     if (!run) return;
     run.history.clear();
+    run.id = this.nextRunId++;
     run.warnings = [];
     run.target = 0;
     run.stepsDone = 0;
@@ -199,6 +208,7 @@ export class TrainingController implements vscode.Disposable {
     const run: Run = {
       worker: new WorkerClient(this.workerPath, (why) => this.lost(doc.uri, run, why)),
       history: new ThinnedHistory(),
+      id: this.nextRunId++,
       warnings: [],
       stepsDone: 0,
       target: 0,

@@ -108,6 +108,7 @@ async function train(id: number, steps: number, throttleMs: number): Promise<voi
     return;
   }
   training = id;
+  panelMark('worker: training starts');
   const target = current.stepsDone + steps;
   const cadence = new PostCadence(throttleMs);
   // the steps since the last post, thinned: however fast it trains, a post carries at most 2·POSTED_POINTS + 1
@@ -136,6 +137,7 @@ async function train(id: number, steps: number, throttleMs: number): Promise<voi
     if (cadence.due(now, now - sliceStart)) postPending();
     await nextTurn(); // lets 'pause' and 'cancel' arrive
   }
+  panelMark('worker: training ends');
   if (reason === 'completed' && current.stepsDone < target) reason = 'paused';
   if (training === id) training = undefined;
   cancelled.delete(id);

@@ -31,7 +31,16 @@ export interface LineChartOptions {
   readonly ordered?: boolean;
   /** A fixed y range (e.g. [0, 1] for fractions) instead of one fitted to the values. */
   readonly yDomain?: readonly [number, number];
+  /**
+   * Whether each value gets a mark with its hover, where a line has at most POINT_MARKS_MAX values (default true).
+   * Charts redrawn several times a second leave them out: a hover cannot stay on a mark that is replaced, and
+   * thousands of marks made each redraw of the training charts take most of the window's main thread.
+   */
+  readonly pointMarks?: boolean;
 }
+
+/** Most values a line may have for each to get its own mark (more are too dense to hover one by one). */
+const POINT_MARKS_MAX = 80;
 
 const W = 560,
   H = 220,
@@ -190,7 +199,7 @@ function drawSeries(
     pen = true;
   });
   if (d) group.append(svg('path', { class: cls, d, stroke: look.stroke, 'stroke-dasharray': look.dash }, tip(s.name)));
-  const showPoints = s.values.length <= 80;
+  const showPoints = o.pointMarks !== false && s.values.length <= POINT_MARKS_MAX;
   s.values.forEach((v, i) => {
     const y = plotted(o, v);
     const label = `${s.name} at ${o.xTickLabels?.[i] ?? `${o.xLabel} ${o.xs[i]}`}: ${String(toNumber(v))}`;

@@ -45,10 +45,11 @@ function trainingStatus(t: Wire<TrainingView>): string {
 }
 
 /** The loss per step, on a log axis. */
-function lossFigure(h: History, xs: readonly number[]): HTMLElement {
+function lossFigure(h: History, xs: readonly number[], pointMarks: boolean): HTMLElement {
   return figure(
     'Loss per step (log scale)',
     {
+      pointMarks,
       id: 'chart-loss',
       title: 'Loss per step',
       xs,
@@ -64,7 +65,12 @@ function lossFigure(h: History, xs: readonly number[]): HTMLElement {
  * Per layer over the steps: ‖∂E/∂W‖, the update ratio with its healthy band, the dead or saturated
  * fraction.
  */
-function perLayerFigures(h: History, xs: readonly number[], layerNames: readonly string[]): HTMLElement[] {
+function perLayerFigures(
+  h: History,
+  xs: readonly number[],
+  layerNames: readonly string[],
+  pointMarks: boolean,
+): HTMLElement[] {
   const grad = perLayer(h, layerNames, (r) => r.gradNorms);
   const upd = perLayer(h, layerNames, (r) => r.updateRatios);
   const dead = perLayer(h, layerNames, (r) =>
@@ -72,6 +78,7 @@ function perLayerFigures(h: History, xs: readonly number[], layerNames: readonly
   );
   return [
     figure('‖∂E/∂W‖ per layer (log scale)', {
+      pointMarks,
       id: 'chart-grad-norms',
       title: '‖∂E/∂W‖',
       xs,
@@ -81,6 +88,7 @@ function perLayerFigures(h: History, xs: readonly number[], layerNames: readonly
       ordered: true,
     }),
     figure('Update ratio ‖lr·∇W‖/‖W‖ per layer (log; shaded: healthy ≈ 1e-3)', {
+      pointMarks,
       id: 'chart-update-ratio',
       title: 'the update ratio',
       xs,
@@ -91,6 +99,7 @@ function perLayerFigures(h: History, xs: readonly number[], layerNames: readonly
       band: { lo: 1e-4, hi: 1e-2, label: 'healthy update ratio, around 1e-3' },
     }),
     figure('Dead (ReLU) or saturated (sigmoid/tanh) fraction of units', {
+      pointMarks,
       id: 'chart-dead',
       title: 'the dead or saturated fraction',
       xs,
@@ -109,6 +118,7 @@ function activationFigure(
   xs: readonly number[],
   layerNames: readonly string[],
   selectedLayer: number,
+  pointMarks: boolean,
 ): HTMLElement {
   const sel = Math.min(Math.max(0, selectedLayer), layerNames.length - 1);
   const pct = ['p5', 'p25', 'median', 'p75', 'p95'].map((name, k) => ({
@@ -116,6 +126,7 @@ function activationFigure(
     values: h.map((r) => r.activationPercentiles[sel]?.[k] ?? NaN),
   }));
   return figure(`Activations of '${layerNames[sel] ?? ''}': p5–p95 percentiles (pick a layer in the table)`, {
+    pointMarks,
     id: 'chart-activations',
     title: 'the activation',
     xs,
@@ -128,7 +139,7 @@ function activationFigure(
 
 /**
  * One training run's charts under a status line; `selectedLayer` picks the layer whose activation
- * percentiles are drawn.
+ * percentiles are drawn. While the run goes on, the lines carry no per-value marks (see pointMarks).
  */
 export function trainingCharts(
   t: Wire<TrainingView>,
@@ -145,9 +156,9 @@ export function trainingCharts(
       ? el(
           'div',
           { class: 'chart-grid' },
-          lossFigure(h, xs),
-          ...perLayerFigures(h, xs, layerNames),
-          activationFigure(h, xs, layerNames, selectedLayer),
+          lossFigure(h, xs, !t.running),
+          ...perLayerFigures(h, xs, layerNames, !t.running),
+          activationFigure(h, xs, layerNames, selectedLayer, !t.running),
           t.surface
             ? el(
                 'figure',
