@@ -211,7 +211,9 @@ async function timeTraining(vs, frame, steps) {
       const running = updates.filter((u) => u.status.startsWith('Training: step'));
       const span = running.length > 1 ? (running.at(-1).painted - running[0].painted) / 1000 : 0;
       const m = takeMarks(last.painted);
-      const messages = (await takeMessages(frame)).filter((x) => x.type?.startsWith('training') && x.created <= last.painted);
+      const messages = (await takeMessages(frame)).filter(
+        (x) => x.type?.startsWith('training') && x.created <= last.painted,
+      );
       const step = (a, b) => (a !== undefined && b !== undefined ? Math.round(b - a) : undefined);
       return {
         seconds,
