@@ -18,13 +18,15 @@ const core = bundleCore('analysis-parts', {
   loadNetwork: 'src/core/load.ts',
   analyze: 'src/core/analysis.ts',
   firstStepNorms: 'src/core/nn/firstStep.ts',
-  setMatmulKernel: 'src/core/kernels/workspace.ts',
-  setProductHelper: 'src/core/kernels/workspace.ts',
+  Kernels: 'src/core/kernels/workspace.ts',
   createProductHelper: 'src/host/worker/productHelper.ts',
 });
-if (process.argv.includes('--typescript')) core.setMatmulKernel('typescript');
 const WORKER = process.argv.includes('--worker');
-if (WORKER) core.setProductHelper(core.createProductHelper());
+/** The kernels every network of the run shares, as one thread of the CLI or the editor's worker holds them. */
+const kernels = new core.Kernels(
+  process.argv.includes('--typescript') ? 'typescript' : 'auto',
+  WORKER ? core.createProductHelper() : undefined,
+);
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
 const parts = {};
@@ -36,13 +38,13 @@ const time = (name, f) => {
 };
 
 for (let r = 0; r <= RUNS; r++) {
-  const { loaded } = time('load', () => core.loadNetwork(WIDE, {}));
+  const { loaded } = time('load', () => core.loadNetwork(WIDE, { kernels }));
   const { network, dataset, spec } = loaded;
   time('forward', () => network.forward(dataset.inputs, dataset.samples));
   time('forward+backward', () => network.lossAndGradients(dataset.inputs, dataset.targets, dataset.samples));
   time('firstStepNorms', () => core.firstStepNorms(network, spec.training));
   if (WORKER) network.workspace.release();
-  const fresh = time('load again', () => core.loadNetwork(WIDE, {}).loaded);
+  const fresh = time('load again', () => core.loadNetwork(WIDE, { kernels }).loaded);
   const report = time('analyze (whole)', () => core.analyze(fresh));
   if (WORKER) fresh.network.workspace.release();
   time('structuredClone(report)', () => structuredClone(report));
@@ -51,8 +53,8 @@ for (let r = 0; r <= RUNS; r++) {
   if (r === 0) for (const k of Object.keys(parts)) parts[k] = []; // warm-up run
 }
 const rows = Object.entries(parts).map(([k, xs]) => `${k.padEnd(26)} ${median(xs).toFixed(1).padStart(9)}`);
-const kernels = process.argv.includes('--typescript') ? 'TypeScript' : 'default';
+const kernelName = process.argv.includes('--typescript') ? 'TypeScript' : 'default';
 console.log(
-  `median of ${RUNS} runs (ms; bytes for the JSON), ${kernels} kernels${WORKER ? ', as the worker runs' : ''}`,
+  `median of ${RUNS} runs (ms; bytes for the JSON), ${kernelName} kernels${WORKER ? ', as the worker runs' : ''}`,
 );
 console.log(rows.join('\n'));

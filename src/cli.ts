@@ -1,7 +1,7 @@
 /** Command-line entry point (dist/cli.js): `gradient-debugger analyze|train|check FILE [options]`. */
 import { EXIT, runCli } from './cli/main';
 import { nodeIo } from './cli/io';
-import { installProductHelper } from './host/worker/productHelper';
+import { threadKernels } from './host/worker/productHelper';
 
 declare const PACKAGE_VERSION: string | undefined;
 
@@ -12,11 +12,9 @@ process.on('uncaughtException', (e: Error) => {
   process.exit(EXIT.internal);
 });
 
-installProductHelper(); // large products on two threads, as in the editor's worker
-
 process.exitCode = runCli(
   process.argv.slice(2),
-  nodeIo(),
+  { ...nodeIo(), kernels: threadKernels() }, // large products on two threads, as in the editor's worker
   typeof PACKAGE_VERSION === 'string' ? PACKAGE_VERSION : '0.1.0',
 );
 

@@ -4,6 +4,7 @@ import * as path from 'path';
 import { LIMITS } from '../core/format/spec';
 import { CsvRefusal, isInsideFolder } from '../core/load';
 import { formatBytes } from '../core/memoryBudget';
+import { Kernels } from '../core/kernels/workspace';
 
 /** Everything the CLI does outside itself (files, output, exit), so tests run it in memory. */
 export interface CliIo {
@@ -25,6 +26,8 @@ export interface CliIo {
   readonly cwd: string;
   /** Whether colours may be used. */
   readonly color: boolean;
+  /** The kernels every network of the run shares (a helper thread, reused memory); each its own when absent. */
+  readonly kernels?: Kernels;
 }
 
 /** The real process's IO. */

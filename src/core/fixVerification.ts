@@ -51,7 +51,8 @@ export function* verifyFixesSteps(
 ): Generator<{ index: number; warning: Warning } | undefined, Warning[]> {
   // fixes change activations, initialisers, rates and data, never a layer's size: one choice of kernels serves all
   const { spec } = parseNetworkText(text);
-  const copyOptions: LoadOptions = { ...options, kernels: spec && kernelsFor(spec, budget.samples ?? COPY_SAMPLES) };
+  const kernels = spec && kernelsFor(spec, budget.samples ?? COPY_SAMPLES, options.kernels);
+  const copyOptions: LoadOptions = { ...options, kernels };
   const trials = new Map<string, Trial | undefined>();
   const patches = new Map<string, string>();
   const copies: Copies = {

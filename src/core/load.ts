@@ -6,7 +6,7 @@ import { countCsvRows, parseCsv } from './format/csv';
 import { generateData } from './nn/generators';
 import { LineIndex, ProblemList, nodeAt, shortName } from './format/json';
 import { DEFAULT_MAX_MEMORY_MB, TREE_BYTES_PER_VALUE, memoryRefusal, predictRunBytes } from './memoryBudget';
-import { MatmulKernel } from './kernels/workspace';
+import { Kernels } from './kernels/workspace';
 import { Network } from './nn/network';
 import { Normalization, normalizeInputs } from './nn/normalize';
 import { parseNetworkText } from './format/parse';
@@ -36,8 +36,8 @@ export interface LoadOptions {
   readonly readCsv?: (relativePath: string) => string | CsvRefusal | undefined;
   /** Use at most this many samples (the first ones), to keep live analysis fast. */
   readonly maxSamples?: number;
-  /** Which matrix kernels the network uses (default: the preferred ones). */
-  readonly kernels?: MatmulKernel;
+  /** The kernels, helper thread and spare memory the network shares with the caller's others (default: its own). */
+  readonly kernels?: Kernels;
   /** Refuse files whose predicted memory exceeds this many MB (default DEFAULT_MAX_MEMORY_MB). */
   readonly maxMemoryMB?: number;
 }

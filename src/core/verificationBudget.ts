@@ -5,7 +5,7 @@
 import { Thresholds } from './diagnosis/thresholds';
 import { LoadedNetwork } from './load';
 import { NetworkSpec } from './format/spec';
-import { MatmulKernel } from './kernels/workspace';
+import { Kernels, MatmulKernel } from './kernels/workspace';
 import { Network } from './nn/network';
 
 /** How much each candidate is trained and on how many samples. */
@@ -24,11 +24,17 @@ export interface VerificationBudget {
 const WASM_COPY_BYTES = 8 * 2 ** 20;
 
 /**
- * Large copies use TypeScript kernels: their buffers are reclaimed as soon as they are dropped, a WebAssembly
- * memory only when a garbage collection happens to run (which a small JS heap rarely asks for). Small ones keep
- * the faster WebAssembly kernels. The size counts a batch's z, f(z), f'(z) and gradients, and W four times.
+ * The kernels of the copies of `spec`: large copies use TypeScript kernels of their own, whose buffers are
+ * reclaimed as soon as they are dropped (a WebAssembly memory only when a garbage collection happens to run,
+ * which a small JS heap rarely asks for); small ones the caller's `shared` kernels (WebAssembly, its helper
+ * thread and spare memory). The size counts a batch's z, f(z), f'(z) and gradients, and W four times.
  */
-export function kernelsFor(spec: NetworkSpec, samples: number): MatmulKernel {
+export function kernelsFor(spec: NetworkSpec, samples: number, shared: Kernels = new Kernels()): Kernels {
+  return kernelChoice(spec, samples) === 'typescript' ? new Kernels('typescript') : shared;
+}
+
+/** Which kernels the copies of `spec` on `samples` samples use (see kernelsFor). */
+function kernelChoice(spec: NetworkSpec, samples: number): MatmulKernel {
   let bytes = 0;
   let fanIn = spec.input;
   for (const l of spec.layers) {

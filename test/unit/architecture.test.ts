@@ -133,6 +133,25 @@ suite('architecture: imports run one way', () => {
     assert.deepStrictEqual(impure.map(where), []);
   });
 
+  test('the core keeps no module-level mutable state (callers own kernels, helper threads and spare memory)', () => {
+    // the one exemption: the compiled WebAssembly module of a constant byte string (a cache of code, not of results)
+    const allowed = new Set(['src/core/kernels/wasmKernels.ts: compiled']);
+    const mutable = FILES.filter((f) => CORE_LAYERS.includes(layerOf(f))).flatMap((file) => {
+      const source = ts.createSourceFile(file, fs.readFileSync(file, 'utf8'), ts.ScriptTarget.Latest);
+      return source.statements
+        .filter(ts.isVariableStatement)
+        .filter((v) => !(v.declarationList.flags & ts.NodeFlags.Const))
+        .flatMap((v) =>
+          v.declarationList.declarations.map((d) => `${path.relative(ROOT, file)}: ${d.name.getText(source)}`),
+        );
+    });
+    assert.deepStrictEqual(
+      mutable.filter((m) => !allowed.has(m)),
+      [],
+    );
+    assert.deepStrictEqual(mutable, [...allowed], 'the exemption is still needed');
+  });
+
   test('the rule itself catches an upward arrow (nn importing diagnosis, webview importing core values)', () => {
     const nnFile = path.join(SRC, 'core', 'nn', 'x.ts');
     assert.ok(!MAY_IMPORT[layerOf(nnFile)].includes(layerOf(path.join(SRC, 'core', 'diagnosis', 'report.ts'))));

@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import { matmulABt, matmulStridedAB } from '../../src/core/kernels/matmul';
 import { wasmAvailable } from '../../src/core/kernels/wasmKernels';
-import { Workspace, setMatmulKernel } from '../../src/core/kernels/workspace';
+import { Kernels, Workspace } from '../../src/core/kernels/workspace';
 import { createRng } from '../../src/core/nn/rng';
 
 type Product = 'abt' | 'ab' | 'atb';
@@ -27,7 +27,6 @@ type Kernel = (a: Float64Array, b: Float64Array, c: Float64Array, m: number, n: 
 
 /** Every implementation of each product: the TypeScript kernels on plain arrays, and a SIMD workspace on its own buffers. */
 function implementations(): [string, Product, Kernel, (n: number) => Float64Array][] {
-  setMatmulKernel('auto');
   const ws = Workspace.create();
   const plain = (n: number): Float64Array => new Float64Array(n);
   const resident = (n: number): Float64Array => ws.alloc(n);
@@ -45,7 +44,6 @@ suite('matrix kernels', () => {
   const rng = createRng(21);
   test('the WebAssembly SIMD kernels run on this machine (built from src/core/kernels/wasm/gemm.wat)', () => {
     assert.strictEqual(wasmAvailable(), true);
-    setMatmulKernel('auto');
     assert.strictEqual(Workspace.create().simd, true);
   });
 
@@ -92,7 +90,6 @@ suite('matrix kernels', () => {
   }
 
   test('a SIMD product over an operand outside the workspace falls back to TypeScript with the same result', () => {
-    setMatmulKernel('auto');
     const ws = Workspace.create();
     const [m, n, k] = [8, 8, 16];
     const outside = Float64Array.from({ length: m * k }, () => rng.normal());
@@ -106,18 +103,18 @@ suite('matrix kernels', () => {
     );
   });
 
-  test('setMatmulKernel switches the kernels of new workspaces and reports the previous choice', () => {
-    assert.strictEqual(setMatmulKernel('typescript'), 'auto');
-    const ws = Workspace.create();
+  test('Kernels of choice "typescript" give workspaces of plain arrays; a clone keeps its kernels', () => {
+    const kernels = new Kernels('typescript');
+    const ws = Workspace.create(kernels);
     assert.strictEqual(ws.simd, false);
+    assert.strictEqual(ws.kernels, kernels);
     assert.strictEqual(ws.holds(new Float64Array(3)), true, 'plain workspaces multiply anything');
-    assert.strictEqual(setMatmulKernel('auto'), 'typescript');
+    assert.strictEqual(Workspace.create().simd, true, 'each caller chooses for its own networks: no state is left');
   });
 });
 
 suite('workspace', () => {
   test('buffers stay valid and keep their values while the memory grows', () => {
-    setMatmulKernel('auto');
     const ws = Workspace.create();
     const first = ws.alloc(1000);
     first.fill(2.5);

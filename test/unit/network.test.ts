@@ -3,7 +3,7 @@ import { Network } from '../../src/core/nn/network';
 import { LossName, LOSS_NAMES, NetworkSpec } from '../../src/core/format/spec';
 import { ACTIVATION_NAMES, ActivationName } from '../../src/core/format/activationFacts';
 import { assertClose } from './helpers';
-import { setMatmulKernel } from '../../src/core/kernels/workspace';
+import { Kernels } from '../../src/core/kernels/workspace';
 
 /** A 3-5-4-K network with every hidden layer of `hidden` and the loss's natural output activation. */
 function makeSpec(hidden: ActivationName, loss: LossName, seed = 7): NetworkSpec {
@@ -117,9 +117,7 @@ suite('network backpropagation', () => {
 
   test("inputs outside the network's memory are copied in afresh on every pass; the results match the TypeScript kernels", () => {
     const spec = makeSpec('tanh', 'mse');
-    const previous = setMatmulKernel('typescript');
-    const plain = Network.fromSpec(spec);
-    setMatmulKernel(previous);
+    const plain = Network.fromSpec(spec, new Kernels('typescript'));
     const simd = Network.fromSpec(spec);
     assert.strictEqual(simd.workspace.simd, true);
     const x = Float64Array.from({ length: 12 }, (_, i) => Math.cos(i));

@@ -1,13 +1,7 @@
 import * as assert from 'assert';
 import { analyze } from '../../src/core/analysis';
 import { loadNetwork } from '../../src/core/load';
-import {
-  PARALLEL_MIN_WORK,
-  ProductHelper,
-  Workspace,
-  setMatmulKernel,
-  setProductHelper,
-} from '../../src/core/kernels/workspace';
+import { Kernels, PARALLEL_MIN_WORK, ProductHelper, Workspace } from '../../src/core/kernels/workspace';
 import { createRng } from '../../src/core/nn/rng';
 import { matmulABt } from '../../src/core/kernels/matmul';
 import { GemmExports, instantiateGemm, newSharedMemory } from '../../src/core/kernels/wasmKernels';
@@ -27,9 +21,9 @@ function countingHelper(): { helper: ProductHelper; started: () => number } {
   return { helper, started: () => started };
 }
 
-/** C for each product kind on a fresh SIMD workspace, from the same seeded operands. */
-function products(m: number, n: number, k: number): Float64Array[] {
-  const ws = Workspace.create('auto');
+/** C for each product kind on a fresh SIMD workspace (sharing products with `helper`), from the same seeded operands. */
+function products(m: number, n: number, k: number, helper?: ProductHelper): Float64Array[] {
+  const ws = Workspace.create(new Kernels('auto', helper));
   const rng = createRng(m * 7 + n * 3 + k);
   const filled = (length: number): Float64Array => {
     const v = ws.alloc(length);
@@ -48,11 +42,6 @@ function products(m: number, n: number, k: number): Float64Array[] {
 }
 
 suite('product helper thread', () => {
-  teardown(() => {
-    setProductHelper(undefined);
-    setMatmulKernel('auto');
-  });
-
   test('products split between two threads equal the one-thread products bit for bit, odd sizes included', () => {
     const shapes = [
       [203, 101, 211],
@@ -63,8 +52,7 @@ suite('product helper thread', () => {
     for (const [m, n, k] of shapes) assert.ok(m * n * k >= PARALLEL_MIN_WORK, `${m}×${n}×${k} is split`);
     const alone = shapes.map(([m, n, k]) => products(m, n, k));
     const { helper, started } = countingHelper();
-    setProductHelper(helper);
-    const split = shapes.map(([m, n, k]) => products(m, n, k));
+    const split = shapes.map(([m, n, k]) => products(m, n, k, helper));
     assert.ok(started() >= shapes.length, `${started()} products shared`); // every abt, and some ab, atb
     shapes.forEach(([m, n, k], s) =>
       alone[s].forEach((c, kind) => assert.deepStrictEqual(split[s][kind], c, `${m}×${n}×${k}, product ${kind}`)),
@@ -99,8 +87,7 @@ suite('product helper thread', () => {
 
   test('small products stay on the calling thread', () => {
     const { helper, started } = countingHelper();
-    setProductHelper(helper);
-    products(40, 30, 50);
+    products(40, 30, 50, helper);
     assert.strictEqual(started(), 0);
   });
 
@@ -117,13 +104,13 @@ suite('product helper thread', () => {
       loss: 'binary_cross_entropy',
       data: { generate: 'circle', samples: 600, noise: 0.05 },
     });
-    const report = () => analyze(loadNetwork(text).loaded!);
+    const report = (kernels?: Kernels) => analyze(loadNetwork(text, { kernels }).loaded!);
     const alone = report();
     const { helper, started } = countingHelper();
-    setProductHelper(helper);
+    const shared = new Kernels('auto', helper);
     // twice: the second network's memory is handed over to the helper too
-    assert.deepStrictEqual(report(), alone);
-    assert.deepStrictEqual(report(), alone);
+    assert.deepStrictEqual(report(shared), alone);
+    assert.deepStrictEqual(report(shared), alone);
     assert.ok(started() > 0);
   });
 });

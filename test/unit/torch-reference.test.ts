@@ -7,7 +7,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { loadNetwork } from '../../src/core/load';
-import { setMatmulKernel } from '../../src/core/kernels/workspace';
+import { Kernels, MatmulKernel } from '../../src/core/kernels/workspace';
 import { train } from '../../src/core/trainingRun';
 
 const DIR = path.join(__dirname, '..', '..', '..', 'test', 'fixtures', 'reference');
@@ -57,8 +57,8 @@ function nearVector(actual: ArrayLike<number>, expected: readonly number[], wher
   expected.forEach((v, i) => near(actual[i], v, `${where}[${i}]`));
 }
 
-function load(name: string, text: string) {
-  const { loaded, problems } = loadNetwork(text);
+function load(name: string, text: string, kernel: MatmulKernel) {
+  const { loaded, problems } = loadNetwork(text, { kernels: new Kernels(kernel) });
   assert.ok(loaded, `${name}: the core rejects the case: ${problems.map((p) => p.message).join('; ')}`);
   return loaded;
 }
@@ -93,15 +93,14 @@ suite('agreement with PyTorch (float64 references from scripts/torch-reference.p
 
   for (const kernel of ['auto', 'typescript'] as const)
     suite(`with the ${kernel === 'auto' ? 'WebAssembly SIMD' : 'TypeScript'} matrix kernel`, () => {
-      suiteSetup(() => setMatmulKernel(kernel));
-      suiteTeardown(() => setMatmulKernel('auto'));
       for (const file of CASES) {
         const name = file.replace('.net.json', '');
         const text = fs.readFileSync(path.join(DIR, 'cases', file), 'utf8');
         const expected: Expected = JSON.parse(fs.readFileSync(path.join(DIR, 'expected', `${name}.json`), 'utf8'));
 
         test(`${name}: loss, outputs, ∂E/∂W and ∂E/∂b`, () => {
-          const { network, dataset } = load(name, text);
+          const { network, dataset } = load(name, text, kernel);
+          assert.strictEqual(network.workspace.simd, kernel === 'auto', `${name}: the ${kernel} kernels`);
           assert.strictEqual(network.layers.length, expected.gradients.length, `${name}: layer count`);
           const loss = network.lossAndGradients(dataset.inputs, dataset.targets, dataset.samples);
           near(loss, expected.loss, `${name} loss`);
@@ -114,7 +113,7 @@ suite('agreement with PyTorch (float64 references from scripts/torch-reference.p
         });
 
         test(`${name}: ${expected.training.steps} training steps (loss before each update, final parameters)`, () => {
-          const { spec, network, dataset } = load(name, text);
+          const { spec, network, dataset } = load(name, text, kernel);
           assert.strictEqual(spec.training.steps, expected.training.steps, `${name}: steps in the file`);
           const records = train(spec, network, dataset, expected.training.steps);
           nearVector(

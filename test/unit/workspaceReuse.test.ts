@@ -1,18 +1,20 @@
 import * as assert from 'assert';
 import { analyze } from '../../src/core/analysis';
-import { Workspace, setMatmulKernel } from '../../src/core/kernels/workspace';
+import { Kernels, Workspace } from '../../src/core/kernels/workspace';
 import { loadNetwork } from '../../src/core/load';
 
 suite('workspace memory reuse', () => {
-  setup(() => setMatmulKernel('auto'));
-
-  test('a released workspace’s memory comes back zeroed to the next workspace', () => {
-    const first = Workspace.create();
+  test('a released workspace’s memory comes back zeroed to the next workspace of the same kernels', () => {
+    const kernels = new Kernels();
+    const first = Workspace.create(kernels);
     assert.ok(first.simd);
     const dirty = first.alloc(5000);
     dirty.fill(7.5);
     first.release();
-    const next = Workspace.create();
+    const other = Workspace.create().alloc(5000); // another caller's workspace: memory of its own
+    other[0] = 2;
+    assert.strictEqual(dirty[0], 7.5);
+    const next = Workspace.create(kernels);
     const fresh = next.alloc(5000);
     assert.ok(
       fresh.every((v) => v === 0),
@@ -27,7 +29,6 @@ suite('workspace memory reuse', () => {
     ws.alloc(10);
     ws.release();
     assert.throws(() => ws.alloc(10), /released workspace/);
-    Workspace.create(); // takes the memory back, so the next test starts as usual
   });
 
   test('analyses on reused memory give the same reports as on fresh memory', () => {
@@ -42,8 +43,9 @@ suite('workspace memory reuse', () => {
       loss: 'binary_cross_entropy',
       data: { generate: 'xor', samples: 200 },
     });
+    const kernels = new Kernels();
     const run = (release: boolean) => {
-      const { loaded } = loadNetwork(text);
+      const { loaded } = loadNetwork(text, { kernels });
       const report = analyze(loaded!);
       if (release) loaded!.network.workspace.release();
       return report;

@@ -8,19 +8,8 @@
 import { matmulABt, matmulStridedAB, transpose } from './matmul';
 import { GemmExports, MAX_PAGES, instantiateGemm, newSharedMemory, wasmAvailable } from './wasmKernels';
 
-/** Which kernels new workspaces use: WebAssembly SIMD where it runs ('auto'), or TypeScript only. */
+/** Which kernels workspaces use: WebAssembly SIMD where it runs ('auto'), or TypeScript only. */
 export type MatmulKernel = 'auto' | 'typescript';
-let preferred: MatmulKernel = 'auto';
-
-/**
- * Chooses the kernels of workspaces created from now on (tests run every network both ways);
- * returns the previous choice.
- */
-export function setMatmulKernel(kind: MatmulKernel): MatmulKernel {
-  const previous = preferred;
-  preferred = kind;
-  return previous;
-}
 
 /**
  * Another thread that multiplies over a workspace's shared memory alongside the calling one. The host supplies
@@ -43,16 +32,28 @@ export interface ProductHelper {
     k: number,
   ): void;
 }
-let helper: ProductHelper | undefined;
 
-/** The memory a released workspace gave back, for the next one (a cache of address space: zeroed before reuse). */
-let spare: { memory: WebAssembly.Memory; gemm: GemmExports; used: number } | undefined;
+/** The memory a released workspace gave back, with its kernels and how many bytes of it were written. */
+interface SpareMemory {
+  readonly memory: WebAssembly.Memory;
+  readonly gemm: GemmExports;
+  readonly used: number;
+}
 
-/** Shares large products with `next` from now on (undefined: none); returns the previous helper. */
-export function setProductHelper(next: ProductHelper | undefined): ProductHelper | undefined {
-  const previous = helper;
-  helper = next;
-  return previous;
+/**
+ * What the workspaces of one caller share, held by that caller (the CLI, the editor's worker, a test) rather
+ * than by this module: which kernels they use, a helper thread for large products (the host supplies it: the
+ * core starts no threads), and the memory a released workspace gave back for the next one (a cache of address
+ * space: zeroed before reuse).
+ */
+export class Kernels {
+  /** Memory given back by a released workspace, until the next workspace takes it. */
+  spare: SpareMemory | undefined;
+
+  constructor(
+    readonly choice: MatmulKernel = 'auto',
+    readonly helper?: ProductHelper,
+  ) {}
 }
 
 /** Multiply-adds from which a product is shared with the helper thread (handing it over costs tens of µs). */
@@ -72,6 +73,8 @@ const ALIGN = 16;
 export class Workspace {
   private readonly memory: WebAssembly.Memory | undefined;
   private readonly gemm: GemmExports | undefined;
+  /** The kernels, helper and spare memory this workspace shares with others of its caller. */
+  readonly kernels: Kernels;
   /**
    * The views `alloc` handed out. Residency cannot be told from a view's buffer: V8 gives a shared memory a new
    * SharedArrayBuffer object whenever any shared memory in the process grows.
@@ -84,10 +87,11 @@ export class Workspace {
   private scratchA: Float64Array = new Float64Array(0);
   private scratchB: Float64Array = new Float64Array(0);
 
-  private constructor(simd: boolean) {
-    if (!simd) return;
-    const reused = spare;
-    spare = undefined;
+  private constructor(kernels: Kernels) {
+    this.kernels = kernels;
+    if (kernels.choice !== 'auto' || !wasmAvailable()) return;
+    const reused = kernels.spare;
+    kernels.spare = undefined;
     const memory = reused?.memory ?? newSharedMemory(1);
     const gemm = reused?.gemm ?? instantiateGemm(memory);
     this.dirty = reused?.used ?? 0;
@@ -103,14 +107,15 @@ export class Workspace {
    */
   release(): void {
     if (!this.memory || !this.gemm || this.used < 0) return;
+    const { spare } = this.kernels;
     if (!spare || spare.memory.buffer.byteLength < this.memory.buffer.byteLength)
-      spare = { memory: this.memory, gemm: this.gemm, used: this.used };
+      this.kernels.spare = { memory: this.memory, gemm: this.gemm, used: this.used };
     this.used = -1; // a released workspace allocates nothing more
   }
 
-  /** A workspace with the preferred kernels, or with `kernels` when given. */
-  static create(kernels: MatmulKernel = preferred): Workspace {
-    return new Workspace(kernels === 'auto' && wasmAvailable());
+  /** A workspace sharing `kernels` (by default its own: WebAssembly SIMD where it runs, no helper). */
+  static create(kernels: Kernels = new Kernels()): Workspace {
+    return new Workspace(kernels);
   }
 
   /** Whether products run in WebAssembly SIMD over buffers of this workspace. */
@@ -175,6 +180,7 @@ export class Workspace {
     bAt = this.address(b),
     cAt = this.address(c),
   ): void {
+    const { helper } = this.kernels;
     if (aAt < 0 || bAt < 0 || cAt < 0) matmulABt(a, b, c, m, n, k);
     else if (!helper || m < 8 || m * n * k < PARALLEL_MIN_WORK) this.gemm!.abt(aAt, bAt, cAt, m, n, k);
     else helper.abt(this.memory!, this.gemm!, aAt, bAt, cAt, m, n, k);

@@ -9,7 +9,7 @@ import { Loss, getLoss } from './losses';
 import { LayerParameters } from '../format/spec';
 import { createRng } from './rng';
 import { NetworkSpec } from '../format/spec';
-import { MatmulKernel, Workspace } from '../kernels/workspace';
+import { Kernels, Workspace } from '../kernels/workspace';
 
 /** A feed-forward network of dense layers trained on one loss. */
 export class Network {
@@ -22,10 +22,10 @@ export class Network {
   /**
    * The network a validated spec describes: explicit weights and biases where given, otherwise
    * the layer's initialiser fed by one seeded stream (createRng(spec.seed)), layer by layer, row by row.
-   * `kernels` overrides the preferred ones (TypeScript buffers are reclaimed by the garbage collector at
-   * once; a WebAssembly memory only when a collection happens to run).
+   * Its buffers live in a workspace sharing `kernels` with the caller's other networks (by default, kernels of
+   * its own: WebAssembly SIMD where it runs).
    */
-  static fromSpec(spec: NetworkSpec, kernels?: MatmulKernel): Network {
+  static fromSpec(spec: NetworkSpec, kernels?: Kernels): Network {
     const rng = createRng(spec.seed);
     const workspace = Workspace.create(kernels);
     let fanIn = spec.input;
@@ -126,7 +126,7 @@ export class Network {
 
   /** An independent copy with the same parameters (caches and gradients start empty). */
   clone(): Network {
-    const workspace = Workspace.create(this.workspace.simd ? 'auto' : 'typescript');
+    const workspace = Workspace.create(this.workspace.kernels);
     const layers = this.layers.map((l) => {
       const copy = new DenseLayer(l.name, l.inSize, l.units, l.activation, workspace);
       copy.weights.set(l.weights);

@@ -18,7 +18,7 @@ import { TrainingRun } from '../../core/trainingRun';
 import { DiskFileError, readNetworkFile, writeTrainedFile } from './diskFiles';
 import { panelMark } from '../panelTiming';
 import { PostCadence } from './postCadence';
-import { installProductHelper } from './productHelper';
+import { threadKernels } from './productHelper';
 import {
   FileInput,
   FromWorker,
@@ -41,7 +41,8 @@ const POSTED_POINTS = 300;
 /** Gradient-check progress is reported at most this often. */
 const PROGRESS_MS = 100;
 
-installProductHelper();
+/** This thread's kernels: every network it loads shares them (and the memory the last one gave back). */
+const KERNELS = threadKernels();
 
 let run: TrainingRun | undefined;
 /** The text `run` was loaded from (its trained weights are written into a copy of it). */
@@ -63,6 +64,7 @@ function fileOptions(file: FileInput): LoadOptions {
   return {
     readCsv: (p) => file.csv[p] ?? file.refused?.[p],
     maxSamples: file.maxSamples,
+    kernels: KERNELS,
     ...(file.maxMemoryMB !== undefined ? { maxMemoryMB: file.maxMemoryMB } : {}),
   };
 }

@@ -9,7 +9,7 @@
 import * as os from 'os';
 import { MessageChannel, Worker } from 'worker_threads';
 import { GemmExports, gemmModule } from '../../core/kernels/wasmKernels';
-import { ProductHelper, setProductHelper } from '../../core/kernels/workspace';
+import { Kernels, ProductHelper } from '../../core/kernels/workspace';
 
 /**
  * Slots of the control block both threads share: the state word, the memory's id, then a, b, c, m, n, k, the rows
@@ -90,11 +90,12 @@ export function createProductHelper(): ProductHelper | undefined {
 }
 
 /**
- * Shares this thread's large products with a helper thread from now on, where there are two cores, unless
- * GD_PRODUCT_HELPER=0 (the panel-speed benchmark compares both): the editor's worker and the CLI call it.
+ * The kernels of a thread that analyses and trains many networks (the editor's worker, the CLI): their large
+ * products shared with a helper thread where there are two cores, unless GD_PRODUCT_HELPER=0 (the panel-speed
+ * benchmark compares both), and a released network's memory reused by the next.
  */
-export function installProductHelper(): void {
-  if (process.env.GD_PRODUCT_HELPER !== '0') setProductHelper(createProductHelper());
+export function threadKernels(): Kernels {
+  return new Kernels('auto', process.env.GD_PRODUCT_HELPER !== '0' ? createProductHelper() : undefined);
 }
 
 /** The calling thread's side of the helper: the shared control block, the thread, the memories handed over. */
