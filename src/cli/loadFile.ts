@@ -27,7 +27,7 @@ export function loadFile(
       return csv === undefined ? undefined : io.readCsv(csv, root);
     },
     ...(args.maxMemory !== undefined ? { maxMemoryMB: args.maxMemory } : {}),
-    ...(io.kernels ? { kernels: io.kernels } : {}),
+    kernels: io.kernels,
   };
   const { loaded, problems } = loadNetwork(text, options);
   for (const p of problems)

@@ -5,7 +5,7 @@
 import { Thresholds } from './diagnosis/thresholds';
 import { LoadedNetwork } from './load';
 import { NetworkSpec } from './format/spec';
-import { Kernels, MatmulKernel } from './kernels/workspace';
+import { Kernels } from './kernels/workspace';
 import { Network } from './nn/network';
 
 /** How much each candidate is trained and on how many samples. */
@@ -30,18 +30,13 @@ const WASM_COPY_BYTES = 8 * 2 ** 20;
  * thread and spare memory). The size counts a batch's z, f(z), f'(z) and gradients, and W four times.
  */
 export function kernelsFor(spec: NetworkSpec, samples: number, shared: Kernels = new Kernels()): Kernels {
-  return kernelChoice(spec, samples) === 'typescript' ? new Kernels('typescript') : shared;
-}
-
-/** Which kernels the copies of `spec` on `samples` samples use (see kernelsFor). */
-function kernelChoice(spec: NetworkSpec, samples: number): MatmulKernel {
   let bytes = 0;
   let fanIn = spec.input;
   for (const l of spec.layers) {
     bytes += 8 * (5 * samples * l.units + 4 * l.units * (fanIn + 1));
     fanIn = l.units;
   }
-  return bytes > WASM_COPY_BYTES ? 'typescript' : 'auto';
+  return bytes > WASM_COPY_BYTES ? new Kernels('typescript') : shared;
 }
 
 /** Multiply-adds one copy's training may take by default (about 0.3 s here). */

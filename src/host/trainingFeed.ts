@@ -5,7 +5,8 @@
  * webview on a 2-core machine, behind the training worker.
  */
 import { HostMessage, TrainingView } from '../shared/protocol';
-import { panelBucket, trainingFor } from './viewPayload';
+import { lastStep } from '../shared/chartHistory';
+import { panelBucket, panelRecords, panelSurface, trainingFor } from './viewPayload';
 
 /** What one webview was last sent of a run. */
 interface Sent {
@@ -22,19 +23,17 @@ export class TrainingFeed {
 
   /** The whole view (replays, another run), remembered as sent. */
   whole(view: TrainingView): HostMessage {
-    const training = trainingFor('panel', view);
-    this.remember(view, training);
-    return { type: 'training', training };
+    this.remember(view);
+    return { type: 'training', training: trainingFor('panel', view) };
   }
 
   /** The message that brings the webview to `view`: what is new when it holds the same run, else the whole view. */
   next(view: TrainingView): HostMessage {
     const sent = this.sent;
-    const last = view.history.length ? view.history[view.history.length - 1].step : -1;
-    if (!sent || view.runId === undefined || view.runId !== sent.runId || last < sent.lastStep) return this.whole(view);
-    const { history, surface, ...rest } = trainingFor('panel', view);
-    const records = history.filter((r) => r.step > sent.lastStep);
-    this.sent = { ...sent, lastStep: Math.max(sent.lastStep, last), surface: view.surface };
+    if (!sent || view.runId === undefined || view.runId !== sent.runId || lastStep(view.history) < sent.lastStep)
+      return this.whole(view);
+    this.remember(view);
+    const { history: _history, surface, ...rest } = view;
     return {
       type: 'trainingProgress',
       progress: {
@@ -42,8 +41,8 @@ export class TrainingFeed {
         runId: view.runId,
         since: sent.lastStep,
         bucket: panelBucket(view),
-        records,
-        ...(surface && view.surface !== sent.surface ? { surface } : {}),
+        records: panelRecords(view, sent.lastStep), // only these are rounded for the charts: a post is on a hot path
+        ...(surface && surface !== sent.surface ? { surface: panelSurface(surface) } : {}),
       },
     };
   }
@@ -53,11 +52,11 @@ export class TrainingFeed {
     this.sent = undefined;
   }
 
-  private remember(view: TrainingView, sentView: TrainingView): void {
-    const h = sentView.history;
+  /** Remembers `view` as what the webview holds (the charts always keep the latest record). */
+  private remember(view: TrainingView): void {
     this.sent =
       view.runId === undefined
         ? undefined
-        : { runId: view.runId, lastStep: h.length ? h[h.length - 1].step : -1, surface: view.surface };
+        : { runId: view.runId, lastStep: lastStep(view.history), surface: view.surface };
   }
 }

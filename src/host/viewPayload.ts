@@ -51,6 +51,18 @@ export function panelBucket(training: TrainingView): number {
   return h.length ? chartBucket(Math.max(training.stepsTotal, h[h.length - 1].step) - h[0].step) : 1;
 }
 
+/** The records the panel's charts draw (only those after step `after`), their figures to 4 significant digits. */
+export function panelRecords(training: TrainingView, after = -Infinity): StepRecord[] {
+  return bucketFirsts(training.history, panelBucket(training))
+    .filter((r) => r.step > after)
+    .map(chartRecord);
+}
+
+/** The decision surface as the panel draws it: one colour per value, to 4 significant digits. */
+export function panelSurface(surface: NonNullable<TrainingView['surface']>): NonNullable<TrainingView['surface']> {
+  return { ...surface, values: surface.values.map(drawn) };
+}
+
 /**
  * The training run as `view` draws it: the panel's charts get the first step of each of at most
  * PANEL_HISTORY_POINTS buckets and the latest (src/shared/chartHistory.ts), their per-layer figures and the
@@ -61,9 +73,5 @@ export function trainingFor(view: ViewKind, training: TrainingView): TrainingVie
   const h = training.history;
   if (view === 'summary') return { ...training, history: h.slice(-1) };
   const { surface } = training;
-  return {
-    ...training,
-    history: bucketFirsts(h, panelBucket(training)).map(chartRecord),
-    ...(surface ? { surface: { ...surface, values: surface.values.map(drawn) } } : {}),
-  };
+  return { ...training, history: panelRecords(training), ...(surface ? { surface: panelSurface(surface) } : {}) };
 }

@@ -31,3 +31,8 @@ export function bucketFirsts<T extends { readonly step: WireNumber }>(records: r
   if (latest !== undefined && out[out.length - 1] !== latest) out.push(latest);
   return out;
 }
+
+/** The step of the last of `records` (-1 for none). */
+export function lastStep(records: readonly { readonly step: WireNumber }[]): number {
+  return records.length ? toNumber(records[records.length - 1].step) : -1;
+}

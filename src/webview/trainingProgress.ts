@@ -1,5 +1,5 @@
 /** A panel's training view brought up to date by a progress message (src/host/trainingFeed.ts sends them). */
-import { bucketFirsts } from '../shared/chartHistory';
+import { bucketFirsts, lastStep } from '../shared/chartHistory';
 import { toNumber } from '../shared/numbers';
 import type { TrainingProgressView, TrainingView, Wire } from '../shared/protocol';
 
@@ -13,8 +13,7 @@ export function withProgress(
   progress: Wire<TrainingProgressView>,
 ): Wire<TrainingView> | undefined {
   const h = view?.history ?? [];
-  const last = h.length ? toNumber(h[h.length - 1].step) : -1;
-  if (!view || view.runId !== progress.runId || last !== toNumber(progress.since)) return undefined;
+  if (!view || view.runId !== progress.runId || lastStep(h) !== toNumber(progress.since)) return undefined;
   const { since: _since, bucket, records, surface, ...rest } = progress;
   return {
     ...rest,

@@ -148,6 +148,7 @@ export function trainingCharts(
 ): HTMLElement {
   const h = t.history;
   const xs = h.map((r) => toNumber(r.step));
+  const pointMarks = !t.running;
   return el(
     'div',
     { class: 'training-body' },
@@ -156,9 +157,9 @@ export function trainingCharts(
       ? el(
           'div',
           { class: 'chart-grid' },
-          lossFigure(h, xs, !t.running),
-          ...perLayerFigures(h, xs, layerNames, !t.running),
-          activationFigure(h, xs, layerNames, selectedLayer, !t.running),
+          lossFigure(h, xs, pointMarks),
+          ...perLayerFigures(h, xs, layerNames, pointMarks),
+          activationFigure(h, xs, layerNames, selectedLayer, pointMarks),
           t.surface
             ? el(
                 'figure',
