@@ -204,24 +204,22 @@ function split(entries: Omit<CorpusCase, 'part'>[]): CorpusCase[] {
   throw new Error('no split satisfies the per-kind minimums: add cases');
 }
 
-function main(): void {
-  const candidates = [
-    ...vanishingCases(),
-    ...explodingCases(),
-    ...deadCases(),
-    ...saturationCases(),
-    ...nonFiniteCases(),
-    ...causesAndHealthy(),
-  ];
-  const only = process.argv[2];
+/** A kept candidate: its corpus entry (without a part) and its file text. */
+interface Kept {
+  readonly entry: Omit<CorpusCase, 'part'>;
+  readonly text: string;
+}
+
+/** Every candidate measured and labelled (CSV files written first); prints what was dropped or relabelled. */
+function labelAll(candidates: readonly Candidate[]): Kept[] {
   fs.mkdirSync(path.join(CASES_DIR, 'data'), { recursive: true });
   for (const c of candidates)
     for (const [name, table] of Object.entries(c.csvs ?? {}))
       fs.writeFileSync(path.join(CASES_DIR, 'data', name), csvText(table));
-  const kept: { entry: Omit<CorpusCase, 'part'>; text: string }[] = [];
+  const kept: Kept[] = [];
   const dropped: string[] = [];
   const relabelled: string[] = [];
-  for (const c of candidates.filter((x) => !only || x.id.startsWith(only))) {
+  for (const c of candidates) {
     const json = withTrainedWeights(c);
     if (!json) {
       dropped.push(`${c.id}: pretraining went non-finite`);
@@ -243,12 +241,59 @@ function main(): void {
   const all = counts(kept.map((k) => ({ ...k.entry, part: 'tune' as const })));
   for (const k of EVAL_KINDS) console.log(`${k.padEnd(24)} fires ${all[k][0]} · near-miss ${all[k][1]}`);
   console.log(`healthy ${kept.filter((k) => k.entry.healthy).length}`);
+  return kept;
+}
+
+/** The corpus manifest as committed. */
+const readCorpus = (): Corpus => JSON.parse(fs.readFileSync(path.join(EVAL_DIR, 'corpus.json'), 'utf8')) as Corpus;
+
+/** Writes the manifest. */
+function writeCorpus(cases: CorpusCase[]): void {
+  const corpus: Corpus = { version: 1, seed: SPLIT_SEED, kinds: EVAL_KINDS, cases };
+  fs.writeFileSync(path.join(EVAL_DIR, 'corpus.json'), JSON.stringify(corpus, null, 1) + '\n');
+}
+
+/**
+ * The held-out cases rebuilt on seed + each offset (initial weights, generated data and pretraining drawn anew),
+ * labelled by measurement as every case is, and put in the manifest as part `heldout-seeds` (replacing earlier
+ * variants of the same offsets); the tune and held-out cases are left as they are.
+ */
+function addHeldoutSeeds(candidates: readonly Candidate[], offsets: readonly number[]): void {
+  const corpus = readCorpus();
+  const held = new Set(corpus.cases.filter((c) => c.part === 'heldout').map((c) => c.id));
+  const variants = offsets.flatMap((offset) =>
+    candidates
+      .filter((c) => held.has(c.id))
+      .map((c) => ({ ...c, id: `${c.id}-s${offset}`, json: { ...c.json, seed: (c.json.seed as number) + offset } })),
+  );
+  const kept = labelAll(variants);
+  for (const k of kept) fs.writeFileSync(path.join(EVAL_DIR, k.entry.file), k.text);
+  const rebuilt = new Set(variants.map((v) => v.id));
+  writeCorpus([
+    ...corpus.cases.filter((c) => !rebuilt.has(c.id)),
+    ...kept.map((k) => ({ ...k.entry, part: 'heldout-seeds' }) as CorpusCase),
+  ]);
+  console.log(`heldout-seeds: ${kept.length} cases on seed offsets ${offsets.join(', ')}`);
+}
+
+function main(): void {
+  const candidates = [
+    ...vanishingCases(),
+    ...explodingCases(),
+    ...deadCases(),
+    ...saturationCases(),
+    ...nonFiniteCases(),
+    ...causesAndHealthy(),
+  ];
+  const [first, second] = process.argv.slice(2);
+  if (first === '--heldout-seeds') return addHeldoutSeeds(candidates, second.split(',').map(Number));
+  const only = first;
+  const kept = labelAll(candidates.filter((x) => !only || x.id.startsWith(only)));
   if (only) return;
   for (const f of fs.readdirSync(CASES_DIR)) if (f.endsWith('.net.json')) fs.rmSync(path.join(CASES_DIR, f));
   for (const k of kept) fs.writeFileSync(path.join(EVAL_DIR, k.entry.file), k.text);
   const cases = split(kept.map((k) => k.entry));
-  const corpus: Corpus = { version: 1, seed: SPLIT_SEED, kinds: EVAL_KINDS, cases };
-  fs.writeFileSync(path.join(EVAL_DIR, 'corpus.json'), JSON.stringify(corpus, null, 1) + '\n');
+  writeCorpus(cases);
   const tune = counts(cases, 'tune'),
     held = counts(cases, 'heldout');
   for (const k of EVAL_KINDS)

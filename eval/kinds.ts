@@ -9,13 +9,20 @@ export type EvalKind = (typeof EVAL_KINDS)[number];
 /** How a case is run: `analyze FILE --json` (the file's state) or `train FILE --json` (its full step count). */
 export type CaseMode = 'analyze' | 'train';
 
+/** The corpus's parts, in the order they are reported. */
+export const CASE_PARTS = ['tune', 'heldout', 'heldout-seeds'] as const;
+export type CasePart = (typeof CASE_PARTS)[number];
+
 /** One labelled case of the corpus. */
 export interface CorpusCase {
   readonly id: string;
   /** Path of the network file relative to eval/. */
   readonly file: string;
-  /** Rules are tuned on `tune` only; `heldout` is scored, never tuned on. */
-  readonly part: 'tune' | 'heldout';
+  /**
+   * Rules are tuned on `tune` only; `heldout` is scored, never tuned on; `heldout-seeds` holds the held-out cases
+   * rebuilt on other seeds (labels and targets measured afresh), a second scored draw of the same designs.
+   */
+  readonly part: CasePart;
   /** Kinds that must fire (a warning of that kind with severity warning or error). */
   readonly fires: readonly EvalKind[];
   /** Kinds this case was built to resemble without having: they must not fire. */

@@ -9,16 +9,18 @@ import { runCli } from '../src/cli/main';
 import { CliIo, nodeIo } from '../src/cli/io';
 import { createRng } from '../src/core/nn/rng';
 import { CliWarning, FixTrial, tryFirstFix } from './firstFix';
-import { Corpus, CorpusCase, EVAL_KINDS, EvalKind } from './kinds';
+import { CASE_PARTS, CasePart, Corpus, CorpusCase, EVAL_KINDS, EvalKind } from './kinds';
 import { KindScore, Prediction, Share, scoreKinds, share } from './metrics';
 
 /** The eval folder (source tree), found from the compiled or bundled file. */
 export const EVAL_DIR = path.resolve(__dirname, '..', '..', 'eval');
 const SERIOUS = new Set(['warning', 'error']);
+/** The pooled held-out figures' key: the held-out cases and their rebuilds on other seeds. */
+export const BOTH_DRAWS = 'heldout, both draws';
 
 /** What to run. */
 export interface EvalOptions {
-  readonly part?: 'tune' | 'heldout';
+  readonly part?: CasePart;
   /** A seeded third of the cases, fixes tried on one seed. */
   readonly quick?: boolean;
   readonly progress?: (line: string) => void;
@@ -44,7 +46,8 @@ export interface EvalResults {
   readonly quick: boolean;
   readonly seeds: number;
   readonly seconds: number;
-  readonly parts: Partial<Record<CorpusCase['part'], PartResult>>;
+  /** Per part; `heldout, both draws` pools the held-out cases with their rebuilds on other seeds. */
+  readonly parts: Partial<Record<CasePart | typeof BOTH_DRAWS, PartResult>>;
   readonly cases: readonly CaseResult[];
   readonly fixes: readonly FixTrial[];
 }
@@ -129,10 +132,12 @@ export function evaluate(options: EvalOptions = {}): EvalResults {
     options.progress?.(`[${i + 1}/${cases.length}] ${c.id}: ${fired.join(', ') || '-'}`);
   });
   const parts: EvalResults['parts'] = {};
-  for (const part of ['tune', 'heldout'] as const) {
+  for (const part of CASE_PARTS) {
     const inPart = cases.filter((c) => c.part === part);
     if (inPart.length) parts[part] = partResult(inPart, results, fixes);
   }
+  const held = cases.filter((c) => c.part !== 'tune');
+  if (parts.heldout && parts['heldout-seeds']) parts[BOTH_DRAWS] = partResult(held, results, fixes);
   return {
     quick: Boolean(options.quick),
     seeds,
@@ -169,12 +174,14 @@ export function resultsTable(r: EvalResults): string {
   return lines.join('\n');
 }
 
-/** Command line: --part heldout|tune, --quick. */
+const isPart = (s: string): s is CasePart => (CASE_PARTS as readonly string[]).includes(s);
+
+/** Command line: --part tune|heldout|heldout-seeds, --quick. */
 function main(argv: readonly string[]): number {
   const partAt = argv.indexOf('--part');
   const part = partAt >= 0 ? argv[partAt + 1] : undefined;
-  if (part !== undefined && part !== 'tune' && part !== 'heldout') {
-    process.stderr.write('eval: --part takes tune or heldout\n');
+  if (part !== undefined && !isPart(part)) {
+    process.stderr.write(`eval: --part takes ${CASE_PARTS.join(', ')}\n`);
     return 2;
   }
   const quick = argv.includes('--quick');
