@@ -15,6 +15,7 @@ import { diagnose } from './diagnosis/warnings';
 import { chanceLoss } from './diagnosis/chance';
 import { PassContext, featureScales } from './diagnosis/passContext';
 import { firstStepNorms } from './nn/firstStep';
+import { runLookAhead } from './lookAheadRun';
 import { orderWarnings } from './diagnosis/warningOrder';
 import { withShortNames } from './diagnosis/warningParts';
 
@@ -47,6 +48,7 @@ export function analyze(loaded: LoadedNetwork, thresholds: Partial<Thresholds> =
     chance: chanceLoss(spec.loss, dataset),
     nonFinite,
     featureScales: featureScales(dataset.inputs, n, dataset.inputSize),
+    lookAhead: once(() => runLookAhead(spec, network, dataset)),
   };
   const warnings = withShortNames(spec, orderWarnings([...found, ...diagnose(spec, layers, context, t)]));
   const { chance } = context;
@@ -59,6 +61,12 @@ export function analyze(loaded: LoadedNetwork, thresholds: Partial<Thresholds> =
     layers,
     warnings,
   };
+}
+
+/** `f`, run on the first call only. */
+function once<T>(f: () => T): () => T {
+  let value: { v: T } | undefined;
+  return () => (value ??= { v: f() }).v;
 }
 
 /** What the report reads of a layer's activations a, pre-activations z and derivatives |f'(z)| over `n` samples. */

@@ -4,6 +4,7 @@
  */
 import { formatNumber as fmt } from '../../shared/numbers';
 import { NetworkSpec } from '../format/spec';
+import { peak, settles, tenthHelps, unstable } from './lookAhead';
 import { PassContext, fits } from './passContext';
 import { LayerReport, Warning } from './report';
 import { Thresholds } from './thresholds';
@@ -49,8 +50,10 @@ export function dataScale(spec: NetworkSpec, layers: readonly LayerReport[], c: 
 }
 
 /**
- * The optimizer's real first step (Adam's included: it moves every weight by about lr) larger than
- * `explodingUpdateRatio` × the weights, in a network that does not fit yet: the learning rate is too high.
+ * The learning rate is too high, in a network that does not fit yet, when the optimizer's real first step (Adam's
+ * included: it moves every weight by about lr) is larger than the weights and a look-ahead of real steps does not
+ * clear it (the loss rises, or a tenth of the rate does clearly better); or when the first step is only above the
+ * healthy band (`lookAheadUpdateRatio`) and the look-ahead shows both.
  */
 export function learningRateTooHigh(
   spec: NetworkSpec,
@@ -59,26 +62,39 @@ export function learningRateTooHigh(
   t: Thresholds,
 ): Warning[] {
   if (fits(c)) return [];
-  const affected = layers.filter((l) => l.gradients.updateRatio > t.explodingUpdateRatio).map((l) => l.index);
-  if (!affected.length) return [];
-  const big = affected.reduce((m, l) => Math.max(m, layers[l].gradients.updateRatio), 0);
+  const big = layers.reduce((m, l) => Math.max(m, l.gradients.updateRatio), 0);
+  if (!(big > t.lookAheadUpdateRatio)) return [];
+  const ahead = c.lookAhead();
+  const rises = unstable(ahead);
+  const helps = tenthHelps(ahead);
+  const large = big > t.explodingUpdateRatio;
+  if (large ? settles(() => ahead, c.chance, spec.training) : !(rises && helps)) return [];
+  const limit = large ? t.explodingUpdateRatio : t.lookAheadUpdateRatio;
+  const affected = layers.filter((l) => l.gradients.updateRatio > limit).map((l) => l.index);
   const { optimizer, learningRate } = spec.training;
+  // a tenth of the rate, and a step back to about a tenth of the weights when the first step is larger
   const lowerBy = Math.min(0.1, Number((0.1 / big).toPrecision(1)));
+  const factors = lowerBy < 0.1 ? [lowerBy, 0.1] : [0.1, 0.01];
+  const end = ahead.steps;
   return [
     {
       ...warningHead(spec, 'learning_rate_too_high', 'warning', affected[affected.length - 1]),
       layers: affected,
       message:
-        `The learning rate ${learningRate} is too high: the first ${optimizer} step would change the weights of ` +
-        `${layerSpan(spec, affected)} by up to ${fmt(big)}× their size.`,
+        `The learning rate ${learningRate} is too high: ` +
+        (rises
+          ? `in ${end} ${optimizer} steps the loss rises from ${fmt(ahead.atRate[0])} to ${fmt(peak(ahead.atRate))}`
+          : `the first ${optimizer} step would change the weights of ${layerSpan(spec, affected)} by up to ${fmt(big)}× their size`) +
+        '.',
       cause:
         `‖ΔW‖/‖W‖ of the first step: ${affected.map((l) => `'${layers[l].name}' ${fmt(layers[l].gradients.updateRatio)}`).join(', ')} ` +
-        `(healthy ≈ 1e-3, at most ${t.explodingUpdateRatio})` +
-        (optimizer === 'adam'
-          ? '; Adam moves every weight by about lr at its first step, whatever the gradient.'
-          : '.'),
+        `(healthy ≈ 1e-3, at most ${limit})` +
+        (optimizer === 'adam' ? '; Adam moves every weight by about lr at its first step, whatever the gradient' : '') +
+        `. ${end} real steps on ${ahead.samples} samples: the loss goes ${fmt(ahead.atRate[0])} → ${fmt(ahead.atRate[end])}` +
+        (peak(ahead.atRate) > ahead.atRate[end] ? ` (up to ${fmt(peak(ahead.atRate))})` : '') +
+        ` at lr ${learningRate}, and ${fmt(ahead.atTenth[0])} → ${fmt(ahead.atTenth[end])} at lr ${fmt(learningRate / 10)}.`,
       fix: `Lower the learning rate (now ${learningRate}), or clip the gradient norm.`,
-      fixes: [learningRateFix(spec, lowerBy), learningRateFix(spec, 0.1), clipFix()],
+      fixes: [...factors.map((f) => learningRateFix(spec, f)), clipFix()],
     },
   ];
 }

@@ -1,4 +1,5 @@
 /** What every one-pass rule may read besides the per-layer figures: the loss and its chance level, the data's scale. */
+import { LookAhead } from './lookAhead';
 import { featureMoments } from '../nn/normalize';
 
 /** Where NaN/±∞ appeared: per layer, in the forward pass (z, f(z) or W) and in the gradients (backward). */
@@ -18,6 +19,8 @@ export interface PassContext {
   readonly featureScales: readonly number[];
   /** Whether a static check already found a cause that explains large steps (a badly scaled initialisation). */
   readonly otherCause: boolean;
+  /** A few real training steps from here at the file's rate and a tenth of it, run on the first call (see lookAhead.ts). */
+  readonly lookAhead: () => LookAhead;
 }
 
 /** A loss at most this fraction of the chance level means the network fits its data. */

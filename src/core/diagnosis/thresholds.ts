@@ -23,6 +23,12 @@ export interface Thresholds {
    */
   readonly explodingUpdateRatio: number;
   /**
+   * A first step above this fraction of the weights (the healthy band's upper bound in DeepDiagnosis and
+   * TheDeepChecker: 1e-1), in a network that does not fit yet, is checked by a look-ahead of a few real steps:
+   * the learning rate is too high when they make the loss rise and a tenth of the rate does clearly better.
+   */
+  readonly lookAheadUpdateRatio: number;
+  /**
    * Over time: an update ratio whose windowed median stays above this is exploding (DeepDiagnosis
    * and TheDeepChecker: upper bound 1e-1).
    */
@@ -82,6 +88,7 @@ export const DEFAULT_THRESHOLDS: Thresholds = {
   learningUpdateRatio: 1e-4,
   explodingRatio: 70,
   explodingUpdateRatio: 1,
+  lookAheadUpdateRatio: 1e-1,
   sustainedExplodingUpdateRatio: 1e-1,
   explodingMeanGradient: 1e6,
   deadFraction: 0.5,

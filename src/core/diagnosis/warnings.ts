@@ -24,6 +24,7 @@ import { Thresholds } from './thresholds';
 import { NonFiniteMap, PassContext, fits } from './passContext';
 import { dataScale, learningRateTooHigh } from './causes';
 import { nonFiniteRepairs, outlierWeightLayers } from './staticChecks';
+import { settles } from './lookAhead';
 
 /** Every one-pass warning: causes (data scale, learning rate) and symptoms, in reading order after orderWarnings. */
 export function diagnose(spec: NetworkSpec, layers: readonly LayerReport[], c: PassContext, t: Thresholds): Warning[] {
@@ -86,12 +87,12 @@ function exploding(spec: NetworkSpec, layers: readonly LayerReport[], c: PassCon
   const ratio = layers.length > 1 ? growth(layers[0]) : 1;
   // Adam's steps are bounded by lr whatever the gradient: only gradients that grow on their way back explode there
   const stepsTooBig = spec.training.optimizer !== 'adam' && !fits(c);
+  const bigStep = (l: LayerReport): boolean => l.gradients.updateRatio > t.explodingUpdateRatio;
+  // a first step as large as the weights after which real steps bring the loss down, and a tenth of the rate does
+  // no better, is a brisk start, not an explosion
+  const calm = stepsTooBig && layers.some(bigStep) && settles(c.lookAhead, c.chance, spec.training);
   const byUpdate = layers
-    .filter(
-      (l) =>
-        stepsTooBig &&
-        (l.gradients.updateRatio > t.explodingUpdateRatio || l.gradients.meanAbs > t.explodingMeanGradient),
-    )
+    .filter((l) => stepsTooBig && ((bigStep(l) && !calm) || l.gradients.meanAbs > t.explodingMeanGradient))
     .map((l) => l.index);
   // a zero-initialised layer makes the ratio meaningless (its symmetry is bad_init's to report)
   const byRatio =
