@@ -3,7 +3,10 @@ import { Network } from '../../src/core/nn/network';
 import { diagnoseHistory } from '../../src/core/diagnosis/overTime';
 import { DEFAULT_THRESHOLDS } from '../../src/core/diagnosis/thresholds';
 import { StepRecord } from '../../src/core/diagnosis/report';
-import { train } from '../../src/core/trainingRun';
+import { TrainingRun, train } from '../../src/core/trainingRun';
+import { loadNetwork } from '../../src/core/load';
+import { analyze } from '../../src/core/analysis';
+import { runWarnings } from '../../src/core/diagnosis/warningOrder';
 import { Dataset, InitSpec, NetworkSpec, TrainingSpec } from '../../src/core/format/spec';
 import { ActivationName } from '../../src/core/format/activationFacts';
 import { createRng } from '../../src/core/nn/rng';
@@ -112,6 +115,87 @@ suite('diagnosis over time', () => {
     assert.ok(v, JSON.stringify(warnings.map((w) => w.kind)));
     assert.ok(v.layerIndex >= 0 && v.layerIndex < 8);
     assert.deepStrictEqual(v.fixes[0].actions[0].kind, 'set_activation');
+  });
+
+  test('early tanh layers that stop moving because their units sit at the flat ends: saturated, not vanishing', () => {
+    const spec = mlp('tanh', 2, 4, { type: 'xavier' }, {});
+    /** Three layers: h1 and h2 stalled (update ratio 1e-9), the output learning; h1/h2 units saturated or not. */
+    const history = (saturated: number): StepRecord[] =>
+      Array.from({ length: 40 }, (_, step) => ({
+        step,
+        loss: 1 - step / 100,
+        gradNorms: [1e-9, 1e-9, 0.1],
+        updateRatios: [1e-9, 1e-9, 1e-2],
+        deadFractions: [0, 0, 0],
+        saturatedFractions: [step >= 5 ? saturated : 0, step >= 5 ? saturated : 0, 0],
+        activationPercentiles: [0, 1, 2].map(() => [0, 0, 0, 0, 0]),
+      }));
+    const pinned = diagnoseHistory(spec, history(1));
+    const s = pinned.find((w) => w.kind === 'saturated_activation');
+    assert.ok(s, pinned.map((w) => w.kind).join(', '));
+    assert.deepStrictEqual(s.layers, [0, 1]);
+    assert.strictEqual(s.firstStep, 5);
+    assert.match(s.cause, /h1 87\.5%, h2 87\.5%/);
+    assert.ok(!pinned.some((w) => w.kind === 'vanishing_gradient'), 'the same layers named twice');
+    assert.deepStrictEqual(
+      s.fixes.map((f) => f.actions[0].kind),
+      ['set_learning_rate', 'set_init', 'set_activation'],
+    );
+    const quiet = diagnoseHistory(spec, history(0));
+    assert.ok(quiet.some((w) => w.kind === 'vanishing_gradient'));
+    assert.ok(!quiet.some((w) => w.kind === 'saturated_activation'));
+  });
+
+  test('a tanh net whose weights a rate of 3 pushes out to the flat ends: over time saturated, not vanishing', () => {
+    const text = JSON.stringify({
+      name: 'tanh pushed out',
+      seed: 9028,
+      input: 2,
+      layers: [
+        { name: 'h1', units: 4, activation: 'tanh', init: { type: 'uniform', limit: 6 } },
+        { name: 'h2', units: 4, activation: 'tanh', init: { type: 'uniform', limit: 6 } },
+        { name: 'out', units: 1, activation: 'linear' },
+      ],
+      loss: 'mse',
+      data: { generate: 'gauss', samples: 240, noise: 0.1 },
+      training: { optimizer: 'sgd', learningRate: 3, steps: 200, batchSize: 32, shuffle: true },
+    });
+    const { loaded } = loadNetwork(text);
+    const run = new TrainingRun(loaded!);
+    run.advance(200);
+    const kinds = run.warnings().map((w) => w.kind);
+    assert.ok(kinds.includes('saturated_activation'), kinds.join(', '));
+    assert.ok(!kinds.includes('vanishing_gradient'), kinds.join(', '));
+  });
+
+  test('a deep mixed network that fits its data under Adam: its early layer slowing down is information, not a warning', () => {
+    const activations = ['relu', 'tanh', 'relu', 'elu', 'tanh', 'sigmoid'];
+    const text = JSON.stringify({
+      name: 'deep mix',
+      seed: 9163,
+      input: 2,
+      layers: [
+        ...activations.map((activation, i) => ({ name: `h${i + 1}`, units: 64, activation, init: 'lecun' })),
+        { name: 'out', units: 1, activation: 'sigmoid' },
+      ],
+      loss: 'binary_cross_entropy',
+      data: { generate: 'gauss', samples: 240, noise: 0.1 },
+      training: { optimizer: 'adam', learningRate: 0.001, steps: 500 },
+    });
+    const { loaded } = loadNetwork(text);
+    const atStart = analyze(loaded!);
+    const run = new TrainingRun(loaded!);
+    run.advance(500);
+    const end = analyze(run.loaded);
+    assert.ok(end.loss < 0.1 * end.chanceLoss, `loss ${end.loss} against chance ${end.chanceLoss}`);
+    const vanishing = run.warnings().find((w) => w.kind === 'vanishing_gradient');
+    assert.ok(vanishing, 'the over-time rule sees h1 slow down');
+    const reported = runWarnings(run.warnings(), atStart, end);
+    assert.deepStrictEqual(
+      reported.filter((w) => w.severity !== 'info').map((w) => w.kind),
+      [],
+    );
+    assert.strictEqual(reported.find((w) => w.kind === 'vanishing_gradient')?.severity, 'info');
   });
 
   test('a loss that falls and then climbs back above twice its best: loss_diverging at the step it crossed', () => {

@@ -145,11 +145,22 @@ function allFinite(w: MovingWindow): boolean {
   return true;
 }
 
-/** Early layers whose median update ratio stays far below the band while a later layer learns. */
+/** A stalled sigmoid/tanh layer whose units were saturated on this share of the steps, on average, is saturated. */
+const SATURATED_UNITS = 0.5;
+
+/**
+ * Early layers whose median update ratio stays far below the band while a later layer learns: a gradient that
+ * vanishes on its way back; or, for sigmoid/tanh layers whose units sat at the flat ends of the curve on average
+ * (at least SATURATED_UNITS of them), saturation, which stops their gradient at f'(z) ≈ 0 whatever the depth.
+ */
 export class StalledLayersRule implements OnlineRule {
   private readonly medians: LogMedian[];
   /** Per layer, the first step whose update ratio was below the stalled limit. */
   private readonly firstStalled: (number | undefined)[];
+  /** Per layer, the sum over the finite steps of the share of its units saturated. */
+  private readonly saturatedSums: number[];
+  /** Per layer, the first step at which at least SATURATED_UNITS of its units were saturated. */
+  private readonly firstSaturated: (number | undefined)[];
   /** Once values are NaN the ratios say nothing about vanishing. */
   private ended = false;
   /** Finite steps seen. */
@@ -161,6 +172,8 @@ export class StalledLayersRule implements OnlineRule {
   ) {
     this.medians = spec.layers.map(() => new LogMedian());
     this.firstStalled = spec.layers.map(() => undefined);
+    this.saturatedSums = spec.layers.map(() => 0);
+    this.firstSaturated = spec.layers.map(() => undefined);
   }
 
   observe(r: StepRecord): void {
@@ -170,6 +183,9 @@ export class StalledLayersRule implements OnlineRule {
       m.push(r.updateRatios[l]);
       if (this.firstStalled[l] === undefined && r.updateRatios[l] < this.t.stalledUpdateRatio)
         this.firstStalled[l] = r.step;
+      this.saturatedSums[l] += r.saturatedFractions[l];
+      if (this.firstSaturated[l] === undefined && r.saturatedFractions[l] >= SATURATED_UNITS)
+        this.firstSaturated[l] = r.step;
     });
   }
 
@@ -181,27 +197,48 @@ export class StalledLayersRule implements OnlineRule {
     const stalled = medians
       .map((_, l) => l)
       .filter((l) => medians[l] < t.stalledUpdateRatio && medians.slice(l + 1).some((m) => m >= t.learningUpdateRatio));
-    if (stalled.length === 0) return [];
-    const start = stalled[stalled.length - 1]; // closest to the output: where the vanishing starts, walking backward
-    const learner = medians.findIndex((m, l) => l > start && m >= t.learningUpdateRatio);
-    const saturating = stalled.filter((l) => activationFacts(spec.layers[l].activation.type).family === 'saturating');
+    const saturatedShare = (l: number): number => this.saturatedSums[l] / this.observed;
+    const saturated = stalled.filter((l) => saturatedShare(l) >= SATURATED_UNITS);
+    const vanishing = stalled.filter((l) => !saturated.includes(l));
+    const learnerAfter = (l: number): number => medians.findIndex((m, k) => k > l && m >= t.learningUpdateRatio);
+    const ratios = (ls: readonly number[]): string =>
+      `${ls.map((l) => `${spec.layers[l].name} ${fmt(medians[l])}`).join(', ')} vs ` +
+      `${spec.layers[learnerAfter(ls[ls.length - 1])].name} ${fmt(medians[learnerAfter(ls[ls.length - 1])])}`;
+    const out: Warning[] = [];
+    if (saturated.length) {
+      const last = saturated[saturated.length - 1];
+      const shares = saturated.map((l) => `${spec.layers[l].name} ${fmt(saturatedShare(l) * 100)}%`).join(', ');
+      out.push({
+        ...warningHead(spec, 'saturated_activation', 'warning', last),
+        layers: saturated,
+        firstStep: Math.min(...saturated.map((l) => this.firstSaturated[l] ?? 0)),
+        message:
+          `The units of ${layerSpan(spec, saturated)} saturate while training: they sit at the flat ends of the ` +
+          `curve, so ${saturated.length > 1 ? 'these layers barely move' : 'the layer barely moves'} while later layers learn.`,
+        cause:
+          `Share of units saturated (f'(z) under ${t.saturationDerivative * 100}% of its peak on most samples), averaged ` +
+          `over the steps: ${shares}. Median update ratio ${ratios(saturated)} (healthy ≈ 1e-3): f'(z) ≈ 0 stops the ` +
+          'gradient. Steps too large for the weights, or weights too large, push z far from 0.',
+        fix: 'Lower the learning rate, scale the weights down (Xavier initialisation), or use ReLU with He initialisation.',
+        fixes: [learningRateFix(spec, 0.1), initFix(spec, saturated), reluHeFix(spec, saturated)],
+      });
+    }
+    if (!vanishing.length) return out;
+    const start = vanishing[vanishing.length - 1]; // closest to the output: where the vanishing starts, walking backward
+    const saturating = vanishing.filter((l) => activationFacts(spec.layers[l].activation.type).family === 'saturating');
     const fixes: Fix[] = [
-      saturating.length ? reluHeFix(spec, saturating) : initFix(spec, stalled),
+      saturating.length ? reluHeFix(spec, saturating) : initFix(spec, vanishing),
       ...usualLearningRateFixes(spec), // a rate far below the usual
     ];
-    const stalledMedians = stalled.map((l) => `${spec.layers[l].name} ${fmt(medians[l])}`).join(', ');
-    return [
-      {
-        ...warningHead(spec, 'vanishing_gradient', 'warning', start),
-        firstStep: this.firstStalled[start] ?? 0,
-        message: `${stalled.length > 1 ? 'Layers' : 'Layer'} ${layerSpan(spec, stalled)} barely move during training while later layers learn.`,
-        cause:
-          `Median update ratio ${stalledMedians} vs ${spec.layers[learner].name} ${fmt(medians[learner])} ` +
-          '(healthy ≈ 1e-3): the gradient shrinks on its way back.',
-        fix: 'Use ReLU-family activations with He initialisation in the early layers, or a better-scaled initialiser.',
-        fixes,
-      },
-    ];
+    out.push({
+      ...warningHead(spec, 'vanishing_gradient', 'warning', start),
+      firstStep: this.firstStalled[start] ?? 0,
+      message: `${vanishing.length > 1 ? 'Layers' : 'Layer'} ${layerSpan(spec, vanishing)} barely move during training while later layers learn.`,
+      cause: `Median update ratio ${ratios(vanishing)} (healthy ≈ 1e-3): the gradient shrinks on its way back.`,
+      fix: 'Use ReLU-family activations with He initialisation in the early layers, or a better-scaled initialiser.',
+      fixes,
+    });
+    return out;
   }
 }
 

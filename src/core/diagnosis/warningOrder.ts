@@ -86,15 +86,21 @@ const SYMPTOMS: readonly WarningKind[] = [
   'dead_relu',
 ];
 
+/** Over-time kinds that say a layer stopped moving: information only when the run ends fitting its data. */
+const SETTLED_WHEN_FITTING: readonly WarningKind[] = ['vanishing_gradient', 'saturated_activation'];
+
 /**
  * The warnings of a training run: the over-time ones (they carry the step it began), then those of the
  * analysis at the start and at the end of the run for kinds not already reported, in reading order. A
  * symptom seen at the start of a run that ends fitting its data (loss ≤ 10% of chance) did not stop it
- * learning: it stays, as information.
+ * learning: it stays, as information; so do layers that stop moving (vanishing, saturated) while such a run trains.
  */
 export function runWarnings(overTime: readonly Warning[], atStart: AnalysisReport, atEnd: AnalysisReport): Warning[] {
-  const merged: Warning[] = [...overTime];
   const endFits = Number.isFinite(atEnd.loss) && atEnd.loss <= FITS_FRACTION * atEnd.chanceLoss;
+  // layers that stop moving in a run that ends fitting its data are done, not stuck
+  const merged: Warning[] = overTime.map((w) =>
+    endFits && SETTLED_WHEN_FITTING.includes(w.kind) ? { ...w, severity: 'info' } : w,
+  );
   const start = atStart.warnings.map((w): Warning =>
     endFits && SYMPTOMS.includes(w.kind) ? { ...w, severity: 'info' } : w,
   );
