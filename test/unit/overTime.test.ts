@@ -146,6 +146,31 @@ suite('diagnosis over time', () => {
     assert.ok(!quiet.some((w) => w.kind === 'saturated_activation'));
   });
 
+  test('layers stalled below a saturated one get no gradient through it: named in its warning, not as vanishing', () => {
+    const spec = mlp('tanh', 2, 4, { type: 'xavier' }, {});
+    const history: StepRecord[] = Array.from({ length: 40 }, (_, step) => ({
+      step,
+      loss: 1 - step / 100,
+      gradNorms: [1e-9, 1e-9, 0.1],
+      updateRatios: [1e-9, 1e-9, 1e-2],
+      deadFractions: [0, 0, 0],
+      saturatedFractions: [0, 1, 0],
+      activationPercentiles: [0, 1, 2].map(() => [0, 0, 0, 0, 0]),
+    }));
+    const warnings = diagnoseHistory(spec, history);
+    assert.deepStrictEqual(
+      warnings.map((w) => w.kind),
+      ['saturated_activation'],
+    );
+    assert.deepStrictEqual(warnings[0].layers, [1]);
+    assert.match(warnings[0].cause, /'h1' below gets none through it/);
+    const deadAbove = diagnoseHistory(
+      spec,
+      history.map((r) => ({ ...r, saturatedFractions: [0, 0, 0], deadFractions: [0, 0.9, 0] })),
+    );
+    assert.ok(!deadAbove.some((w) => w.kind === 'vanishing_gradient'), "a dead layer is dead_relu's to report");
+  });
+
   test('a tanh net whose weights a rate of 3 pushes out to the flat ends: over time saturated, not vanishing', () => {
     const text = JSON.stringify({
       name: 'tanh pushed out',

@@ -145,13 +145,16 @@ function allFinite(w: MovingWindow): boolean {
   return true;
 }
 
-/** A stalled sigmoid/tanh layer whose units were saturated on this share of the steps, on average, is saturated. */
-const SATURATED_UNITS = 0.5;
+/**
+ * A stalled sigmoid/tanh layer with this share of its units saturated, on average over the steps, is saturated; a
+ * stalled layer with this share dead is dead_relu's to report.
+ */
+const MOST_UNITS = 0.5;
 
 /**
  * Early layers whose median update ratio stays far below the band while a later layer learns: a gradient that
  * vanishes on its way back; or, for sigmoid/tanh layers whose units sat at the flat ends of the curve on average
- * (at least SATURATED_UNITS of them), saturation, which stops their gradient at f'(z) ≈ 0 whatever the depth.
+ * (at least MOST_UNITS of them), saturation, which stops their gradient at f'(z) ≈ 0 whatever the depth.
  */
 export class StalledLayersRule implements OnlineRule {
   private readonly medians: LogMedian[];
@@ -159,7 +162,9 @@ export class StalledLayersRule implements OnlineRule {
   private readonly firstStalled: (number | undefined)[];
   /** Per layer, the sum over the finite steps of the share of its units saturated. */
   private readonly saturatedSums: number[];
-  /** Per layer, the first step at which at least SATURATED_UNITS of its units were saturated. */
+  /** Per layer, the sum over the finite steps of the share of its units dead. */
+  private readonly deadSums: number[];
+  /** Per layer, the first step at which at least MOST_UNITS of its units were saturated. */
   private readonly firstSaturated: (number | undefined)[];
   /** Once values are NaN the ratios say nothing about vanishing. */
   private ended = false;
@@ -173,6 +178,7 @@ export class StalledLayersRule implements OnlineRule {
     this.medians = spec.layers.map(() => new LogMedian());
     this.firstStalled = spec.layers.map(() => undefined);
     this.saturatedSums = spec.layers.map(() => 0);
+    this.deadSums = spec.layers.map(() => 0);
     this.firstSaturated = spec.layers.map(() => undefined);
   }
 
@@ -184,7 +190,8 @@ export class StalledLayersRule implements OnlineRule {
       if (this.firstStalled[l] === undefined && r.updateRatios[l] < this.t.stalledUpdateRatio)
         this.firstStalled[l] = r.step;
       this.saturatedSums[l] += r.saturatedFractions[l];
-      if (this.firstSaturated[l] === undefined && r.saturatedFractions[l] >= SATURATED_UNITS)
+      this.deadSums[l] += r.deadFractions[l];
+      if (this.firstSaturated[l] === undefined && r.saturatedFractions[l] >= MOST_UNITS)
         this.firstSaturated[l] = r.step;
     });
   }
@@ -197,48 +204,77 @@ export class StalledLayersRule implements OnlineRule {
     const stalled = medians
       .map((_, l) => l)
       .filter((l) => medians[l] < t.stalledUpdateRatio && medians.slice(l + 1).some((m) => m >= t.learningUpdateRatio));
-    const saturatedShare = (l: number): number => this.saturatedSums[l] / this.observed;
-    const saturated = stalled.filter((l) => saturatedShare(l) >= SATURATED_UNITS);
-    const vanishing = stalled.filter((l) => !saturated.includes(l));
-    const learnerAfter = (l: number): number => medians.findIndex((m, k) => k > l && m >= t.learningUpdateRatio);
-    const ratios = (ls: readonly number[]): string =>
-      `${ls.map((l) => `${spec.layers[l].name} ${fmt(medians[l])}`).join(', ')} vs ` +
-      `${spec.layers[learnerAfter(ls[ls.length - 1])].name} ${fmt(medians[learnerAfter(ls[ls.length - 1])])}`;
-    const out: Warning[] = [];
-    if (saturated.length) {
-      const last = saturated[saturated.length - 1];
-      const shares = saturated.map((l) => `${spec.layers[l].name} ${fmt(saturatedShare(l) * 100)}%`).join(', ');
-      out.push({
-        ...warningHead(spec, 'saturated_activation', 'warning', last),
-        layers: saturated,
-        firstStep: Math.min(...saturated.map((l) => this.firstSaturated[l] ?? 0)),
-        message:
-          `The units of ${layerSpan(spec, saturated)} saturate while training: they sit at the flat ends of the ` +
-          `curve, so ${saturated.length > 1 ? 'these layers barely move' : 'the layer barely moves'} while later layers learn.`,
-        cause:
-          `Share of units saturated (f'(z) under ${t.saturationDerivative * 100}% of its peak on most samples), averaged ` +
-          `over the steps: ${shares}. Median update ratio ${ratios(saturated)} (healthy ≈ 1e-3): f'(z) ≈ 0 stops the ` +
-          'gradient. Steps too large for the weights, or weights too large, push z far from 0.',
-        fix: 'Lower the learning rate, scale the weights down (Xavier initialisation), or use ReLU with He initialisation.',
-        fixes: [learningRateFix(spec, 0.1), initFix(spec, saturated), reluHeFix(spec, saturated)],
-      });
-    }
-    if (!vanishing.length) return out;
+    const saturated = stalled.filter((l) => this.saturatedShare(l) >= MOST_UNITS);
+    // a layer below a saturated or mostly dead one gets no gradient through it: that layer's fault, not depth's
+    const dead = (k: number): boolean => this.deadSums[k] / this.observed >= MOST_UNITS;
+    const blocked = stalled.filter(
+      (l) => !saturated.includes(l) && stalled.some((k) => k > l && (saturated.includes(k) || dead(k))),
+    );
+    const vanishing = stalled.filter((l) => !saturated.includes(l) && !blocked.includes(l) && !dead(l));
+    const belowSaturated = blocked.filter((l) => saturated.some((k) => k > l));
+    return [
+      ...(saturated.length ? [this.saturatedWarning(saturated, belowSaturated, medians)] : []),
+      ...(vanishing.length ? [this.vanishingWarning(vanishing, medians)] : []),
+    ];
+  }
+
+  /** Share of layer l's units saturated, averaged over the finite steps. */
+  private saturatedShare(l: number): number {
+    return this.saturatedSums[l] / this.observed;
+  }
+
+  /** "h1 1e-9, h2 1e-9 vs out 0.01": the median update ratios of `layers` and of the first layer after them that learns. */
+  private ratios(layers: readonly number[], medians: readonly number[]): string {
+    const { spec, t } = this;
+    const last = layers[layers.length - 1];
+    const learner = medians.findIndex((m, k) => k > last && m >= t.learningUpdateRatio);
+    return (
+      `${layers.map((l) => `${spec.layers[l].name} ${fmt(medians[l])}`).join(', ')} vs ` +
+      `${spec.layers[learner].name} ${fmt(medians[learner])}`
+    );
+  }
+
+  /** Saturated sigmoid/tanh layers that stopped moving, and the layers below that get no gradient through them. */
+  private saturatedWarning(saturated: number[], below: readonly number[], medians: readonly number[]): Warning {
+    const { spec, t } = this;
+    const shares = saturated.map((l) => `${spec.layers[l].name} ${fmt(this.saturatedShare(l) * 100)}%`).join(', ');
+    return {
+      ...warningHead(spec, 'saturated_activation', 'warning', saturated[saturated.length - 1]),
+      layers: saturated,
+      firstStep: Math.min(...saturated.map((l) => this.firstSaturated[l] ?? 0)),
+      message:
+        `The units of ${layerSpan(spec, saturated)} saturate while training: they sit at the flat ends of the ` +
+        `curve, so ${saturated.length > 1 ? 'these layers barely move' : 'the layer barely moves'} while later layers learn.`,
+      cause:
+        `Share of units saturated (f'(z) under ${t.saturationDerivative * 100}% of its peak on most samples), averaged ` +
+        `over the steps: ${shares}. Median update ratio ${this.ratios(saturated, medians)} (healthy ≈ 1e-3): ` +
+        "f'(z) ≈ 0 stops the gradient" +
+        (below.length
+          ? `, and ${layerSpan(spec, below)} below get${below.length > 1 ? '' : 's'} none through it`
+          : '') +
+        '. Steps too large for the weights, or weights too large, push z far from 0.',
+      fix: 'Lower the learning rate, scale the weights down (Xavier initialisation), or use ReLU with He initialisation.',
+      fixes: [learningRateFix(spec, 0.1), initFix(spec, saturated), reluHeFix(spec, saturated)],
+    };
+  }
+
+  /** Early layers that stopped moving while later ones learn, neither saturated nor behind a blocking layer. */
+  private vanishingWarning(vanishing: readonly number[], medians: readonly number[]): Warning {
+    const { spec } = this;
     const start = vanishing[vanishing.length - 1]; // closest to the output: where the vanishing starts, walking backward
     const saturating = vanishing.filter((l) => activationFacts(spec.layers[l].activation.type).family === 'saturating');
     const fixes: Fix[] = [
       saturating.length ? reluHeFix(spec, saturating) : initFix(spec, vanishing),
       ...usualLearningRateFixes(spec), // a rate far below the usual
     ];
-    out.push({
+    return {
       ...warningHead(spec, 'vanishing_gradient', 'warning', start),
       firstStep: this.firstStalled[start] ?? 0,
       message: `${vanishing.length > 1 ? 'Layers' : 'Layer'} ${layerSpan(spec, vanishing)} barely move during training while later layers learn.`,
-      cause: `Median update ratio ${ratios(vanishing)} (healthy ≈ 1e-3): the gradient shrinks on its way back.`,
+      cause: `Median update ratio ${this.ratios(vanishing, medians)} (healthy ≈ 1e-3): the gradient shrinks on its way back.`,
       fix: 'Use ReLU-family activations with He initialisation in the early layers, or a better-scaled initialiser.',
       fixes,
-    });
-    return out;
+    };
   }
 }
 

@@ -129,6 +129,9 @@ function exploding(spec: NetworkSpec, layers: readonly LayerReport[], c: PassCon
   ];
 }
 
+/** A stalled layer's ‖∇W‖ must be below this share of the output layer's to count as vanishing. */
+const STALLED_SHRINK = 0.1;
+
 /**
  * Vanishing, in a network of three or more layers that does not fit yet: ‖∇W‖ at an early layer below
  * `vanishingRatio` of the output layer's while the first layer's update ratio is below
@@ -143,12 +146,15 @@ function vanishing(spec: NetworkSpec, layers: readonly LayerReport[], c: PassCon
   const first = layers[0].gradients.weightNorm;
   const shrinks = layers[0].gradients.updateRatio < t.learningUpdateRatio;
   const learning = out.gradients.updateRatio >= t.learningUpdateRatio;
+  // a layer that stalls with a gradient of at least a tenth of the output's is held back by the rate or by its
+  // weights' scale: its gradient did not vanish on the way back
+  const shrunk = (l: LayerReport): boolean => l.gradients.weightNorm < STALLED_SHRINK * out.gradients.weightNorm;
   const affected = layers
     .slice(0, -1)
     .filter(
       (l) =>
         (shrinks && l.gradients.weightNorm / out.gradients.weightNorm < t.vanishingRatio) ||
-        (learning && l.gradients.updateRatio < t.stalledUpdateRatio),
+        (learning && l.gradients.updateRatio < t.stalledUpdateRatio && shrunk(l)),
     )
     .map((l) => l.index);
   if (!affected.length) return [];
