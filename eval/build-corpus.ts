@@ -22,7 +22,8 @@ import {
 import { csvText } from './data';
 import { deadCases, explodingCases, nonFiniteCases, saturationCases, vanishingCases } from './familiesGradients';
 import { causesAndHealthy } from './familiesCauses';
-import { Corpus, CorpusCase, EVAL_KINDS, EvalKind } from './kinds';
+import { randomCases } from './familiesRandom';
+import { CasePart, Corpus, CorpusCase, EVAL_KINDS, EvalKind } from './kinds';
 import { chanceLoss, featureScales, loadText, runFacts, standardised, stateFacts } from './measure';
 import { Measured, Verdict, verdicts } from './truth';
 
@@ -266,14 +267,20 @@ function addHeldoutSeeds(candidates: readonly Candidate[], offsets: readonly num
       .filter((c) => held.has(c.id))
       .map((c) => ({ ...c, id: `${c.id}-s${offset}`, json: { ...c.json, seed: (c.json.seed as number) + offset } })),
   );
-  const kept = labelAll(variants);
+  appendPart(corpus, variants, 'heldout-seeds');
+  console.log(`on seed offsets ${offsets.join(', ')}`);
+}
+
+/** Candidates labelled and put in the manifest as `part`, replacing earlier cases of the same ids. */
+function appendPart(corpus: Corpus, candidates: readonly Candidate[], part: CasePart): void {
+  const kept = labelAll(candidates);
   for (const k of kept) fs.writeFileSync(path.join(EVAL_DIR, k.entry.file), k.text);
-  const rebuilt = new Set(variants.map((v) => v.id));
+  const rebuilt = new Set(candidates.map((v) => v.id));
   writeCorpus([
     ...corpus.cases.filter((c) => !rebuilt.has(c.id)),
-    ...kept.map((k) => ({ ...k.entry, part: 'heldout-seeds' }) as CorpusCase),
+    ...kept.map((k) => ({ ...k.entry, part }) as CorpusCase),
   ]);
-  console.log(`heldout-seeds: ${kept.length} cases on seed offsets ${offsets.join(', ')}`);
+  console.log(`${part}: ${kept.length} cases`);
 }
 
 function main(): void {
@@ -287,6 +294,13 @@ function main(): void {
   ];
   const [first, second] = process.argv.slice(2);
   if (first === '--heldout-seeds') return addHeldoutSeeds(candidates, second.split(',').map(Number));
+  // --random COUNT:SEED,…: random practitioner networks, a part of their own
+  if (first === '--random')
+    return appendPart(
+      readCorpus(),
+      second.split(',').flatMap((d) => randomCases(...(d.split(':').map(Number) as [number, number]))),
+      'random',
+    );
   const only = first;
   const kept = labelAll(candidates.filter((x) => !only || x.id.startsWith(only)));
   if (only) return;

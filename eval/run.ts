@@ -136,7 +136,7 @@ export function evaluate(options: EvalOptions = {}): EvalResults {
     const inPart = cases.filter((c) => c.part === part);
     if (inPart.length) parts[part] = partResult(inPart, results, fixes);
   }
-  const held = cases.filter((c) => c.part !== 'tune');
+  const held = cases.filter((c) => c.part === 'heldout' || c.part === 'heldout-seeds');
   if (parts.heldout && parts['heldout-seeds']) parts[BOTH_DRAWS] = partResult(held, results, fixes);
   return {
     quick: Boolean(options.quick),
