@@ -53,14 +53,11 @@ suite('look-ahead', () => {
   test('a first step as large as the weights on a network that then trains well: no learning-rate warning, no exploding error', () => {
     const big = biggestStep(BRISK_BUT_STABLE);
     assert.ok(big > 1, `first step ${big}× the weights`);
-    const ahead = runLookAhead(
-      loaded(BRISK_BUT_STABLE).spec,
-      loaded(BRISK_BUT_STABLE).network,
-      loaded(BRISK_BUT_STABLE).dataset,
-    );
+    const { spec, network, dataset } = loaded(BRISK_BUT_STABLE);
+    const ahead = runLookAhead(spec, network, dataset);
     const report = analyze(loaded(BRISK_BUT_STABLE));
     assert.ok(
-      settles(() => ahead, report.chanceLoss, loaded(BRISK_BUT_STABLE).spec.training),
+      settles(() => ahead, report.chanceLoss, spec.training),
       JSON.stringify(ahead),
     );
     const kinds = report.warnings.map((w) => w.kind);

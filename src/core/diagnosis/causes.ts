@@ -68,7 +68,7 @@ export function learningRateTooHigh(
   const rises = unstable(ahead);
   const helps = tenthHelps(ahead);
   const large = big > t.explodingUpdateRatio;
-  if (large ? settles(() => ahead, c.chance, spec.training) : !(rises && helps)) return [];
+  if (large ? settles(c.lookAhead, c.chance, spec.training) : !(rises && helps)) return [];
   const limit = large ? t.explodingUpdateRatio : t.lookAheadUpdateRatio;
   const affected = layers.filter((l) => l.gradients.updateRatio > limit).map((l) => l.index);
   const { optimizer, learningRate } = spec.training;
@@ -76,6 +76,7 @@ export function learningRateTooHigh(
   const lowerBy = Math.min(0.1, Number((0.1 / big).toPrecision(1)));
   const factors = lowerBy < 0.1 ? [lowerBy, 0.1] : [0.1, 0.01];
   const end = ahead.steps;
+  const top = peak(ahead.atRate);
   return [
     {
       ...warningHead(spec, 'learning_rate_too_high', 'warning', affected[affected.length - 1]),
@@ -83,7 +84,7 @@ export function learningRateTooHigh(
       message:
         `The learning rate ${learningRate} is too high: ` +
         (rises
-          ? `in ${end} ${optimizer} steps the loss rises from ${fmt(ahead.atRate[0])} to ${fmt(peak(ahead.atRate))}`
+          ? `in ${end} ${optimizer} steps the loss rises from ${fmt(ahead.atRate[0])} to ${fmt(top)}`
           : `the first ${optimizer} step would change the weights of ${layerSpan(spec, affected)} by up to ${fmt(big)}× their size`) +
         '.',
       cause:
@@ -91,7 +92,7 @@ export function learningRateTooHigh(
         `(healthy ≈ 1e-3, at most ${limit})` +
         (optimizer === 'adam' ? '; Adam moves every weight by about lr at its first step, whatever the gradient' : '') +
         `. ${end} real steps on ${ahead.samples} samples: the loss goes ${fmt(ahead.atRate[0])} → ${fmt(ahead.atRate[end])}` +
-        (peak(ahead.atRate) > ahead.atRate[end] ? ` (up to ${fmt(peak(ahead.atRate))})` : '') +
+        (top > ahead.atRate[end] ? ` (up to ${fmt(top)})` : '') +
         ` at lr ${learningRate}, and ${fmt(ahead.atTenth[0])} → ${fmt(ahead.atTenth[end])} at lr ${fmt(learningRate / 10)}.`,
       fix: `Lower the learning rate (now ${learningRate}), or clip the gradient norm.`,
       fixes: [...factors.map((f) => learningRateFix(spec, f)), clipFix()],

@@ -204,9 +204,9 @@ export class StalledLayersRule implements OnlineRule {
     const stalled = medians
       .map((_, l) => l)
       .filter((l) => medians[l] < t.stalledUpdateRatio && medians.slice(l + 1).some((m) => m >= t.learningUpdateRatio));
-    const saturated = stalled.filter((l) => this.saturatedShare(l) >= MOST_UNITS);
+    const saturated = stalled.filter((l) => this.share(this.saturatedSums, l) >= MOST_UNITS);
     // a layer below a saturated or mostly dead one gets no gradient through it: that layer's fault, not depth's
-    const dead = (k: number): boolean => this.deadSums[k] / this.observed >= MOST_UNITS;
+    const dead = (k: number): boolean => this.share(this.deadSums, k) >= MOST_UNITS;
     const blocked = stalled.filter(
       (l) => !saturated.includes(l) && stalled.some((k) => k > l && (saturated.includes(k) || dead(k))),
     );
@@ -218,9 +218,9 @@ export class StalledLayersRule implements OnlineRule {
     ];
   }
 
-  /** Share of layer l's units saturated, averaged over the finite steps. */
-  private saturatedShare(l: number): number {
-    return this.saturatedSums[l] / this.observed;
+  /** Layer l's share of units counted in `sums` (saturated or dead), averaged over the finite steps. */
+  private share(sums: readonly number[], l: number): number {
+    return sums[l] / this.observed;
   }
 
   /** "h1 1e-9, h2 1e-9 vs out 0.01": the median update ratios of `layers` and of the first layer after them that learns. */
@@ -237,7 +237,9 @@ export class StalledLayersRule implements OnlineRule {
   /** Saturated sigmoid/tanh layers that stopped moving, and the layers below that get no gradient through them. */
   private saturatedWarning(saturated: number[], below: readonly number[], medians: readonly number[]): Warning {
     const { spec, t } = this;
-    const shares = saturated.map((l) => `${spec.layers[l].name} ${fmt(this.saturatedShare(l) * 100)}%`).join(', ');
+    const shares = saturated
+      .map((l) => `${spec.layers[l].name} ${fmt(this.share(this.saturatedSums, l) * 100)}%`)
+      .join(', ');
     return {
       ...warningHead(spec, 'saturated_activation', 'warning', saturated[saturated.length - 1]),
       layers: saturated,
