@@ -225,8 +225,9 @@ def param_squares(layers, optimizer, kind: str, groups: Dict[int, dict]) -> torc
         steps = updates(layers, optimizer, kind, groups)
         tensors, scale = [], []
         for module, (d, factor) in zip(layers, steps):
-            w, b = local(module._parameters.get("weight")), module._parameters.get("bias")
-            gw, gb = local(w.grad), local(b.grad) if b is not None else None
+            weight, b = module._parameters.get("weight"), module._parameters.get("bias")
+            # the gradient hangs on the parameter itself: a DTensor's local part (fully_shard) has none
+            w, gw, gb = local(weight), local(weight.grad), local(b.grad) if b is not None else None
             tensors += [t.detach() if t is not None else _empty(w.device, w.dtype) for t in (gw, gb, w, d)]
             scale += [1.0, 1.0, 1.0, factor]
         device = tensors[0].device

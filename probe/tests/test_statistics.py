@@ -290,3 +290,31 @@ raise SystemExit(1)  # a crash before probe.close()
     done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 1, done.stderr
     assert [r["step"] for r in read_log(path)[1]] == [0]
+
+
+class LocalPartParameter(nn.Parameter):
+    """A parameter with `to_local()`, as fully_shard's DTensor parameters have: its local part is a new tensor over
+    the same data, which carries no `.grad` (the gradient hangs on the parameter itself)."""
+
+    def to_local(self):
+        return self.detach()
+
+
+def test_gradients_of_parameters_with_a_local_part_are_read_from_the_parameter(tmp_path):
+    """Found on torch 2.11 with fully_shard: every ‖∇W‖ was logged as 0, read from the local part's missing grad."""
+    batches = [(X, T)] * 2
+    plain, shard_like = tiny(), tiny()
+    for module in (shard_like[0], shard_like[2]):
+        for name in ("weight", "bias"):
+            setattr(module, name, LocalPartParameter(getattr(module, name).detach().clone()))
+    logs = []
+    for name, model in (("plain", plain), ("local", shard_like)):
+        opt = torch.optim.Adam(model.parameters(), lr=0.01)
+        probe = gdprobe.attach(model, opt, path=str(tmp_path / f"{name}.gd.jsonl"), every=1, budget=None)
+        train(model, opt, batches, nn.MSELoss(), probe)
+        probe.close()
+        logs.append(read_log(tmp_path / f"{name}.gd.jsonl")[1])
+    for p, s in zip(*logs):
+        assert min(p["gradNorms"]) > 0
+        for key in ("gradNorms", "biasGradNorms", "weightNorms", "updateRatios"):
+            assert close(s[key], p[key], rel=1e-12), (key, s[key], p[key])
