@@ -294,12 +294,12 @@ function main(): void {
   ];
   const [first, second] = process.argv.slice(2);
   if (first === '--heldout-seeds') return addHeldoutSeeds(candidates, second.split(',').map(Number));
-  // --random COUNT:SEED,…: random practitioner networks, a part of their own
-  if (first === '--random')
+  // --random COUNT:SEED,…: random practitioner networks, a part of their own (--random-heldout: one never tuned on)
+  if (first === '--random' || first === '--random-heldout')
     return appendPart(
       readCorpus(),
       second.split(',').flatMap((d) => randomCases(...(d.split(':').map(Number) as [number, number]))),
-      'random',
+      first === '--random' ? 'random' : 'random-heldout',
     );
   const only = first;
   const kept = labelAll(candidates.filter((x) => !only || x.id.startsWith(only)));

@@ -10,7 +10,7 @@ export type EvalKind = (typeof EVAL_KINDS)[number];
 export type CaseMode = 'analyze' | 'train';
 
 /** The corpus's parts, in the order they are reported. */
-export const CASE_PARTS = ['tune', 'heldout', 'heldout-seeds', 'random'] as const;
+export const CASE_PARTS = ['tune', 'heldout', 'heldout-seeds', 'random', 'random-heldout'] as const;
 export type CasePart = (typeof CASE_PARTS)[number];
 
 /** One labelled case of the corpus. */
@@ -21,7 +21,8 @@ export interface CorpusCase {
   /**
    * Rules are tuned on `tune` only; `heldout` is scored, never tuned on; `heldout-seeds` holds the held-out cases
    * rebuilt on other seeds (labels and targets measured afresh), a second scored draw of the same designs;
-   * `random` holds random practitioner networks (familiesRandom.ts), which rules may be tuned on.
+   * `random` holds random practitioner networks (familiesRandom.ts), which rules may be tuned on;
+   * `random-heldout` holds more of them, drawn on other seeds and never tuned on.
    */
   readonly part: CasePart;
   /** Kinds that must fire (a warning of that kind with severity warning or error). */

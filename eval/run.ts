@@ -176,7 +176,7 @@ export function resultsTable(r: EvalResults): string {
 
 const isPart = (s: string): s is CasePart => (CASE_PARTS as readonly string[]).includes(s);
 
-/** Command line: --part tune|heldout|heldout-seeds, --quick. */
+/** Command line: --part PART (one of CASE_PARTS), --quick. */
 function main(argv: readonly string[]): number {
   const partAt = argv.indexOf('--part');
   const part = partAt >= 0 ? argv[partAt + 1] : undefined;
