@@ -6,7 +6,7 @@ import { formatNumber as fmt } from '../shared/numbers';
 import { analyze } from './analysis';
 import { FITS_FRACTION } from './diagnosis/passContext';
 import { AnalysisReport, Warning } from './diagnosis/report';
-import { runWarnings, warningId } from './diagnosis/warningOrder';
+import { isCause, runWarnings, warningId } from './diagnosis/warningOrder';
 import { Fix, FixEffect } from './format/fixEdits';
 import { LoadOptions, LoadedNetwork, loadNetwork } from './load';
 import { seededSubsample } from './nn/subsample';
@@ -111,6 +111,16 @@ export function reachesNoWorse(warning: Warning, original: Trial, trial: Trial):
     Number.isFinite(trial.lossReached) &&
     (warning.kind === 'output_mismatch' || after <= before * (1 + NOT_WORSE_MARGIN) + 1e-12)
   );
+}
+
+/**
+ * Serious causes the copy's analysis names before training that the original's does not. With two causes at work
+ * (inputs in the tens at SGD 3), a repair of one removes its warning and uncovers the other, and neither repair
+ * alone helps: only the pair can.
+ */
+export function exposedCauses(original: Trial, trial: Trial | undefined): Warning[] {
+  const known = new Set(original.report.warnings.filter(isSerious).map((w) => w.kind));
+  return (trial?.report.warnings ?? []).filter((w) => isCause(w) && isSerious(w) && !known.has(w.kind));
 }
 
 /** Serious kinds the copy has that the original had not (a network NaN from the start hides all but non_finite). */

@@ -17,7 +17,7 @@ import {
   outweighsNewProblem,
   uncoversProblem,
 } from './fixJudgement';
-import { Copies, Trial, effectOf, isSerious, runTrial } from './fixTrials';
+import { Copies, Trial, effectOf, exposedCauses, isSerious, runTrial } from './fixTrials';
 import { Fix, FixEffect, applyFix, editKey, withSeed } from './format/fixEdits';
 import { LoadOptions } from './load';
 import { parseNetworkText } from './format/parse';
@@ -145,9 +145,13 @@ function* verifyOne(warning: Warning, original: Trial, copies: Copies): Generato
     tried.push({ ...fix, effect: effectOf(warning, original, trial) });
   }
   for (const fix of warning.fixes) yield* attempt(fix);
-  for (const f of tried.filter(uncoversProblem)) {
-    const serious = (yield* copies.trial(copies.patch(f)))?.serious ?? [];
-    for (const next of followUps(f, serious)) yield* attempt(next);
+  for (const f of tried.filter((t) => t.effect.removesWarning && !t.effect.helps)) {
+    const trial = yield* copies.trial(copies.patch(f));
+    const exposed = exposedCauses(original, trial);
+    const raised = uncoversProblem(f) ? (trial?.serious ?? []) : [];
+    const newSerious = [...f.effect.newSerious, ...exposed.map((w) => w.kind)];
+    for (const next of followUps({ ...f, effect: { ...f.effect, newSerious } }, [...raised, ...exposed]))
+      yield* attempt(next);
   }
   const clean = tried.filter((f) => f.effect.helps);
   const worthIt = tried.filter((f) => outweighsNewProblem(f, clean));

@@ -218,6 +218,23 @@ suite('repairs tried for each warning', function () {
     assert.ok(scale.rejectedFixes!.every((f) => f.effect!.lossAfter > f.effect!.lossBefore));
   });
 
+  test('raw wine features at SGD 3: two causes at once, so the repair of the data scale is tried with a lower rate', () => {
+    const text = fs.readFileSync(path.join(FIXTURES, 'wine-sgd-hot.net.json'), 'utf8');
+    const readCsv = (p: string): string => fs.readFileSync(path.join(FIXTURES, p), 'utf8');
+    const warnings = verified(text, readCsv);
+    const scale = warnings.find((w) => w.kind === 'data_scale');
+    assert.strictEqual(scale?.severity, 'warning', 'standardising alone still blows up; with a lower rate it trains');
+    const first = scale.fixes[0];
+    assert.deepStrictEqual(
+      first.actions.map((a) => a.kind),
+      ['set_normalize', 'set_learning_rate'],
+      first.title,
+    );
+    assert.ok(Number.isFinite(first.effect!.lossAfter), first.effect!.summary);
+    const exploding = warnings.find((w) => w.kind === 'exploding_gradient');
+    assert.ok(exploding?.fixes.length, 'the symptom borrows the pair');
+  });
+
   test('credit data in dollars under Adam: spelling out the init a layer already has "changes nothing"', () => {
     const text = fs.readFileSync(path.join(FIXTURES, 'credit-adam.net.json'), 'utf8');
     const readCsv = (p: string): string => fs.readFileSync(path.join(FIXTURES, p), 'utf8');
