@@ -11,7 +11,7 @@ import { Fix, FixEffect } from './format/fixEdits';
 import { LoadOptions, LoadedNetwork, loadNetwork } from './load';
 import { seededSubsample } from './nn/subsample';
 import { TrainingRun } from './trainingRun';
-import { VerificationBudget, copySamples, defaultSteps } from './verificationBudget';
+import { VerificationBudget, copySamples, copySteps } from './verificationBudget';
 
 /** One copy of the file, analysed at its initial weights and trained for the budget. */
 export interface Trial {
@@ -53,7 +53,7 @@ export function* runTrial(
   const copies = budget.samples ?? copySamples(loaded.network);
   const sampled: LoadedNetwork = { ...loaded, dataset: seededSubsample(loaded.dataset, copies) };
   const report = analyze(sampled, budget.thresholds);
-  const steps = Math.min(loaded.spec.training.steps, budget.steps ?? defaultSteps(sampled));
+  const steps = copySteps(sampled, budget);
   const run = new TrainingRun({ ...sampled, network: sampled.network.clone() }, budget.thresholds, true);
   while (run.stepsDone < steps) {
     if (run.advance(Math.min(steps, run.stepsDone + STEPS_PER_YIELD)).nonFinite) break;

@@ -22,7 +22,7 @@ import { Fix, FixEffect, applyFix, editKey, withSeed } from './format/fixEdits';
 import { LoadOptions } from './load';
 import { parseNetworkText } from './format/parse';
 import { SeedOriginal, confirmOnOtherSeeds, needsOtherSeeds, otherSeeds } from './seedChecks';
-import { COPY_SAMPLES, VerificationBudget, kernelsFor } from './verificationBudget';
+import { COPY_SAMPLES, VerificationBudget, kernelsFor, stepsCovering } from './verificationBudget';
 
 /** Verifies every warning's fixes against `text` (the file the warnings were computed for). */
 export function verifyFixes(
@@ -53,6 +53,7 @@ export function* verifyFixesSteps(
   const { spec } = parseNetworkText(text);
   const kernels = spec && kernelsFor(spec, budget.samples ?? COPY_SAMPLES, options.kernels);
   const copyOptions: LoadOptions = { ...options, kernels };
+  const copyBudget = { coverSteps: stepsCovering(warnings.map((w) => w.firstStep)), ...budget };
   const trials = new Map<string, Trial | undefined>();
   const patches = new Map<string, string>();
   const copies: Copies = {
@@ -64,7 +65,7 @@ export function* verifyFixesSteps(
       return patches.get(key)!;
     },
     trial: function* (t) {
-      if (!trials.has(t)) trials.set(t, yield* runTrial(t, copyOptions, budget));
+      if (!trials.has(t)) trials.set(t, yield* runTrial(t, copyOptions, copyBudget));
       return trials.get(t);
     },
   };

@@ -17,6 +17,11 @@ export interface VerificationBudget {
   readonly steps?: number;
   /** Samples per copy, a seeded subsample beyond it (default 256, fewer for a large network: see copySamples). */
   readonly samples?: number;
+  /**
+   * Steps a copy trains at least, within LATE_WORK multiply-adds: past the step where the latest over-time warning
+   * began, so that a fix is judged on what it must prevent (a loss that climbs back at step 488 of 500).
+   */
+  readonly coverSteps?: number;
   readonly thresholds?: Partial<Thresholds>;
 }
 
@@ -62,4 +67,21 @@ export function copySamples(network: Network): number {
 export function defaultSteps({ network, dataset }: LoadedNetwork): number {
   const affordable = Math.floor(WORK_PER_COPY / network.passWork(dataset.samples));
   return Math.max(MIN_COPY_STEPS, Math.min(MAX_COPY_STEPS, affordable));
+}
+
+/** Multiply-adds a copy may take to reach a late warning's step (a few seconds here). */
+const LATE_WORK = 10 * WORK_PER_COPY;
+
+/** Steps of a copy of `loaded` (a subsample): the budget's or the default, or more to cover a late warning. */
+export function copySteps(loaded: LoadedNetwork, budget: VerificationBudget): number {
+  const planned = budget.steps ?? defaultSteps(loaded);
+  const affordable = Math.floor(LATE_WORK / loaded.network.passWork(loaded.dataset.samples));
+  const cover = Math.min(budget.coverSteps ?? 0, affordable);
+  return Math.min(loaded.spec.training.steps, Math.max(planned, cover));
+}
+
+/** Steps that reach past the latest step where one of `firstSteps` began (an over-time warning's first step). */
+export function stepsCovering(firstSteps: readonly (number | undefined)[]): number {
+  const latest = Math.max(-1, ...firstSteps.map((s) => s ?? -1));
+  return latest < 0 ? 0 : Math.ceil(1.1 * (latest + 1));
 }

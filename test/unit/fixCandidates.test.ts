@@ -235,6 +235,20 @@ suite('repairs tried for each warning', function () {
     assert.ok(exploding?.fixes.length, 'the symptom borrows the pair');
   });
 
+  test('a fit undone at step 488 of 500 (Adam 0.05 on a tanh spiral): copies are trained past it, and a tenth of the rate is offered', () => {
+    const text = fs.readFileSync(path.join(FIXTURES, 'spiral-tanh-adam-late-spike.net.json'), 'utf8');
+    const loaded = loadNetwork(text).loaded!;
+    const atStart = analyze(loaded);
+    const run = new TrainingRun(loaded);
+    run.advance(loaded.spec.training.steps);
+    const warnings = verifyFixes(text, {}, runWarnings(run.warnings(), atStart, analyze(run.loaded)));
+    const diverging = warnings.find((w) => w.kind === 'loss_diverging');
+    assert.ok(diverging && diverging.firstStep! > 400, warnings.map((w) => `${w.kind}#${w.firstStep}`).join(', '));
+    const first = diverging.fixes[0];
+    assert.deepStrictEqual(first?.actions, [{ kind: 'set_learning_rate', learningRate: 0.005 }], first?.title);
+    assert.ok(first.effect!.steps > diverging.firstStep!, `judged after ${first.effect!.steps} steps`);
+  });
+
   test('credit data in dollars under Adam: spelling out the init a layer already has "changes nothing"', () => {
     const text = fs.readFileSync(path.join(FIXTURES, 'credit-adam.net.json'), 'utf8');
     const readCsv = (p: string): string => fs.readFileSync(path.join(FIXTURES, p), 'utf8');

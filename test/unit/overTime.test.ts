@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import { Network } from '../../src/core/nn/network';
-import { diagnoseHistory } from '../../src/core/diagnosis/overTime';
+import { OverTimeMonitor, diagnoseHistory } from '../../src/core/diagnosis/overTime';
 import { DEFAULT_THRESHOLDS } from '../../src/core/diagnosis/thresholds';
 import { StepRecord } from '../../src/core/diagnosis/report';
 import { TrainingRun, train } from '../../src/core/trainingRun';
@@ -245,6 +245,24 @@ suite('diagnosis over time', () => {
         .slice(0, step + 1),
     );
     assert.ok(smoothed >= 2 * best && step > 40, `step ${step}: smoothed ${smoothed}, best ${best}`);
+  });
+
+  test('below the chance level, a fit undone (0.15 → 0.62, chance 1.1) is loss_diverging; noise around a small loss is not', () => {
+    const spec = mlp('tanh', 1, 4, { type: 'xavier' }, {}, 'cross_entropy');
+    const run = (from: number, to: number): string[] => {
+      // 40 steps falling from 1.1 to `from`, 20 there, 5 climbing to `to` and 15 there
+      const losses = [
+        ...Array.from({ length: 40 }, (_, i) => 1.1 - ((1.1 - from) * i) / 39),
+        ...Array.from({ length: 20 }, () => from),
+        ...Array.from({ length: 20 }, (_, i) => from + ((to - from) * Math.min(i + 1, 5)) / 5),
+      ];
+      const monitor = new OverTimeMonitor(spec, DEFAULT_THRESHOLDS, { chanceLoss: 1.1, plannedSteps: 80 });
+      losses.forEach((loss, step) => monitor.observe(quietTwoLayerStep(step, loss)));
+      return monitor.warnings().map((w) => w.kind);
+    };
+    assert.deepStrictEqual(run(0.15, 0.62), ['loss_diverging']);
+    assert.deepStrictEqual(run(0.15, 0.45), [], '3× its best: not yet');
+    assert.deepStrictEqual(run(0.001, 0.05), [], '50× its best, but far below half the chance level');
   });
 
   test('updates that stay too large for the weights: learning_rate_too_high; the limit comes from the one threshold table', () => {

@@ -138,8 +138,16 @@ export class NonFiniteRule implements OnlineRule {
 }
 
 /**
+ * Below the chance level, a climb counts as divergence when it is this many times `divergenceFactor` and ends at
+ * least SPIKE_CHANCE_SHARE of the chance level: a fit undone (Adam on a tanh spiral, 0.16 → 0.61 against a
+ * chance level of 1.1), not minibatch noise around a small loss (0.001 → 0.005).
+ */
+const SPIKE_MULTIPLE = 2;
+const SPIKE_CHANCE_SHARE = 0.5;
+
+/**
  * The loss's moving average (see LossLevel) rising to `divergenceFactor`× its lowest value and above the
- * chance level; dated at the first step where that held.
+ * chance level, or twice that far to above half the chance level; dated at the first step where that held.
  */
 export class DivergenceRule implements OnlineRule {
   private stopped = false;
@@ -160,8 +168,10 @@ export class DivergenceRule implements OnlineRule {
       return;
     }
     const best = this.level.lowest();
-    if (smooth >= this.t.divergenceFactor * best && !(smooth <= this.chance))
-      this.found = { step: r.step, smoothed: smooth, best };
+    const factor = this.t.divergenceFactor;
+    const aboveChance = smooth >= factor * best && !(smooth <= this.chance);
+    const fitUndone = smooth >= SPIKE_MULTIPLE * factor * best && smooth >= SPIKE_CHANCE_SHARE * this.chance;
+    if (aboveChance || fitUndone) this.found = { step: r.step, smoothed: smooth, best };
   }
 
   warnings(): Warning[] {
