@@ -21,6 +21,7 @@ import { Copies, Trial, effectOf, exposedCauses, isSerious, runTrial } from './f
 import { Fix, FixEffect, applyFix, editKey, withSeed } from './format/fixEdits';
 import { LoadOptions } from './load';
 import { parseNetworkText } from './format/parse';
+import { NetworkSpec } from './format/spec';
 import { SeedOriginal, confirmOnOtherSeeds, needsOtherSeeds, otherSeeds } from './seedChecks';
 import { COPY_SAMPLES, VerificationBudget, kernelsFor, stepsCovering } from './verificationBudget';
 
@@ -39,24 +40,23 @@ export function verifyFixes(
 }
 
 /**
- * The same as a generator yielding each warning as soon as its fixes are verified (index into
- * `warnings`), and undefined every few training steps of a copy, so a worker can show results as they
- * finish and stop or take another request within milliseconds.
+ * Patched copies of `text` and their trials, each made once: trained past the step where the latest over-time
+ * warning began, on one choice of kernels (fixes change activations, initialisers, rates and data, never a
+ * layer's size).
  */
-export function* verifyFixesSteps(
+function copiesOf(
   text: string,
+  spec: NetworkSpec | undefined,
   options: LoadOptions,
   warnings: readonly Warning[],
-  budget: VerificationBudget = {},
-): Generator<{ index: number; warning: Warning } | undefined, Warning[]> {
-  // fixes change activations, initialisers, rates and data, never a layer's size: one choice of kernels serves all
-  const { spec } = parseNetworkText(text);
+  budget: VerificationBudget,
+): Copies {
   const kernels = spec && kernelsFor(spec, budget.samples ?? COPY_SAMPLES, options.kernels);
   const copyOptions: LoadOptions = { ...options, kernels };
   const copyBudget = { coverSteps: stepsCovering(warnings.map((w) => w.firstStep)), ...budget };
   const trials = new Map<string, Trial | undefined>();
   const patches = new Map<string, string>();
-  const copies: Copies = {
+  return {
     text,
     // one edit per distinct set of actions: candidates recur across warnings, and each edit re-parses the text
     patch: (fix) => {
@@ -69,6 +69,21 @@ export function* verifyFixesSteps(
       return trials.get(t);
     },
   };
+}
+
+/**
+ * The same as a generator yielding each warning as soon as its fixes are verified (index into
+ * `warnings`), and undefined every few training steps of a copy, so a worker can show results as they
+ * finish and stop or take another request within milliseconds.
+ */
+export function* verifyFixesSteps(
+  text: string,
+  options: LoadOptions,
+  warnings: readonly Warning[],
+  budget: VerificationBudget = {},
+): Generator<{ index: number; warning: Warning } | undefined, Warning[]> {
+  const { spec } = parseNetworkText(text);
+  const copies = copiesOf(text, spec, options, warnings, budget);
   const original = warnings.some((w) => w.fixes.length) ? yield* copies.trial(text) : undefined;
   const verified: Warning[] = [];
   for (let index = 0; index < warnings.length; index++) {
