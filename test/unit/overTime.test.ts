@@ -247,6 +247,34 @@ suite('diagnosis over time', () => {
     assert.ok(smoothed >= 2 * best && step > 40, `step ${step}: smoothed ${smoothed}, best ${best}`);
   });
 
+  test('a deeper layer half dead at the start and still at the end of a run that does not fit: dead_relu is a warning', () => {
+    const text = JSON.stringify({
+      name: 'half-dead h2',
+      seed: 4,
+      input: 2,
+      layers: [
+        { name: 'h1', units: 8, activation: 'relu', init: 'he' },
+        { name: 'h2', units: 8, activation: 'relu', init: 'he', bias: [-9, -9, -9, -9, -9, 0, 0, 0] },
+        { name: 'out', units: 1, activation: 'sigmoid' },
+      ],
+      loss: 'binary_cross_entropy',
+      data: { generate: 'xor', samples: 120, noise: 0.1 },
+      training: { optimizer: 'sgd', learningRate: 0.01, steps: 200 },
+    });
+    const { loaded } = loadNetwork(text);
+    const atStart = analyze(loaded!);
+    const deadAtStart = atStart.warnings.find((w) => w.kind === 'dead_relu');
+    assert.strictEqual(deadAtStart?.severity, 'info', 'one pass: deeper dead units may revive');
+    const run = new TrainingRun(loaded!);
+    run.advance(200);
+    const end = analyze(run.loaded);
+    assert.ok(end.loss > 0.1 * end.chanceLoss, `loss ${end.loss} against chance ${end.chanceLoss}`);
+    const dead = runWarnings(run.warnings(), atStart, end).find((w) => w.kind === 'dead_relu');
+    assert.strictEqual(dead?.severity, 'warning', 'training showed that they did not revive');
+    assert.strictEqual(dead.layerIndex, 1);
+    assert.match(dead.cause, /did not revive/);
+  });
+
   test('below the chance level, a fit undone (0.15 → 0.62, chance 1.1) is loss_diverging; noise around a small loss is not', () => {
     const spec = mlp('tanh', 1, 4, { type: 'xavier' }, {}, 'cross_entropy');
     const run = (from: number, to: number): string[] => {

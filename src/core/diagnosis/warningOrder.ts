@@ -90,6 +90,15 @@ const SYMPTOMS: readonly WarningKind[] = [
 const SETTLED_WHEN_FITTING: readonly WarningKind[] = ['vanishing_gradient', 'saturated_activation'];
 
 /**
+ * A deeper layer's dead units are information in one pass, since they revive when the layers below them change;
+ * a run that ends with the layer still mostly dead, and not fitting its data, showed that they did not.
+ */
+function revivedNot(w: Warning, stillDead: readonly number[]): Warning {
+  if (w.kind !== 'dead_relu' || w.severity !== 'info' || !stillDead.includes(w.layerIndex)) return w;
+  return { ...w, severity: 'warning', cause: `${w.cause} Training did not revive them: the layer ends mostly dead.` };
+}
+
+/**
  * The warnings of a training run: the over-time ones (they carry the step it began), then those of the
  * analysis at the start and at the end of the run for kinds not already reported, in reading order. A
  * symptom seen at the start of a run that ends fitting its data (loss ≤ 10% of chance) did not stop it
@@ -101,12 +110,13 @@ export function runWarnings(overTime: readonly Warning[], atStart: AnalysisRepor
   const merged: Warning[] = overTime.map((w) =>
     endFits && SETTLED_WHEN_FITTING.includes(w.kind) ? { ...w, severity: 'info' } : w,
   );
+  const stillDead = endFits ? [] : atEnd.warnings.filter((w) => w.kind === 'dead_relu').map((w) => w.layerIndex);
   const start = atStart.warnings.map((w): Warning =>
-    endFits && SYMPTOMS.includes(w.kind) ? { ...w, severity: 'info' } : w,
+    endFits && SYMPTOMS.includes(w.kind) ? { ...w, severity: 'info' } : revivedNot(w, stillDead),
   );
   // vanishing is a property of the start (the over-time rule watches it while training): at the end of a
   // run that diverged or saturated, small gradients are that symptom, not a vanishing gradient
-  const end = atEnd.warnings.filter((w) => w.kind !== 'vanishing_gradient');
+  const end = atEnd.warnings.filter((w) => w.kind !== 'vanishing_gradient').map((w) => revivedNot(w, stillDead));
   for (const w of [...start, ...end]) if (!merged.some((m) => m.kind === w.kind)) merged.push(w);
   return orderWarnings(merged);
 }
