@@ -43,6 +43,16 @@ function reluRegressor(lr: number): NetworkSpec {
   };
 }
 
+/** A file's analysis at the start, its run over `steps` steps, the analysis at the end, and the run's warnings. */
+function trainFile(text: string, steps: number) {
+  const { loaded } = loadNetwork(text);
+  const atStart = analyze(loaded!);
+  const run = new TrainingRun(loaded!);
+  run.advance(steps);
+  const end = analyze(run.loaded);
+  return { atStart, run, end, reported: runWarnings(run.warnings(), atStart, end) };
+}
+
 function mlp(
   hidden: ActivationName,
   depth: number,
@@ -207,15 +217,10 @@ suite('diagnosis over time', () => {
       data: { generate: 'gauss', samples: 240, noise: 0.1 },
       training: { optimizer: 'adam', learningRate: 0.001, steps: 500 },
     });
-    const { loaded } = loadNetwork(text);
-    const atStart = analyze(loaded!);
-    const run = new TrainingRun(loaded!);
-    run.advance(500);
-    const end = analyze(run.loaded);
+    const { run, end, reported } = trainFile(text, 500);
     assert.ok(end.loss < 0.1 * end.chanceLoss, `loss ${end.loss} against chance ${end.chanceLoss}`);
     const vanishing = run.warnings().find((w) => w.kind === 'vanishing_gradient');
     assert.ok(vanishing, 'the over-time rule sees h1 slow down');
-    const reported = runWarnings(run.warnings(), atStart, end);
     assert.deepStrictEqual(
       reported.filter((w) => w.severity !== 'info').map((w) => w.kind),
       [],
@@ -261,15 +266,11 @@ suite('diagnosis over time', () => {
       data: { generate: 'xor', samples: 120, noise: 0.1 },
       training: { optimizer: 'sgd', learningRate: 0.01, steps: 200 },
     });
-    const { loaded } = loadNetwork(text);
-    const atStart = analyze(loaded!);
+    const { atStart, end, reported } = trainFile(text, 200);
     const deadAtStart = atStart.warnings.find((w) => w.kind === 'dead_relu');
     assert.strictEqual(deadAtStart?.severity, 'info', 'one pass: deeper dead units may revive');
-    const run = new TrainingRun(loaded!);
-    run.advance(200);
-    const end = analyze(run.loaded);
     assert.ok(end.loss > 0.1 * end.chanceLoss, `loss ${end.loss} against chance ${end.chanceLoss}`);
-    const dead = runWarnings(run.warnings(), atStart, end).find((w) => w.kind === 'dead_relu');
+    const dead = reported.find((w) => w.kind === 'dead_relu');
     assert.strictEqual(dead?.severity, 'warning', 'training showed that they did not revive');
     assert.strictEqual(dead.layerIndex, 1);
     assert.match(dead.cause, /did not revive/);
