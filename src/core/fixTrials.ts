@@ -175,20 +175,24 @@ export function effectOf(warning: Warning, original: Trial, trial: Trial | undef
   };
 }
 
-/** The figure the warning is about, before → after, at its layer (e.g. "; ‖∇W‖ at 'h1' 1e-9 → 3e-3"). */
+/**
+ * The figure the warning is about, before → after, at its layer (e.g. "; ‖∇W‖ at 'h1' 1e-9 → 3e-3"); none for
+ * units that were not yet dead or saturated at the start (a warning about units lost while training).
+ */
 function layerFigure(warning: Warning, before: AnalysisReport, after: AnalysisReport): string {
   const l = warning.layerIndex;
   const a = before.layers[l];
   const b = after.layers[l];
   if (!a || !b) return '';
+  const units = (what: string, x: number, y: number): string => (x ? `; ${what} units in '${a.name}' ${x} → ${y}` : '');
   switch (warning.kind) {
     case 'vanishing_gradient':
     case 'exploding_gradient':
       return `; ‖∇W‖ at '${a.name}' ${fmt(a.gradients.weightNorm)} → ${fmt(b.gradients.weightNorm)}`;
     case 'dead_relu':
-      return `; dead units in '${a.name}' ${a.deadUnits.length} → ${b.deadUnits.length}`;
+      return units('dead', a.deadUnits.length, b.deadUnits.length);
     case 'saturated_activation':
-      return `; saturated units in '${a.name}' ${a.saturatedUnits.length} → ${b.saturatedUnits.length}`;
+      return units('saturated', a.saturatedUnits.length, b.saturatedUnits.length);
     default:
       return '';
   }

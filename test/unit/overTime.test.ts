@@ -252,6 +252,34 @@ suite('diagnosis over time', () => {
     assert.ok(smoothed >= 2 * best && step > 40, `step ${step}: smoothed ${smoothed}, best ${best}`);
   });
 
+  test('tanh units pushed to the flat ends as momentum at rate 1 blows the run up: saturated, dated, with a working fix', () => {
+    const text = JSON.stringify({
+      name: 'xor regression, momentum 1',
+      seed: 9198,
+      input: 2,
+      layers: [
+        { name: 'h1', units: 8, activation: 'tanh' },
+        { name: 'out', units: 1, activation: 'linear' },
+      ],
+      loss: 'mse',
+      data: { generate: 'xor', samples: 240, noise: 0.1 },
+      training: { optimizer: 'momentum', learningRate: 1, steps: 200 },
+    });
+    const { atStart, run, end, reported } = trainFile(text, 200);
+    assert.ok(!atStart.warnings.some((w) => w.kind === 'saturated_activation'), 'not saturated at the start');
+    assert.ok(!Number.isFinite(end.loss), 'the run must blow up, so the end analysis sees only NaN');
+    const saturated = reported.find((w) => w.kind === 'saturated_activation');
+    assert.strictEqual(saturated?.severity, 'warning', reported.map((w) => w.kind).join(', '));
+    assert.deepStrictEqual(saturated.layers, [0]);
+    const firstSaturated = run.history.findIndex((r) => r.saturatedFractions[0] >= 0.5);
+    assert.strictEqual(saturated.firstStep, firstSaturated);
+    assert.ok(
+      reported.findIndex((w) => w.kind === 'non_finite') < reported.indexOf(saturated),
+      'the blow-up comes before its symptom',
+    );
+    assert.strictEqual(saturated.fixes[0].actions[0].kind, 'set_learning_rate');
+  });
+
   test('a deeper layer half dead at the start and still at the end of a run that does not fit: dead_relu is a warning', () => {
     const text = JSON.stringify({
       name: 'half-dead h2',

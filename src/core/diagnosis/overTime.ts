@@ -8,6 +8,7 @@
 import { NetworkSpec } from '../format/spec';
 import { DyingUnitsRule, GradientGrowthRule, StalledLayersRule, UpdateSizeRule } from './overTimeLayers';
 import { DivergenceRule, LossLevel, NonFiniteRule, NotLearningRule, OnlineRule } from './overTimeLoss';
+import { BlowUpSaturationRule } from './overTimeSaturation';
 import { StepRecord, Warning } from './report';
 import { DEFAULT_THRESHOLDS, Thresholds } from './thresholds';
 import { orderWarnings } from './warningOrder';
@@ -41,6 +42,7 @@ export class OverTimeMonitor {
       new UpdateSizeRule(spec, t, level),
       new GradientGrowthRule(spec, t),
       new StalledLayersRule(spec, t),
+      new BlowUpSaturationRule(spec, t),
       new DyingUnitsRule(spec, t, level, context.deadUnitsNow),
       ...(context.chanceLoss !== undefined
         ? [new NotLearningRule(spec, t, context.chanceLoss, context.plannedSteps ?? spec.training.steps, level)]

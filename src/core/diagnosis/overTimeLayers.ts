@@ -149,7 +149,7 @@ function allFinite(w: MovingWindow): boolean {
  * A stalled sigmoid/tanh layer with this share of its units saturated, on average over the steps, is saturated; a
  * stalled layer with this share dead is dead_relu's to report.
  */
-const MOST_UNITS = 0.5;
+export const MOST_UNITS = 0.5;
 
 /**
  * Early layers whose median update ratio stays far below the band while a later layer learns: a gradient that

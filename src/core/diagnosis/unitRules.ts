@@ -59,15 +59,24 @@ export function saturated(
   rawInputs: boolean,
 ): Warning[] {
   if (fits(c)) return [];
-  const squaredError = spec.loss === 'mse' || spec.loss === 'half_sse';
   return layers
-    .filter((l) => {
-      const facts = activationFacts(spec.layers[l.index].activation.type);
-      const counted =
-        l.index < layers.length - 1 ? facts.family === 'saturating' : squaredError && !!facts.boundedRange;
-      return counted && l.derivatives.meanAbs <= t.saturatedShare * facts.peakDerivative;
-    })
+    .filter(
+      (l) =>
+        saturationCounts(spec, l.index) &&
+        l.derivatives.meanAbs <=
+          t.saturatedShare * activationFacts(spec.layers[l.index].activation.type).peakDerivative,
+    )
     .map((l) => saturatedWarning(spec, l, layers.length, t, rawInputs));
+}
+
+/**
+ * Whether saturation of layer `index` can be a fault: a sigmoid/tanh hidden layer, or a bounded output under a
+ * squared-error loss (under BCE or cross-entropy the output's gradient is y − t whatever its confidence).
+ */
+export function saturationCounts(spec: NetworkSpec, index: number): boolean {
+  const facts = activationFacts(spec.layers[index].activation.type);
+  if (index < spec.layers.length - 1) return facts.family === 'saturating';
+  return (spec.loss === 'mse' || spec.loss === 'half_sse') && !!facts.boundedRange;
 }
 
 /** The warning for one saturated layer, with the fixes worth trying. */
