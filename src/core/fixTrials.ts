@@ -6,7 +6,7 @@ import { formatNumber as fmt } from '../shared/numbers';
 import { analyze } from './analysis';
 import { FITS_FRACTION } from './diagnosis/passContext';
 import { AnalysisReport, Warning } from './diagnosis/report';
-import { isCause, runWarnings, warningId } from './diagnosis/warningOrder';
+import { PER_LAYER_KINDS, isCause, runWarnings, warningId } from './diagnosis/warningOrder';
 import { Fix, FixEffect } from './format/fixEdits';
 import { LoadOptions, LoadedNetwork, loadNetwork } from './load';
 import { seededSubsample } from './nn/subsample';
@@ -77,12 +77,10 @@ export function relativeReached(t: Trial): number {
   return t.lossReached / t.chance;
 }
 
-/** Kinds about one layer's units: a fix for one layer is judged on that layer only. */
-const PER_LAYER: readonly string[] = ['dead_relu', 'saturated_activation'];
-
 /** Whether the trial still shows the warning: the same kind (at the same layer, for the kinds about one layer's units). */
 export function stillShows(warning: Warning, trial: Trial): boolean {
-  const sameLayer = (w: Warning): boolean => !PER_LAYER.includes(w.kind) || w.layerIndex === warning.layerIndex;
+  // a fix for one layer's units is judged on that layer only
+  const sameLayer = (w: Warning): boolean => !PER_LAYER_KINDS.includes(w.kind) || w.layerIndex === warning.layerIndex;
   return trial.serious.some((w) => w.kind === warning.kind && sameLayer(w));
 }
 

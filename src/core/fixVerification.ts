@@ -8,7 +8,7 @@
  * (seedChecks), and one that holds there goes first.
  */
 import { Warning } from './diagnosis/report';
-import { isCause } from './diagnosis/warningOrder';
+import { isCause, revivedNotInTrial } from './diagnosis/warningOrder';
 import {
   compareFixes,
   demoteUnconfirmedCause,
@@ -87,7 +87,9 @@ export function* verifyFixesSteps(
   const original = warnings.some((w) => w.fixes.length) ? yield* copies.trial(text) : undefined;
   const verified: Warning[] = [];
   for (let index = 0; index < warnings.length; index++) {
-    const warning = original ? yield* verifyOne(warnings[index], original, copies) : warnings[index];
+    // the unchanged file's trial run also shows whether a one-pass analysis's dead units revive
+    const judged = original ? revivedNotInTrial(warnings[index], original.serious, original.steps) : warnings[index];
+    const warning = original ? yield* verifyOne(judged, original, copies) : judged;
     verified.push(warning);
     yield { index, warning };
   }

@@ -2,7 +2,7 @@ import * as assert from 'assert';
 import { Network } from '../../src/core/nn/network';
 import { OverTimeMonitor, diagnoseHistory } from '../../src/core/diagnosis/overTime';
 import { DEFAULT_THRESHOLDS } from '../../src/core/diagnosis/thresholds';
-import { StepRecord } from '../../src/core/diagnosis/report';
+import { StepRecord, Warning } from '../../src/core/diagnosis/report';
 import { TrainingRun, train } from '../../src/core/trainingRun';
 import { loadNetwork } from '../../src/core/load';
 import { analyze } from '../../src/core/analysis';
@@ -302,6 +302,29 @@ suite('diagnosis over time', () => {
     assert.strictEqual(dead?.severity, 'warning', 'training showed that they did not revive');
     assert.strictEqual(dead.layerIndex, 1);
     assert.match(dead.cause, /did not revive/);
+  });
+
+  test('two layers with dead units at the start, neither revived: train reports each layer, as analyze does', () => {
+    const half = [-9, -9, -9, -9, -9, 0, 0, 0];
+    const text = JSON.stringify({
+      name: 'two half-dead ReLU layers',
+      seed: 5,
+      input: 2,
+      layers: [
+        { name: 'h1', units: 8, activation: 'relu', init: 'he', bias: half },
+        { name: 'h2', units: 8, activation: 'relu', init: 'he', bias: half },
+        { name: 'out', units: 1, activation: 'sigmoid' },
+      ],
+      loss: 'binary_cross_entropy',
+      data: { generate: 'xor', samples: 120, noise: 0.1 },
+      training: { optimizer: 'sgd', learningRate: 0.01, steps: 200 },
+    });
+    const { atStart, reported } = trainFile(text, 200);
+    const layersOf = (ws: readonly Warning[]): number[] =>
+      ws.filter((w) => w.kind === 'dead_relu').map((w) => w.layerIndex);
+    assert.deepStrictEqual(layersOf(atStart.warnings), [0, 1]);
+    assert.deepStrictEqual(layersOf(reported), [0, 1], reported.map((w) => `${w.kind}@${w.layer}`).join(', '));
+    assert.ok(reported.filter((w) => w.kind === 'dead_relu').every((w) => w.severity === 'warning'));
   });
 
   test('below the chance level, a fit undone (0.15 → 0.62, chance 1.1) is loss_diverging; noise around a small loss is not', () => {

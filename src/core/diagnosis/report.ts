@@ -121,6 +121,11 @@ export interface Warning {
   readonly causeId?: string;
   /** Training step at which the condition first held (over-time diagnosis only). */
   readonly firstStep?: number;
+  /**
+   * Set on a deeper layer's dead units found in one pass, before any training run judged them: units fed by
+   * other layers may revive as those change (see unitRules.dead), so they are information until a run shows not.
+   */
+  readonly revivable?: boolean;
 }
 
 /** Result of one full-batch analysis. */

@@ -30,6 +30,7 @@ export function dead(spec: NetworkSpec, layers: readonly LayerReport[], c: PassC
       const severity = fitted ? 'info' : all ? 'error' : l.index === 0 ? 'warning' : 'info';
       return {
         ...warningHead(spec, 'dead_relu', severity, l.index, l.deadUnits),
+        ...(severity === 'info' && !fitted ? { revivable: true } : {}),
         message:
           `${l.deadUnits.length} of ${l.units} ReLU units in '${l.name}' are dead: ` +
           'they output 0 for every sample and receive no gradient' +

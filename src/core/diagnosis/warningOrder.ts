@@ -15,6 +15,9 @@ export function isCause(w: Warning): boolean {
   return CAUSE_KINDS.includes(w.kind);
 }
 
+/** Kinds about one layer's units: a warning of one says nothing about the units of another layer. */
+export const PER_LAYER_KINDS: readonly WarningKind[] = ['dead_relu', 'saturated_activation'];
+
 /** Reading order of the kinds: causes first, then what they cause, then symptoms of the run as a whole. */
 const ORDER: readonly WarningKind[] = [
   ...CAUSE_KINDS,
@@ -91,18 +94,36 @@ const SETTLED_WHEN_FITTING: readonly WarningKind[] = ['vanishing_gradient', 'sat
 
 /**
  * A deeper layer's dead units are information in one pass, since they revive when the layers below them change;
- * a run that ends with the layer still mostly dead, and not fitting its data, showed that they did not.
+ * a run that ends with the layer still mostly dead, and not fitting its data, showed that they did not. Either
+ * way the run has judged them: they are no longer `revivable`.
  */
-function revivedNot(w: Warning, stillDead: readonly number[]): Warning {
-  if (w.kind !== 'dead_relu' || w.severity !== 'info' || !stillDead.includes(w.layerIndex)) return w;
-  return { ...w, severity: 'warning', cause: `${w.cause} Training did not revive them: the layer ends mostly dead.` };
+function revivedNot(w: Warning, stillDead: readonly number[], run = 'Training'): Warning {
+  if (!w.revivable) return w;
+  const { revivable: _judged, ...judged } = w;
+  if (!stillDead.includes(w.layerIndex)) return judged;
+  return {
+    ...judged,
+    severity: 'warning',
+    cause: `${w.cause} ${run} did not revive them: the layer ends mostly dead.`,
+  };
+}
+
+/**
+ * `revivable` dead units of a one-pass analysis judged by a short trial run of the unchanged file (fix
+ * verification's): still dead at its end, in a run that does not fit its data (`trialSerious`: that run's serious
+ * warnings), they are a warning.
+ */
+export function revivedNotInTrial(w: Warning, trialSerious: readonly Warning[], steps: number): Warning {
+  const stillDead = trialSerious.filter((t) => t.kind === 'dead_relu').map((t) => t.layerIndex);
+  return revivedNot(w, stillDead, `A trial run of ${steps} steps`);
 }
 
 /**
  * The warnings of a training run: the over-time ones (they carry the step it began), then those of the
- * analysis at the start and at the end of the run for kinds not already reported, in reading order. A
- * symptom seen at the start of a run that ends fitting its data (loss ≤ 10% of chance) did not stop it
- * learning: it stays, as information; so do layers that stop moving (vanishing, saturated) while such a run trains.
+ * analysis at the start and at the end of the run for kinds (for dead or saturated units: layers) not already
+ * reported, in reading order. A symptom seen at the start of a run that ends fitting its data (loss ≤ 10% of
+ * chance) did not stop it learning: it stays, as information; so do layers that stop moving (vanishing,
+ * saturated) while such a run trains.
  */
 export function runWarnings(overTime: readonly Warning[], atStart: AnalysisReport, atEnd: AnalysisReport): Warning[] {
   const endFits = Number.isFinite(atEnd.loss) && atEnd.loss <= FITS_FRACTION * atEnd.chanceLoss;
@@ -111,12 +132,18 @@ export function runWarnings(overTime: readonly Warning[], atStart: AnalysisRepor
     endFits && SETTLED_WHEN_FITTING.includes(w.kind) ? { ...w, severity: 'info' } : w,
   );
   const stillDead = endFits ? [] : atEnd.warnings.filter((w) => w.kind === 'dead_relu').map((w) => w.layerIndex);
-  const start = atStart.warnings.map((w): Warning =>
-    endFits && SYMPTOMS.includes(w.kind) ? { ...w, severity: 'info' } : revivedNot(w, stillDead),
-  );
+  const start = atStart.warnings
+    .map((w) => revivedNot(w, stillDead))
+    .map((w): Warning => (endFits && SYMPTOMS.includes(w.kind) ? { ...w, severity: 'info' } : w));
   // vanishing is a property of the start (the over-time rule watches it while training): at the end of a
   // run that diverged or saturated, small gradients are that symptom, not a vanishing gradient
   const end = atEnd.warnings.filter((w) => w.kind !== 'vanishing_gradient').map((w) => revivedNot(w, stillDead));
-  for (const w of [...start, ...end]) if (!merged.some((m) => m.kind === w.kind)) merged.push(w);
+  for (const source of [start, end]) merged.push(...source.filter((w) => !merged.some((m) => reports(m, w))));
   return orderWarnings(merged);
+}
+
+/** Whether `earlier` already reports what `w` does: the same kind, and for a per-layer kind the same layer. */
+function reports(earlier: Warning, w: Warning): boolean {
+  if (earlier.kind !== w.kind) return false;
+  return !PER_LAYER_KINDS.includes(w.kind) || (earlier.layers ?? [earlier.layerIndex]).includes(w.layerIndex);
 }
