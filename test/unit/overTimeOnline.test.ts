@@ -92,4 +92,23 @@ suite('over-time rules after a loss that blows up first', () => {
     losses.forEach((loss, step) => learns.observe(quietTwoLayerStep(step, step < 150 ? loss : chance / 2)));
     assert.ok(!learns.warnings().some((w) => w.kind === 'not_learning'), 'it learned in the end');
   });
+
+  test('300 steps at chance, then a creep to 7% below it: still not learning; a fall to 15% below is learning', () => {
+    const chance = Math.log(3);
+    const crept = (share: number) => (step: number) =>
+      step < 300 ? chance : chance * (1 - (share * (step - 299)) / 200);
+    const warningsFor = (loss: (step: number) => number) => {
+      const monitor = new OverTimeMonitor(spec, DEFAULT_THRESHOLDS, { chanceLoss: chance, plannedSteps: 500 });
+      for (let step = 0; step < 500; step++) monitor.observe(quietTwoLayerStep(step, loss(step)));
+      return monitor.warnings().filter((w) => w.kind === 'not_learning');
+    };
+    const [stuck] = warningsFor(crept(0.07));
+    assert.ok(stuck, 'held at chance for 200 steps and ends within 10% of it');
+    assert.strictEqual(stuck.firstStep, 0);
+    assert.match(
+      stuck.message,
+      /from step 0 to step \d+ the loss stayed within 5% .* ends at 1\.0\d, still within 10%/,
+    );
+    assert.deepStrictEqual(warningsFor(crept(0.15)), [], 'it learned in the end');
+  });
 });

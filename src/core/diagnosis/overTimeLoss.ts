@@ -195,13 +195,19 @@ export class DivergenceRule implements OnlineRule {
 /** The share of a run the loss must sit at chance: a short run whose first steps blow up and land there counts. */
 const SETTLED_SHARE = 0.9;
 
+/** A run that was held at chance and then left the band is still not learning while it ends this near chance. */
+const END_BAND_MULTIPLE = 2;
+
 /**
  * The loss held within `notLearningBand` of its chance level (the loss of the best constant prediction)
- * for min(90% of the planned steps, `notLearningSteps`) steps up to now: the network learns nothing. Names
- * the layers whose median update ratio shows they do not move.
+ * for min(90% of the planned steps, `notLearningSteps`) steps: up to now, or earlier in a run that still ends
+ * within END_BAND_MULTIPLE× the band (it crept away from chance, learning next to nothing). Names the layers
+ * whose median update ratio shows they do not move.
  */
 export class NotLearningRule implements OnlineRule {
   private streakStart: number | undefined;
+  /** The first earlier run of steps in the band that lasted long enough: [first step, last step]. */
+  private heldBefore: [number, number] | undefined;
   private lastStep = -1;
   private readonly medians: LogMedian[];
 
@@ -217,15 +223,36 @@ export class NotLearningRule implements OnlineRule {
 
   observe(r: StepRecord): void {
     this.medians.forEach((m, l) => m.push(r.updateRatios[l]));
-    const near = Math.abs(this.level.smoothed() - this.chance) <= this.t.notLearningBand * this.chance;
+    const near = this.within(this.t.notLearningBand);
+    if (!near && this.streakStart !== undefined && !this.heldBefore && this.held(this.streakStart, this.lastStep))
+      this.heldBefore = [this.streakStart, this.lastStep];
     if (!near) this.streakStart = undefined;
     else this.streakStart ??= r.step;
     this.lastStep = r.step;
   }
 
+  /** Whether the moving-average loss is within `band` (a share) of the chance level. */
+  private within(band: number): boolean {
+    return Math.abs(this.level.smoothed() - this.chance) <= band * this.chance;
+  }
+
+  /** Whether steps `from` to `to` in the band are enough: min(90% of the planned steps, notLearningSteps). */
+  private held(from: number, to: number): boolean {
+    return to - from + 1 >= Math.min(Math.ceil(SETTLED_SHARE * this.plannedSteps), this.t.notLearningSteps);
+  }
+
+  /** The run of steps held at chance that makes the warning, if any: the current one, or an earlier one. */
+  private heldSpan(): [number, number] | undefined {
+    if (!(this.chance > 0)) return undefined;
+    if (this.streakStart !== undefined && this.held(this.streakStart, this.lastStep))
+      return [this.streakStart, this.lastStep];
+    return this.heldBefore && this.within(END_BAND_MULTIPLE * this.t.notLearningBand) ? this.heldBefore : undefined;
+  }
+
   warnings(): Warning[] {
-    const need = Math.min(Math.ceil(SETTLED_SHARE * this.plannedSteps), this.t.notLearningSteps);
-    if (!(this.chance > 0) || this.streakStart === undefined || this.lastStep - this.streakStart + 1 < need) return [];
+    const span = this.heldSpan();
+    if (!span) return [];
+    const [from, to] = span;
     const { spec, t } = this;
     const still = this.medians.map((m, l) => ({ l, m: m.median() })).filter(({ m }) => m < t.learningUpdateRatio);
     const layers = still.map(({ l }) => l);
@@ -238,13 +265,16 @@ export class NotLearningRule implements OnlineRule {
       {
         ...warningHead(spec, 'not_learning', 'warning', layers.length ? layers[layers.length - 1] : -1),
         ...(layers.length ? { layers } : {}),
-        firstStep: this.streakStart,
+        firstStep: from,
         message:
-          `The network is not learning: from step ${this.streakStart} the loss stayed within ` +
-          `${t.notLearningBand * 100}% of the chance level ${fmt(this.chance)}.`,
+          `The network is not learning: from step ${from}${to < this.lastStep ? ` to step ${to}` : ''} the loss ` +
+          `stayed within ${t.notLearningBand * 100}% of the chance level ${fmt(this.chance)}` +
+          (to < this.lastStep
+            ? `, and it ends at ${fmt(this.level.smoothed())}, still within ${END_BAND_MULTIPLE * t.notLearningBand * 100}%.`
+            : '.'),
         cause:
           `The chance level is the loss of the best constant prediction (the targets' mean or class priors); ` +
-          `the moving-average loss has been at it for ${this.lastStep - this.streakStart + 1} steps. ${which}`,
+          `the moving-average loss was at it for ${to - from + 1} steps. ${which}`,
         fix: 'See the causes above; otherwise try ReLU with He initialisation, normalised inputs, or another learning rate.',
         fixes: notLearningFixes(spec),
       },
