@@ -85,25 +85,39 @@ function extendsFix(c: Fix, f: Fix): boolean {
  */
 const CONFIRMING_GAIN: Partial<Record<WarningKind, number>> = { data_scale: 0.1, learning_rate_too_high: 0.35 };
 
+/** Whether a warning of this kind is a cause its repairs must confirm (demoteUnconfirmedCause). */
+export const needsConfirmation = (kind: WarningKind): boolean => CONFIRMING_GAIN[kind] !== undefined;
+
 /**
- * A curable cause none of whose own tried repairs helps and lowers the loss of a copy by its confirming gain is
- * reported as information: the measurement holds, but it is not what holds this network back (e.g. Adam coping
- * with raw-scale inputs). Any other warning is returned as it is.
+ * A curable cause none of whose own tried repairs lowers the loss of a copy by its confirming gain (whatever other
+ * problem the repair uncovers) is reported as information: the measurement holds, but it is not what holds this
+ * network back (e.g. Adam coping with raw-scale inputs). Any other warning is returned as it is.
  */
-export function demoteUnconfirmedCause(warning: Warning, tried: readonly Fix[]): Warning {
+export function demoteUnconfirmedCause(
+  warning: Warning,
+  tried: readonly Fix[],
+  addedAlone: ReadonlyMap<string, FixEffect> = new Map(),
+): Warning {
   const gain = CONFIRMING_GAIN[warning.kind];
   // another cause's repair (one carrying `cause`) confirms that cause, not this one
   const own = tried.filter((f) => !f.cause);
   if (gain === undefined || warning.severity === 'info' || !own.length) return warning;
-  const confirms = (f: Fix): boolean =>
-    f.effect!.helps && relativeAfter(f.effect!) <= (1 - gain) * relativeBefore(f.effect!);
+  // a follow-up's gain may all be the repair it adds: it confirms this cause only by beating that repair alone
+  const bar = (f: Fix): number => {
+    const alone = addedAlone.get(editKey(f));
+    return Math.min(relativeBefore(f.effect!), alone ? relativeAfter(alone) : Infinity);
+  };
+  // the loss is the evidence: a repair that lowers it may still uncover another problem (a second cause)
+  const confirms = (f: Fix): boolean => relativeAfter(f.effect!) <= (1 - gain) * bar(f);
   if (own.some(confirms)) return warning;
   return {
     ...warning,
     severity: 'info',
     cause:
       `${warning.cause} Its repairs were tried on a copy (${own.map((f) => f.title).join('; ')}) and none ` +
-      `lowered the loss reached by ${gain * 100}%, so it is not what holds this network back.`,
+      `lowered the loss reached by ${gain * 100}%` +
+      (own.some((f) => addedAlone.has(editKey(f))) ? ' beyond what the repair combined with it does alone' : '') +
+      ', so it is not what holds this network back.',
   };
 }
 

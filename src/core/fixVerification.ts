@@ -14,6 +14,7 @@ import {
   demoteUnconfirmedCause,
   followUps,
   learnsSomething,
+  needsConfirmation,
   outweighsNewProblem,
   uncoversProblem,
 } from './fixJudgement';
@@ -162,21 +163,47 @@ function* verifyOne(warning: Warning, original: Trial, copies: Copies): Generato
     const trial = patched === copies.text ? undefined : yield* copies.trial(patched);
     tried.push({ ...fix, effect: effectOf(warning, original, trial) });
   }
+  /** Each follow-up's key → the repair it adds to the candidate it follows. */
+  const added = new Map<string, Fix>();
   for (const fix of warning.fixes) yield* attempt(fix);
   for (const f of tried.filter((t) => t.effect.removesWarning && !t.effect.helps)) {
     const trial = yield* copies.trial(copies.patch(f));
     const exposed = exposedCauses(original, trial);
     const raised = uncoversProblem(f) ? (trial?.serious ?? []) : [];
     const newSerious = [...f.effect.newSerious, ...exposed.map((w) => w.kind)];
-    for (const next of followUps({ ...f, effect: { ...f.effect, newSerious } }, [...raised, ...exposed]))
+    for (const next of followUps({ ...f, effect: { ...f.effect, newSerious } }, [...raised, ...exposed])) {
+      added.set(editKey(next), { title: next.title, actions: next.actions.slice(f.actions.length) });
       yield* attempt(next);
+    }
   }
   const clean = tried.filter((f) => f.effect.helps);
   const worthIt = tried.filter((f) => outweighsNewProblem(f, clean));
   const fixes = [...clean, ...worthIt.map((f) => ({ ...f, effect: { ...f.effect, helps: true } }))].sort(compareFixes);
   const rejectedFixes = tried.filter((f) => !f.effect.helps && !worthIt.includes(f));
   const verified: Warning = { ...warning, fixes, rejectedFixes, fixesVerified: true };
-  return demoteUnconfirmedCause(verified, [...fixes, ...rejectedFixes]);
+  const alone = yield* addedAlone(warning, fixes, added, original, copies);
+  return demoteUnconfirmedCause(verified, [...fixes, ...rejectedFixes], alone);
+}
+
+/**
+ * For a cause its repairs must confirm, the effect of the repair each helpful follow-up adds, tried alone (its
+ * copy is often trained already, for the warning that offers it): e.g. "lower the rate, and use ReLU with He
+ * init" confirms a rate too high only if it does clearly better than ReLU with He init alone.
+ */
+function* addedAlone(
+  warning: Warning,
+  fixes: readonly Fix[],
+  added: ReadonlyMap<string, Fix>,
+  original: Trial,
+  copies: Copies,
+): Generator<undefined, Map<string, FixEffect>> {
+  const effects = new Map<string, FixEffect>();
+  if (!needsConfirmation(warning.kind)) return effects;
+  for (const f of fixes) {
+    const part = added.get(editKey(f));
+    if (part) effects.set(editKey(f), effectOf(warning, original, yield* copies.trial(copies.patch(part))));
+  }
+  return effects;
 }
 
 /** The fix offered first for a warning (verified or not), applied to `text`; undefined when there is none. */

@@ -57,6 +57,15 @@ function verified(text: string, readCsv?: (p: string) => string): Warning[] {
   return verifyFixes(text, options, analyze(loadNetwork(text, options).loaded!).warnings);
 }
 
+/** The warnings of a training run of the file's steps (as `train` reports them), with their fixes verified. */
+function trainedAndVerified(text: string): Warning[] {
+  const loaded = loadNetwork(text).loaded!;
+  const atStart = analyze(loaded);
+  const run = new TrainingRun(loaded);
+  run.advance(loaded.spec.training.steps);
+  return verifyFixes(text, {}, runWarnings(run.warnings(), atStart, analyze(run.loaded)));
+}
+
 suite('repairs tried for each warning', function () {
   this.timeout(60_000);
 
@@ -235,13 +244,27 @@ suite('repairs tried for each warning', function () {
     assert.ok(exploding?.fixes.length, 'the symptom borrows the pair');
   });
 
+  test('a rate confirmed only by a repair it is combined with (ReLU in a sigmoid circle) is information, not a cause', () => {
+    const warnings = trainedAndVerified(
+      fs.readFileSync(path.join(FIXTURES, 'circle-sigmoid-momentum.net.json'), 'utf8'),
+    );
+    const rate = warnings.find((w) => w.kind === 'learning_rate_too_high');
+    assert.ok(rate, warnings.map((w) => w.kind).join(', '));
+    const tried = [...rate.fixes, ...(rate.rejectedFixes ?? [])];
+    const lowerAlone = tried.filter((f) => f.actions.length === 1 && f.actions[0].kind === 'set_learning_rate');
+    assert.ok(lowerAlone.length && lowerAlone.every((f) => !f.effect!.helps), 'a lower rate alone does not help');
+    assert.ok(
+      rate.fixes.some((f) => f.actions.length > 1),
+      'combined with ReLU it does',
+    );
+    assert.strictEqual(rate.severity, 'info', rate.cause);
+    assert.match(rate.cause, /beyond what the repair combined with it does alone/);
+  });
+
   test('a fit undone at step 488 of 500 (Adam 0.05 on a tanh spiral): copies are trained past it, and a tenth of the rate is offered', () => {
-    const text = fs.readFileSync(path.join(FIXTURES, 'spiral-tanh-adam-late-spike.net.json'), 'utf8');
-    const loaded = loadNetwork(text).loaded!;
-    const atStart = analyze(loaded);
-    const run = new TrainingRun(loaded);
-    run.advance(loaded.spec.training.steps);
-    const warnings = verifyFixes(text, {}, runWarnings(run.warnings(), atStart, analyze(run.loaded)));
+    const warnings = trainedAndVerified(
+      fs.readFileSync(path.join(FIXTURES, 'spiral-tanh-adam-late-spike.net.json'), 'utf8'),
+    );
     const diverging = warnings.find((w) => w.kind === 'loss_diverging');
     assert.ok(diverging && diverging.firstStep! > 400, warnings.map((w) => `${w.kind}#${w.firstStep}`).join(', '));
     const first = diverging.fixes[0];
