@@ -6,11 +6,8 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { analyze } from '../../src/core/analysis';
-import { runWarnings } from '../../src/core/diagnosis/warningOrder';
-import { Warning } from '../../src/core/diagnosis/report';
-import { verifyFixes } from '../../src/core/fixVerification';
-import { LoadOptions, loadNetwork } from '../../src/core/load';
-import { TrainingRun } from '../../src/core/trainingRun';
+import { loadNetwork } from '../../src/core/load';
+import { runVerified, runWarningsOf } from './trainedRuns';
 
 const EVAL_CASES = path.join(__dirname, '..', '..', '..', 'eval', 'cases');
 
@@ -18,20 +15,6 @@ const EVAL_CASES = path.join(__dirname, '..', '..', '..', 'eval', 'cases');
 function tuneCase(id: string, seed: number): string {
   const file = JSON.parse(fs.readFileSync(path.join(EVAL_CASES, `${id}.net.json`), 'utf8'));
   return JSON.stringify({ ...file, $schema: undefined, seed }, null, 2);
-}
-
-/** The warnings of a full training run of `text` (as `train` reports them, before verification). */
-function runWarningsOf(text: string, options: LoadOptions = {}): Warning[] {
-  const loaded = loadNetwork(text, options).loaded!;
-  const atStart = analyze(loaded);
-  const run = new TrainingRun(loaded);
-  run.advance(loaded.spec.training.steps);
-  return runWarnings(run.warnings(), atStart, analyze(run.loaded));
-}
-
-/** The same with their fixes verified. */
-function runVerified(text: string): Warning[] {
-  return verifyFixes(text, {}, runWarningsOf(text));
 }
 
 /** A two-layer regression on four raw-scale features (up to ~1000), its linear hidden layer under a large output layer. */

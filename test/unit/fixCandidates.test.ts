@@ -11,6 +11,7 @@ import { compareFixes, demoteUnconfirmedCause } from '../../src/core/fixJudgemen
 import { loadNetwork } from '../../src/core/load';
 import { orderWarnings, runWarnings } from '../../src/core/diagnosis/warningOrder';
 import { TrainingRun } from '../../src/core/trainingRun';
+import { runVerified } from './trainedRuns';
 import { Warning } from '../../src/core/diagnosis/report';
 import { usualLearningRateFixes } from '../../src/core/diagnosis/warningParts';
 import { Fix, FixEffect } from '../../src/core/format/fixEdits';
@@ -55,15 +56,6 @@ function typoNetwork(firstWeight: number): string {
 function verified(text: string, readCsv?: (p: string) => string): Warning[] {
   const options = readCsv ? { readCsv } : {};
   return verifyFixes(text, options, analyze(loadNetwork(text, options).loaded!).warnings);
-}
-
-/** The warnings of a training run of the file's steps (as `train` reports them), with their fixes verified. */
-function trainedAndVerified(text: string): Warning[] {
-  const loaded = loadNetwork(text).loaded!;
-  const atStart = analyze(loaded);
-  const run = new TrainingRun(loaded);
-  run.advance(loaded.spec.training.steps);
-  return verifyFixes(text, {}, runWarnings(run.warnings(), atStart, analyze(run.loaded)));
 }
 
 suite('repairs tried for each warning', function () {
@@ -245,9 +237,7 @@ suite('repairs tried for each warning', function () {
   });
 
   test('a rate confirmed only by a repair it is combined with (ReLU in a sigmoid circle) is information, not a cause', () => {
-    const warnings = trainedAndVerified(
-      fs.readFileSync(path.join(FIXTURES, 'circle-sigmoid-momentum.net.json'), 'utf8'),
-    );
+    const warnings = runVerified(fs.readFileSync(path.join(FIXTURES, 'circle-sigmoid-momentum.net.json'), 'utf8'));
     const rate = warnings.find((w) => w.kind === 'learning_rate_too_high');
     assert.ok(rate, warnings.map((w) => w.kind).join(', '));
     const tried = [...rate.fixes, ...(rate.rejectedFixes ?? [])];
@@ -262,9 +252,7 @@ suite('repairs tried for each warning', function () {
   });
 
   test('a fit undone at step 488 of 500 (Adam 0.05 on a tanh spiral): copies are trained past it, and a tenth of the rate is offered', () => {
-    const warnings = trainedAndVerified(
-      fs.readFileSync(path.join(FIXTURES, 'spiral-tanh-adam-late-spike.net.json'), 'utf8'),
-    );
+    const warnings = runVerified(fs.readFileSync(path.join(FIXTURES, 'spiral-tanh-adam-late-spike.net.json'), 'utf8'));
     const diverging = warnings.find((w) => w.kind === 'loss_diverging');
     assert.ok(diverging && diverging.firstStep! > 400, warnings.map((w) => `${w.kind}#${w.firstStep}`).join(', '));
     const first = diverging.fixes[0];

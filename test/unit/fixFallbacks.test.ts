@@ -6,25 +6,14 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { analyze } from '../../src/core/analysis';
-import { runWarnings } from '../../src/core/diagnosis/warningOrder';
 import { verifyFixes } from '../../src/core/fixVerification';
 import { outweighsNewProblem } from '../../src/core/fixJudgement';
 import { Fix, FixEffect, applyFix, withParameters } from '../../src/core/format/fixEdits';
-import { Warning } from '../../src/core/diagnosis/report';
 import { loadNetwork } from '../../src/core/load';
-import { TrainingRun } from '../../src/core/trainingRun';
+import { runVerified } from './trainedRuns';
 
 const EVAL_CASES = path.join(__dirname, '..', '..', '..', 'eval', 'cases');
 const EXAMPLES = path.join(__dirname, '..', '..', '..', 'examples');
-
-/** The warnings of a full training run of `text`, with their fixes verified (as `train` reports them). */
-function runVerified(text: string): Warning[] {
-  const loaded = loadNetwork(text).loaded!;
-  const atStart = analyze(loaded);
-  const run = new TrainingRun(loaded);
-  run.advance(loaded.spec.training.steps);
-  return verifyFixes(text, {}, runWarnings(run.warnings(), atStart, analyze(run.loaded)));
-}
 
 /** The eval's deep ReLU net initialised with normal(std 3) in every layer (nan-deep-init-7), on another seed. */
 function deepReluStd3(): string {
