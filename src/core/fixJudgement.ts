@@ -85,6 +85,14 @@ function extendsFix(c: Fix, f: Fix): boolean {
  */
 const CONFIRMING_GAIN: Partial<Record<WarningKind, number>> = { data_scale: 0.1, learning_rate_too_high: 0.35 };
 
+/**
+ * The repairs that can confirm each cause, by what they change: a rate too high is confirmed by a lower rate, not
+ * by clipping, which tames large gradients (exploding_gradient's cause) whatever the rate.
+ */
+const CONFIRMING_ACTIONS: Partial<Record<WarningKind, readonly FixAction['kind'][]>> = {
+  learning_rate_too_high: ['set_learning_rate', 'set_optimizer'],
+};
+
 /** Whether a warning of this kind is a cause its repairs must confirm (demoteUnconfirmedCause). */
 export const needsConfirmation = (kind: WarningKind): boolean => CONFIRMING_GAIN[kind] !== undefined;
 
@@ -100,7 +108,8 @@ export function demoteUnconfirmedCause(
 ): Warning {
   const gain = CONFIRMING_GAIN[warning.kind];
   // another cause's repair (one carrying `cause`) confirms that cause, not this one
-  const own = tried.filter((f) => !f.cause);
+  const actions = CONFIRMING_ACTIONS[warning.kind];
+  const own = tried.filter((f) => !f.cause && (!actions || f.actions.some((a) => actions.includes(a.kind))));
   if (gain === undefined || warning.severity === 'info' || !own.length) return warning;
   // a follow-up's gain may all be the repair it adds: it confirms this cause only by beating that repair alone
   const bar = (f: Fix): number => {

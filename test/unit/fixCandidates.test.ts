@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { analyze } from '../../src/core/analysis';
 import { verifyFixes, verifyFixesSteps } from '../../src/core/fixVerification';
-import { compareFixes, demoteUnconfirmedCause } from '../../src/core/fixJudgement';
+import { compareFixes, demoteUnconfirmedCause, relativeAfter, relativeBefore } from '../../src/core/fixJudgement';
 import { loadNetwork } from '../../src/core/load';
 import { orderWarnings, runWarnings } from '../../src/core/diagnosis/warningOrder';
 import { TrainingRun } from '../../src/core/trainingRun';
@@ -159,7 +159,7 @@ suite('repairs tried for each warning', function () {
     const tried = (lossAfter: number): Fix[] => [
       {
         title: 'lower',
-        actions: [],
+        actions: [{ kind: 'set_learning_rate', learningRate: 0.1 }],
         effect: { lossBefore: 1, chanceBefore: 1, lossAfter, chanceAfter: 1, helps: true } as FixEffect,
       },
     ];
@@ -182,7 +182,9 @@ suite('repairs tried for each warning', function () {
   test("another cause's repair does not confirm a learning rate too high (inputs of 1e-4 under Adam at 0.05)", () => {
     const fix = (title: string, lossAfter: number, cause?: string): Fix => ({
       title,
-      actions: [],
+      actions: [
+        cause ? { kind: 'set_normalize', normalize: 'standard' } : { kind: 'set_learning_rate', learningRate: 0.005 },
+      ],
       ...(cause ? { cause } : {}),
       effect: { lossBefore: 0.686, chanceBefore: 0.686, lossAfter, chanceAfter: 0.686, helps: true } as FixEffect,
     });
@@ -249,6 +251,22 @@ suite('repairs tried for each warning', function () {
     );
     assert.strictEqual(rate.severity, 'info', rate.cause);
     assert.match(rate.cause, /beyond what the repair combined with it does alone/);
+  });
+
+  test('a rate that only clipping tames (momentum 1, sigmoid circle) is information; exploding_gradient offers the clip', () => {
+    const warnings = verified(fs.readFileSync(path.join(FIXTURES, 'circle-sigmoid-momentum-hot.net.json'), 'utf8'));
+    const rate = warnings.find((w) => w.kind === 'learning_rate_too_high')!;
+    const tried = [...rate.fixes, ...(rate.rejectedFixes ?? [])];
+    const clip = tried.find((f) => f.actions[0].kind === 'set_clip')!;
+    const lower = tried.filter((f) => f.actions[0].kind === 'set_learning_rate');
+    assert.ok(relativeAfter(clip.effect!) < 0.5 * relativeBefore(clip.effect!), clip.effect!.summary);
+    assert.ok(
+      lower.every((f) => relativeAfter(f.effect!) > 0.65 * relativeBefore(f.effect!)),
+      'no lower rate helps',
+    );
+    assert.strictEqual(rate.severity, 'info', rate.cause);
+    const exploding = warnings.find((w) => w.kind === 'exploding_gradient')!;
+    assert.strictEqual(exploding.fixes[0].actions[0].kind, 'set_clip', exploding.fixes[0].title);
   });
 
   test('a fit undone at step 488 of 500 (Adam 0.05 on a tanh spiral): copies are trained past it, and a tenth of the rate is offered', () => {
