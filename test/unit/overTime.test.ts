@@ -1,4 +1,6 @@
 import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
 import { Network } from '../../src/core/nn/network';
 import { OverTimeMonitor, diagnoseHistory } from '../../src/core/diagnosis/overTime';
 import { DEFAULT_THRESHOLDS } from '../../src/core/diagnosis/thresholds';
@@ -11,6 +13,7 @@ import { Dataset, InitSpec, NetworkSpec, TrainingSpec } from '../../src/core/for
 import { ActivationName } from '../../src/core/format/activationFacts';
 import { createRng } from '../../src/core/nn/rng';
 import { quietTwoLayerStep } from './stepRecords';
+import { runWarningsOf } from './trainedRuns';
 
 /** Two Gaussian blobs in 2-D, labels 0/1, seeded. */
 function blobs(n: number): Dataset {
@@ -302,6 +305,21 @@ suite('diagnosis over time', () => {
     assert.strictEqual(dead?.severity, 'warning', 'training showed that they did not revive');
     assert.strictEqual(dead.layerIndex, 1);
     assert.match(dead.cause, /did not revive/);
+  });
+
+  test('standardised wine at SGD 2: the tanh layers saturate as the run blows up, reported once and said so', () => {
+    const fixtures = path.join(__dirname, '..', '..', '..', 'test', 'fixtures', 'practitioner');
+    const text = fs.readFileSync(path.join(fixtures, 'wine-tanh-sgd-hot.net.json'), 'utf8');
+    const readCsv = (p: string): string => fs.readFileSync(path.join(fixtures, p), 'utf8');
+    const warnings = runWarningsOf(text, { readCsv });
+    assert.ok(
+      warnings.some((w) => w.kind === 'non_finite'),
+      'the run must blow up',
+    );
+    const saturated = warnings.filter((w) => w.kind === 'saturated_activation');
+    assert.strictEqual(saturated.length, 1, saturated.map((w) => w.message).join(' | '));
+    assert.deepStrictEqual(saturated[0].layers, [0, 1]);
+    assert.match(saturated[0].message, /saturate as the run blows up/);
   });
 
   test('two layers with dead units at the start, neither revived: train reports each layer, as analyze does', () => {

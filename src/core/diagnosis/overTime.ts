@@ -11,7 +11,7 @@ import { DivergenceRule, LossLevel, NonFiniteRule, NotLearningRule, OnlineRule }
 import { BlowUpSaturationRule } from './overTimeSaturation';
 import { StepRecord, Warning } from './report';
 import { DEFAULT_THRESHOLDS, Thresholds } from './thresholds';
-import { orderWarnings } from './warningOrder';
+import { orderWarnings, unreported } from './warningOrder';
 import { withShortNames } from './warningParts';
 
 /** What a run can tell the rules beyond its step records. */
@@ -58,7 +58,8 @@ export class OverTimeMonitor {
 
   /** Every over-time warning so far. */
   warnings(): Warning[] {
-    return this.observed ? withShortNames(this.spec, orderWarnings(this.rules.flatMap((r) => r.warnings()))) : [];
+    if (!this.observed) return [];
+    return withShortNames(this.spec, orderWarnings(unreported(this.rules.flatMap((r) => r.warnings()))));
   }
 }
 

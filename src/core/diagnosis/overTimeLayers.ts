@@ -245,8 +245,9 @@ export class StalledLayersRule implements OnlineRule {
       layers: saturated,
       firstStep: Math.min(...saturated.map((l) => this.firstSaturated[l] ?? 0)),
       message:
-        `The units of ${layerSpan(spec, saturated)} saturate while training: they sit at the flat ends of the ` +
-        `curve, so ${saturated.length > 1 ? 'these layers barely move' : 'the layer barely moves'} while later layers learn.`,
+        `The units of ${layerSpan(spec, saturated)} saturate ${this.ended ? 'as the run blows up' : 'while training'}: ` +
+        `they sit at the flat ends of the curve, so ${saturated.length > 1 ? 'these layers barely move' : 'the layer barely moves'}` +
+        (this.ended ? ' until the values overflow.' : ' while later layers learn.'),
       cause:
         `Share of units saturated (f'(z) under ${t.saturationDerivative * 100}% of its peak on most samples), averaged ` +
         `over the steps: ${shares}. Median update ratio ${this.ratios(saturated, medians)} (healthy ≈ 1e-3): ` +

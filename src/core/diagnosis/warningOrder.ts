@@ -142,8 +142,14 @@ export function runWarnings(overTime: readonly Warning[], atStart: AnalysisRepor
   return orderWarnings(merged);
 }
 
-/** Whether `earlier` already reports what `w` does: the same kind, and for a per-layer kind the same layer. */
+/** Whether `earlier` already reports what `w` does: the same kind, and for a per-layer kind every layer of `w`. */
 function reports(earlier: Warning, w: Warning): boolean {
   if (earlier.kind !== w.kind) return false;
-  return !PER_LAYER_KINDS.includes(w.kind) || (earlier.layers ?? [earlier.layerIndex]).includes(w.layerIndex);
+  const covered = earlier.layers ?? [earlier.layerIndex];
+  return !PER_LAYER_KINDS.includes(w.kind) || (w.layers ?? [w.layerIndex]).every((l) => covered.includes(l));
+}
+
+/** The warnings, in order, without those an earlier one already reports (e.g. two rules seeing one saturation). */
+export function unreported(warnings: readonly Warning[]): Warning[] {
+  return warnings.filter((w, i) => !warnings.slice(0, i).some((earlier) => reports(earlier, w)));
 }
