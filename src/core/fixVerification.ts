@@ -198,7 +198,8 @@ function* addedAlone(
   copies: Copies,
 ): Generator<undefined, Map<string, FixEffect>> {
   const effects = new Map<string, FixEffect>();
-  if (!needsConfirmation(warning.kind)) return effects;
+  // information is never demoted further (demoteUnconfirmedCause returns it as it is): no copy to train
+  if (!needsConfirmation(warning.kind) || warning.severity === 'info') return effects;
   for (const f of fixes) {
     const part = added.get(editKey(f));
     if (part) effects.set(editKey(f), effectOf(warning, original, yield* copies.trial(copies.patch(part))));

@@ -28,6 +28,8 @@ export class BlowUpSaturationRule implements OnlineRule {
   private lastFinite = -1;
   /** Whether the run turned non-finite (the rule then stops watching). */
   private blewUp = false;
+  /** Per layer, whether its saturation can be a fault (fixed by the spec, so read once, not every step). */
+  private readonly counted: boolean[];
 
   constructor(
     private readonly spec: NetworkSpec,
@@ -35,13 +37,14 @@ export class BlowUpSaturationRule implements OnlineRule {
   ) {
     this.since = spec.layers.map(() => undefined);
     this.lengths = spec.layers.map(() => 0);
+    this.counted = spec.layers.map((_, l) => saturationCounts(spec, l));
   }
 
   observe(r: StepRecord): void {
     if (this.blewUp || (this.blewUp = activationsNonFinite(r) || !Number.isFinite(r.loss))) return;
     this.lastFinite = r.step;
-    this.spec.layers.forEach((_, l) => {
-      const saturated = saturationCounts(this.spec, l) && r.saturatedFractions[l] >= MOST_UNITS;
+    this.counted.forEach((counted, l) => {
+      const saturated = counted && r.saturatedFractions[l] >= MOST_UNITS;
       this.since[l] = saturated ? (this.since[l] ?? r.step) : undefined;
       this.lengths[l] = saturated ? this.lengths[l] + 1 : 0;
     });
